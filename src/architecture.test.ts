@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { test } from 'node:test';
+
+// The import graph of ../shared/STYLE.md: web → core, data → core, server → data, core,
+// cli → data, core. Nothing imports cli, server or web; core imports nothing outside itself.
+const ALLOWED: Record<string, string[]> = {
+  core: ['core'],
+  data: ['data', 'core'],
+  server: ['server', 'data', 'core'],
+  cli: ['cli', 'data', 'core'],
+  web: ['web', 'core'],
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return /\.ts$/.test(name) ? [path] : [];
+  });
+}
+
+const IMPORT =
+  /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(IMPORT)].map((m) => m[1] ?? m[2]);
+}
+
+const root = join(import.meta.dirname, '.');
+
+test('parts import only the parts they may depend on', () => {
+  const violations: string[] = [];
+  for (const file of sourceFiles(root)) {
+    const part = relative(root, file).split(sep)[0];
+    if (!(part in ALLOWED)) continue;
+    for (const spec of importsOf(file)) {
+      if (!spec.startsWith('.')) continue;
+      const target = relative(root, join(file, '..', spec)).split(sep)[0];
+      if (!ALLOWED[part].includes(target))
+        violations.push(`${relative(root, file)} imports ${spec}`);
+    }
+  }
+  assert.deepEqual(violations, []);
+});
+
+test('core has no I/O and no DOM: no node: or package imports outside tests', () => {
+  const violations: string[] = [];
+  for (const file of sourceFiles(join(root, 'core'))) {
+    if (file.endsWith('.test.ts')) continue;
+    for (const spec of importsOf(file)) {
+      if (!spec.startsWith('.')) violations.push(`${relative(root, file)} imports ${spec}`);
+    }
+    const text = readFileSync(file, 'utf8');
+    for (const name of ['document.', 'window.', 'process.', 'require(']) {
+      if (text.includes(name)) violations.push(`${relative(root, file)} uses ${name}`);
+    }
+  }
+  assert.deepEqual(violations, []);
+});
+
+test('the import scanner sees static, re-export and dynamic imports', () => {
+  const sample = `import { a } from './x.js';\nexport * from "../y.js";\nconst m = await import('./z.js');`;
+  const found = [...sample.matchAll(IMPORT)].map((m) => m[1] ?? m[2]);
+  assert.deepEqual(found, ['./x.js', '../y.js', './z.js']);
+});

@@ -1,0 +1,87 @@
+/**
+ * Interfaces between the parts of digitrec that are built in parallel: the preprocessing options a
+ * model records, the model file, and what recognising one drawing returns. Implementations live in
+ * `preprocess.ts`, `model-file.ts` and `recognizer.ts`.
+ */
+import type { FeatureKind, GrayImage, Scoring } from './types.js';
+
+/** How a raw image becomes the canonical 28×28 image. Recorded in every model file. */
+export interface PreprocessOptions {
+  /** Straighten slanted digits by image moments before features. */
+  deskew: boolean;
+  /**
+   * Side of the image the input is first reduced to by area averaging before cropping
+   * (e.g. 28: canonicalise from a 28×28 downscale of the canvas); 0 means crop at full size.
+   */
+  downscaleTo: number;
+}
+
+/** The canvas the model expects drawings from, so the page's brush matches training. */
+export interface CanvasSpec {
+  /** Side of the square drawing canvas in CSS pixels. */
+  size: number;
+  /** Brush diameter in canvas pixels. */
+  brushWidth: number;
+}
+
+/** The cross-validation table kept in a model file. */
+export interface CvTable {
+  Cs: number[];
+  scoring: Scoring;
+  /** 'stratified' or 'group' folds. */
+  foldKind: 'stratified' | 'group';
+  nFolds: number;
+  /** scores[fold][c]: the validation score of fold `fold` at `Cs[c]`. */
+  scores: number[][];
+  /** Mean over folds for each C. */
+  meanScores: number[];
+  bestC: number;
+}
+
+/** Everything `evaluate` reports about predictions on one labelled data set. */
+export interface Metrics {
+  n: number;
+  accuracy: number;
+  macroF1: number;
+  perClass: { label: number; precision: number; recall: number; f1: number; support: number }[];
+  /** confusion[true][predicted] counts. */
+  confusion: number[][];
+  logLoss: number;
+  /** Expected calibration error over 15 equal-width confidence bins. */
+  ece: number;
+  /** The confidence threshold the rates below were computed at. */
+  threshold: number;
+  /** Fraction of predictions below the threshold (asked to redraw). */
+  redrawRate: number;
+  /** Accuracy on the predictions at or above the threshold (NaN when none are). */
+  acceptedAccuracy: number;
+}
+
+/** Where training data came from, for the model file's provenance. */
+export interface DataSourceSummary {
+  name: string;
+  count: number;
+  /** Hex digest of the source's pixels and labels. */
+  hash: string;
+  weight: number;
+}
+
+/** What recognising one drawing or image returns. */
+export interface Recognition {
+  /** True when the input had no ink; then nothing below is a prediction. */
+  empty: boolean;
+  /** The most probable digit (-1 when empty). */
+  digit: number;
+  /** Its calibrated probability (0 when empty). */
+  confidence: number;
+  /** Calibrated probabilities of the digits 0–9 (all 0 when empty). */
+  probabilities: number[];
+  /** Confidence ≥ the model's threshold; false when empty. */
+  accepted: boolean;
+  /** The two most likely digits, most likely first. */
+  top2: [number, number];
+  /** The canonical 28×28 image the model saw. */
+  canonical: GrayImage;
+}
+
+export type { FeatureKind };
