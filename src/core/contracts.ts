@@ -85,3 +85,52 @@ export interface Recognition {
 }
 
 export type { FeatureKind };
+
+/** Name and version every model file carries; the loader rejects anything else. */
+export const MODEL_FORMAT = 'digitrec-model';
+export const MODEL_FORMAT_VERSION = 1;
+
+/** A trained model as stored in a JSON model file (`models/default.json`). */
+export interface ModelFile {
+  format: typeof MODEL_FORMAT;
+  version: typeof MODEL_FORMAT_VERSION;
+  /** Content hash of weights and preprocessing: the model version shown to users. */
+  id: string;
+  /** ISO time of training, or of the data snapshot for reproducible models. */
+  createdAt: string;
+  features: FeatureKind;
+  preprocessing: PreprocessOptions;
+  canvas: CanvasSpec;
+  classes: number[];
+  nFeatures: number;
+  /** weights[class][feature]. */
+  weights: number[][];
+  intercepts: number[];
+  /** Logits are divided by this before the softmax (temperature scaling). */
+  temperature: number;
+  /** Predictions with calibrated confidence below this ask for a redraw. */
+  threshold: number;
+  /** The error rate on accepted predictions the threshold was chosen for. */
+  targetError: number;
+  C: number;
+  cv: CvTable;
+  /** Metrics by data set name, e.g. `{ "mnist-test": …, "cv-oof": … }`. */
+  metrics: Record<string, Metrics>;
+  training: {
+    sources: DataSourceSummary[];
+    n: number;
+    /** Hex digest over all sources. */
+    hash: string;
+    seed: number;
+    seconds: number;
+  };
+}
+
+/** A model ready to recognise drawings (built by `createRecognizer` in `recognizer.ts`). */
+export interface Recognizer {
+  readonly model: ModelFile;
+  /** Rasterises the strokes with the core rasteriser, then as `recognizeImage`. */
+  recognizeDrawing(drawing: import('./types.js').Drawing): Recognition;
+  /** Any grayscale image, any size, either polarity. */
+  recognizeImage(image: GrayImage): Recognition;
+}
