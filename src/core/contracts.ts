@@ -96,7 +96,7 @@ export interface ModelFile {
   version: typeof MODEL_FORMAT_VERSION;
   /** Content hash of weights and preprocessing: the model version shown to users. */
   id: string;
-  /** ISO time of training, or of the data snapshot for reproducible models. */
+  /** ISO date given by the training configuration (not the wall clock, so retraining reproduces the file bit for bit). */
   createdAt: string;
   features: FeatureKind;
   preprocessing: PreprocessOptions;
@@ -122,7 +122,6 @@ export interface ModelFile {
     /** Hex digest over all sources. */
     hash: string;
     seed: number;
-    seconds: number;
   };
 }
 
