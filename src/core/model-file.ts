@@ -1,0 +1,159 @@
+/**
+ * The model file: JSON with a format name and version. Parsing is pure and strict — anything that
+ * is not a digitrec model of this version is rejected with a message saying what was found and
+ * what was expected.
+ */
+import {
+  type Metrics,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  type ModelFile,
+  type PreprocessOptions,
+} from './contracts.js';
+import type { FeatureKind } from './types.js';
+
+/** The feature kinds a model file may name. */
+export const FEATURE_KINDS: readonly FeatureKind[] = ['pixels', 'hog'];
+
+/** Thrown when a model file is not a valid digitrec model of the supported version. */
+export class ModelFormatError extends Error {
+  override name = 'ModelFormatError';
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function field(obj: Json, key: string, path: string): unknown {
+  if (!(key in obj)) throw new ModelFormatError(`model file: missing field ${path}${key}`);
+  return obj[key];
+}
+
+function num(obj: Json, key: string, path = ''): number {
+  const v = field(obj, key, path);
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    throw new ModelFormatError(
+      `model file: ${path}${key} must be a finite number, got ${JSON.stringify(v)}`,
+    );
+  }
+  return v;
+}
+
+function str(obj: Json, key: string, path = ''): string {
+  const v = field(obj, key, path);
+  if (typeof v !== 'string') {
+    throw new ModelFormatError(`model file: ${path}${key} must be a string, got ${typeof v}`);
+  }
+  return v;
+}
+
+function obj(parent: Json, key: string, path = ''): Json {
+  const v = field(parent, key, path);
+  if (!isObject(v)) throw new ModelFormatError(`model file: ${path}${key} must be an object`);
+  return v;
+}
+
+function numArray(v: unknown, name: string, length?: number): number[] {
+  if (!Array.isArray(v)) throw new ModelFormatError(`model file: ${name} must be an array`);
+  if (length !== undefined && v.length !== length) {
+    throw new ModelFormatError(`model file: ${name} has ${v.length} entries, expected ${length}`);
+  }
+  for (let i = 0; i < v.length; i++) {
+    if (typeof v[i] !== 'number' || !Number.isFinite(v[i])) {
+      throw new ModelFormatError(
+        `model file: ${name}[${i}] must be a finite number, got ${JSON.stringify(v[i])}`,
+      );
+    }
+  }
+  return v as number[];
+}
+
+function parsePreprocessing(o: Json): PreprocessOptions {
+  const deskew = field(o, 'deskew', 'preprocessing.');
+  if (typeof deskew !== 'boolean') {
+    throw new ModelFormatError('model file: preprocessing.deskew must be true or false');
+  }
+  return { deskew, downscaleTo: num(o, 'downscaleTo', 'preprocessing.') };
+}
+
+/**
+ * Validates parsed JSON as a model file and returns it typed. Rejects another format or version
+ * (`Got digitrec-model v2 when expected v1`), wrong shapes, and non-finite numbers.
+ */
+export function parseModelFile(json: unknown): ModelFile {
+  if (!isObject(json)) throw new ModelFormatError('model file: expected a JSON object');
+  const format = json.format;
+  const version = json.version;
+  if (format !== MODEL_FORMAT) {
+    throw new ModelFormatError(
+      `model file: got format ${JSON.stringify(format)} when expected "${MODEL_FORMAT}"`,
+    );
+  }
+  if (version !== MODEL_FORMAT_VERSION) {
+    throw new ModelFormatError(
+      `model file: got ${MODEL_FORMAT} v${JSON.stringify(version)} when expected v${MODEL_FORMAT_VERSION}`,
+    );
+  }
+  const features = str(json, 'features');
+  if (!FEATURE_KINDS.includes(features as FeatureKind)) {
+    throw new ModelFormatError(
+      `model file: features ${JSON.stringify(features)} is not one of ${FEATURE_KINDS.join(', ')}`,
+    );
+  }
+  const classes = numArray(field(json, 'classes', ''), 'classes');
+  if (classes.length < 2 || classes.some((c) => !Number.isInteger(c) || c < 0 || c > 9)) {
+    throw new ModelFormatError('model file: classes must be at least two digits 0–9');
+  }
+  const k = classes.length;
+  const nFeatures = num(json, 'nFeatures');
+  const weights = field(json, 'weights', '');
+  if (!Array.isArray(weights) || weights.length !== k) {
+    throw new ModelFormatError(`model file: weights must be ${k} rows, one per class`);
+  }
+  weights.forEach((row, c) => {
+    numArray(row, `weights[${c}]`, nFeatures);
+  });
+  const intercepts = numArray(field(json, 'intercepts', ''), 'intercepts', k);
+  const temperature = num(json, 'temperature');
+  if (temperature <= 0) throw new ModelFormatError('model file: temperature must be positive');
+  const threshold = num(json, 'threshold');
+  if (threshold < 0 || threshold > 1) {
+    throw new ModelFormatError(`model file: threshold must be in [0, 1], got ${threshold}`);
+  }
+  const canvas = obj(json, 'canvas');
+  num(canvas, 'size', 'canvas.');
+  num(canvas, 'brushWidth', 'canvas.');
+  const cv = obj(json, 'cv');
+  numArray(field(cv, 'Cs', 'cv.'), 'cv.Cs');
+  const training = obj(json, 'training');
+  if (!Array.isArray(field(training, 'sources', 'training.'))) {
+    throw new ModelFormatError('model file: training.sources must be an array');
+  }
+  const metrics = obj(json, 'metrics');
+  return {
+    ...(json as unknown as ModelFile),
+    id: str(json, 'id'),
+    features: features as FeatureKind,
+    preprocessing: parsePreprocessing(obj(json, 'preprocessing')),
+    classes,
+    nFeatures,
+    weights: weights as number[][],
+    intercepts,
+    temperature,
+    threshold,
+    targetError: num(json, 'targetError'),
+    C: num(json, 'C'),
+    metrics: metrics as Record<string, Metrics>,
+  };
+}
+
+/**
+ * The model file's text: stable key order and JavaScript's shortest round-trip number format, so
+ * the same model always serialises to the same bytes. NaN metrics (e.g. the accuracy on no accepted
+ * predictions) are written as null.
+ */
+export function serialiseModelFile(model: ModelFile): string {
+  return `${JSON.stringify(model, (_key, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1)}\n`;
+}
