@@ -34,7 +34,8 @@ export class ProgressBar {
 
   constructor(
     private readonly label: string,
-    private readonly total: number,
+    /** Units of work in all; may be raised once the real count is known. */
+    public total: number,
     private readonly stream: ProgressStream = process.stderr,
     private readonly now: () => number = () => performance.now(),
   ) {
