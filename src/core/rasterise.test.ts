@@ -1,0 +1,208 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { rasterise } from './rasterise.js';
+import type { Drawing, GrayImage } from './types.js';
+
+// With brush width 2 (r = 1) a pixel whose centre is d away from the path gets clamp(1.5 − d, 0, 1):
+// d = 0 → 1, d = 1 → 0.5, d = √2 → 1.5 − √2, d ≥ 1.5 → 0.
+const A = 0.5;
+const D = 1.5 - Math.SQRT2;
+
+function rows(img: GrayImage): number[][] {
+  const out: number[][] = [];
+  for (let y = 0; y < img.height; y++)
+    out.push(Array.from(img.data.subarray(y * img.width, (y + 1) * img.width)));
+  return out;
+}
+
+function assertGolden(img: GrayImage, expected: number[][]): void {
+  assert.equal(img.height, expected.length);
+  assert.equal(img.width, expected[0].length);
+  const got = rows(img);
+  for (let y = 0; y < expected.length; y++) {
+    for (let x = 0; x < expected[y].length; x++) {
+      // Float32 storage: compare to single precision.
+      assert.ok(
+        Math.abs(got[y][x] - expected[y][x]) < 1e-6,
+        `pixel (${x}, ${y}) is ${got[y][x]}, expected ${expected[y][x]}`,
+      );
+    }
+  }
+}
+
+const drawing = (
+  strokes: [number, number][][],
+  width: number,
+  height: number,
+  brushWidth: number,
+): Drawing => ({
+  width,
+  height,
+  brushWidth,
+  strokes: strokes.map((s) => s.map(([x, y]) => ({ x, y }))),
+});
+
+test('a dot at a pixel centre is a disc', () => {
+  const img = rasterise(drawing([[[2.5, 2.5]]], 5, 5, 2));
+  assertGolden(img, [
+    [0, 0, 0, 0, 0],
+    [0, D, A, D, 0],
+    [0, A, 1, A, 0],
+    [0, D, A, D, 0],
+    [0, 0, 0, 0, 0],
+  ]);
+});
+
+test('a horizontal segment has round caps', () => {
+  const img = rasterise(
+    drawing(
+      [
+        [
+          [1.5, 2.5],
+          [5.5, 2.5],
+        ],
+      ],
+      8,
+      5,
+      2,
+    ),
+  );
+  assertGolden(img, [
+    [0, 0, 0, 0, 0, 0, 0, 0],
+    [D, A, A, A, A, A, D, 0],
+    [A, 1, 1, 1, 1, 1, A, 0],
+    [D, A, A, A, A, A, D, 0],
+    [0, 0, 0, 0, 0, 0, 0, 0],
+  ]);
+});
+
+test('a corner is joined round, not mitred', () => {
+  // Right along y = 1.5, then down along x = 4.5. The outer corner pixel (5, 0) is √2 from the
+  // corner point: a mitre would fill it, a round join gives 1.5 − √2.
+  const img = rasterise(
+    drawing(
+      [
+        [
+          [1.5, 1.5],
+          [4.5, 1.5],
+          [4.5, 4.5],
+        ],
+      ],
+      7,
+      7,
+      2,
+    ),
+  );
+  assertGolden(img, [
+    [D, A, A, A, A, D, 0],
+    [A, 1, 1, 1, 1, A, 0],
+    [D, A, A, A, 1, A, 0],
+    [0, 0, 0, A, 1, A, 0],
+    [0, 0, 0, A, 1, A, 0],
+    [0, 0, 0, D, A, D, 0],
+    [0, 0, 0, 0, 0, 0, 0],
+  ]);
+});
+
+test('overlapping strokes combine by max, not sum', () => {
+  const once = rasterise(drawing([[[2.5, 2.5]]], 5, 5, 2));
+  const twice = rasterise(drawing([[[2.5, 2.5]], [[2.5, 2.5]]], 5, 5, 2));
+  assert.deepEqual(twice.data, once.data);
+});
+
+test('an empty drawing, or one with an empty stroke, is all zeros at the canvas size', () => {
+  for (const strokes of [[], [[]]] as [number, number][][][]) {
+    const img = rasterise(drawing(strokes, 12, 7, 3));
+    assert.equal(img.width, 12);
+    assert.equal(img.height, 7);
+    assert.deepEqual(img.data, new Float32Array(84));
+  }
+});
+
+test('total ink equals the capsule area (length × width + disc)', () => {
+  // A diagonal segment, far from the border: the one-pixel ramp integrates to the exact area.
+  const img = rasterise(
+    drawing(
+      [
+        [
+          [40.3, 50.1],
+          [140.7, 120.9],
+        ],
+      ],
+      200,
+      200,
+      12,
+    ),
+  );
+  const length = Math.sqrt(100.4 ** 2 + 70.8 ** 2);
+  const area = length * 12 + Math.PI * 36;
+  const ink = img.data.reduce((a, v) => a + v, 0);
+  assert.ok(Math.abs(ink - area) / area < 0.005, `ink ${ink}, area ${area}`);
+});
+
+test('scale renders at a lower resolution with a scaled brush', () => {
+  // The dot at (25, 25) with brush 20 at scale 0.1 is the dot at (2.5, 2.5) with brush 2.
+  const small = rasterise(drawing([[[25, 25]]], 50, 50, 20), { scale: 0.1 });
+  const direct = rasterise(drawing([[[2.5, 2.5]]], 5, 5, 2));
+  assert.equal(small.width, 5);
+  assert.equal(small.height, 5);
+  for (let i = 0; i < 25; i++) assert.ok(Math.abs(small.data[i] - direct.data[i]) < 1e-6);
+  // 280 × 0.1 = 28 exactly, and sides round to the nearest pixel.
+  const canvas = rasterise(drawing([], 280, 201, 14), { scale: 0.1 });
+  assert.deepEqual([canvas.width, canvas.height], [28, 20]);
+});
+
+test('strokes partly or wholly off the canvas are clipped', () => {
+  const img = rasterise(
+    drawing(
+      [
+        [
+          [-10, 2.5],
+          [2.5, 2.5],
+        ],
+        [[100, 100]],
+      ],
+      5,
+      5,
+      2,
+    ),
+  );
+  assert.deepEqual(
+    rows(img)[2].map((v) => Math.round(v * 1e6) / 1e6),
+    [1, 1, 1, A, 0],
+  );
+  const ink = img.data.reduce((a, v) => a + v, 0);
+  assert.ok(Math.abs(ink - (3 + A + 2 * (3 * A + D))) < 1e-6, `ink ${ink}`);
+});
+
+test('invalid drawings are rejected with the parameter named', () => {
+  const ok = drawing([[[1, 1]]], 5, 5, 2);
+  assert.throws(
+    () => rasterise({ ...ok, brushWidth: 0 }),
+    /RangeError: drawing.brushWidth .* got 0/,
+  );
+  assert.throws(() => rasterise({ ...ok, brushWidth: Number.NaN }), RangeError);
+  assert.throws(() => rasterise({ ...ok, width: 2.5 }), /RangeError: drawing.width .* got 2.5/);
+  assert.throws(() => rasterise({ ...ok, height: 0 }), /RangeError: drawing.height/);
+  assert.throws(
+    () =>
+      rasterise(
+        drawing(
+          [
+            [[1, 1]],
+            [
+              [1, 1],
+              [Number.POSITIVE_INFINITY, 2],
+            ],
+          ],
+          5,
+          5,
+          2,
+        ),
+      ),
+    /RangeError: stroke 1, point 1 .* \(Infinity, 2\)/,
+  );
+  assert.throws(() => rasterise({ ...ok, strokes: 'x' as never }), TypeError);
+  assert.throws(() => rasterise(null as never), TypeError);
+  assert.throws(() => rasterise(ok, { scale: -1 }), /RangeError: options.scale/);
+});
