@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { crop, extract, inkBoundingBox } from './crop.js';
+import type { GrayImage } from './types.js';
+
+const image = (rows: number[][]): GrayImage => ({
+  width: rows[0].length,
+  height: rows.length,
+  data: Float32Array.from(rows.flat()),
+});
+
+const sample = image([
+  [0, 0, 0, 0, 0, 0],
+  [0, 0, 0.5, 0, 0, 0],
+  [0, 0, 1, 0.75, 0, 0.05],
+  [0, 0, 0, 0.25, 0, 0],
+  [0, 0, 0, 0, 0, 0],
+]);
+
+test('the box encloses the ink and ignores pixels fainter than a tenth of the maximum', () => {
+  assert.deepEqual(inkBoundingBox(sample), { x: 2, y: 1, width: 2, height: 3 });
+  // With threshold 0 every non-zero pixel counts, so the faint 0.05 at (5, 2) widens the box.
+  assert.deepEqual(inkBoundingBox(sample, 0), { x: 2, y: 1, width: 4, height: 3 });
+  // At 0.3 of the maximum the 0.25 pixel no longer counts.
+  assert.deepEqual(inkBoundingBox(sample, 0.3), { x: 2, y: 1, width: 2, height: 2 });
+});
+
+test('the threshold is relative to the maximum, so a faint drawing is cropped the same way', () => {
+  const faint = { ...sample, data: sample.data.map((v) => v * 0.2) };
+  assert.deepEqual(inkBoundingBox(faint), inkBoundingBox(sample));
+});
+
+test('crop copies the box, keeping faint pixels inside it', () => {
+  const out = crop(sample);
+  assert.ok(out);
+  assert.deepEqual(
+    out,
+    image([
+      [0.5, 0],
+      [1, 0.75],
+      [0, 0.25],
+    ]),
+  );
+});
+
+test('an image without ink has no box and crops to null', () => {
+  const blank = image([
+    [0, 0],
+    [0, 0],
+  ]);
+  assert.equal(inkBoundingBox(blank), null);
+  assert.equal(crop(blank), null);
+});
+
+test('a single pixel crops to a 1×1 image', () => {
+  const one = image([
+    [0, 0, 0],
+    [0, 0, 0.3],
+    [0, 0, 0],
+  ]);
+  assert.deepEqual(crop(one), image([[0.30000001192092896]]));
+});
+
+test('bad thresholds and boxes are rejected with a RangeError', () => {
+  assert.throws(() => inkBoundingBox(sample, 1), /RangeError: threshold .* got 1/);
+  assert.throws(() => crop(sample, { threshold: -0.1 }), RangeError);
+  assert.throws(
+    () => extract(sample, { x: 5, y: 0, width: 2, height: 1 }),
+    /RangeError: box must be .* inside the 6×5 image/,
+  );
+});

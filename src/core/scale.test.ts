@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createRng } from './random.js';
+import { fitSize, resizeArea, scaleToFit } from './scale.js';
+import type { GrayImage } from './types.js';
+
+const image = (rows: number[][]): GrayImage => ({
+  width: rows[0].length,
+  height: rows.length,
+  data: Float32Array.from(rows.flat()),
+});
+
+function assertClose(actual: Float32Array, expected: number[], tol = 1e-6): void {
+  assert.equal(actual.length, expected.length);
+  actual.forEach((v, i) => {
+    assert.ok(Math.abs(v - expected[i]) < tol, `value ${i} is ${v}, expected ${expected[i]}`);
+  });
+}
+
+const mean = (img: GrayImage) => img.data.reduce((a, v) => a + v, 0) / img.data.length;
+
+test('halving averages 2×2 blocks', () => {
+  const out = resizeArea(
+    image([
+      [1, 0, 0, 0],
+      [1, 0, 0.5, 0.5],
+      [0, 0, 1, 1],
+      [0, 0.5, 1, 1],
+    ]),
+    2,
+    2,
+  );
+  assertClose(out.data, [0.5, 0.25, 0.125, 1]);
+});
+
+test('a fractional ratio counts partly covered pixels by their coverage', () => {
+  // 3 → 2: each output pixel covers 1.5 source pixels, sharing the middle one half and half.
+  const out = resizeArea(image([[0.25, 1, 0.75]]), 2, 1);
+  assertClose(out.data, [(0.25 + 0.5) / 1.5, (0.5 + 0.75) / 1.5]);
+  // 2 → 3 (upscaling): each output covers 2/3 of a pixel; the middle one a third of each.
+  const up = resizeArea(image([[0.25, 1]]), 3, 1);
+  assertClose(up.data, [0.25, 0.625, 1]);
+});
+
+test('area averaging preserves the mean, down and up', () => {
+  const rng = createRng(7);
+  const src: GrayImage = {
+    width: 37,
+    height: 23,
+    data: Float32Array.from({ length: 37 * 23 }, rng),
+  };
+  for (const [w, h] of [
+    [28, 28],
+    [5, 3],
+    [100, 61],
+    [1, 1],
+  ]) {
+    const out = resizeArea(src, w, h);
+    assert.ok(Math.abs(mean(out) - mean(src)) < 1e-5, `${w}×${h}`);
+  }
+});
+
+test('a constant image stays constant', () => {
+  const out = resizeArea({ width: 7, height: 3, data: new Float32Array(21).fill(0.6) }, 20, 9);
+  assertClose(out.data, new Array(180).fill(0.6));
+});
+
+test('fitSize puts the longer side in the box, rounds the other, at least 1 px', () => {
+  assert.deepEqual(fitSize(40, 10), { width: 20, height: 5 });
+  assert.deepEqual(fitSize(10, 40), { width: 5, height: 20 });
+  assert.deepEqual(fitSize(7, 7), { width: 20, height: 20 });
+  assert.deepEqual(fitSize(100, 33), { width: 20, height: 7 }); // 6.6 rounds to 7
+  assert.deepEqual(fitSize(1, 100), { width: 1, height: 20 }); // 0.2 would round to 0
+  assert.deepEqual(fitSize(30, 10, 28), { width: 28, height: 9 });
+});
+
+test('scaleToFit upscales a tiny input and downscales a big one', () => {
+  const dot = scaleToFit(image([[0.5]]));
+  assert.deepEqual([dot.width, dot.height], [20, 20]);
+  assertClose(dot.data, new Array(400).fill(0.5));
+  const bar: GrayImage = { width: 200, height: 40, data: new Float32Array(8000).fill(1) };
+  const small = scaleToFit(bar);
+  assert.deepEqual([small.width, small.height], [20, 4]);
+  assertClose(small.data, new Array(80).fill(1));
+});
+
+test('bad sizes are rejected', () => {
+  const img = image([[1]]);
+  assert.throws(() => resizeArea(img, 0, 3), /RangeError: width .* got 0/);
+  assert.throws(() => resizeArea(img, 2, 1.5), /RangeError: height .* got 1.5/);
+  assert.throws(() => scaleToFit(img, -20), /RangeError: box/);
+});
