@@ -1,0 +1,254 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import {
+  IMAGE_BYTES,
+  MIGRATIONS,
+  migrate,
+  type NewSample,
+  openStore,
+  SchemaVersionError,
+} from './store.js';
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'digitrec-store-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A clock that ticks one hour a call, from 2024-03-01T22:00Z, so samples span two days. */
+function fakeClock(): () => Date {
+  let t = Date.UTC(2024, 2, 1, 22);
+  return () => {
+    const d = new Date(t);
+    t += 3600_000;
+    return d;
+  };
+}
+
+function image(fill: number): Uint8Array {
+  return new Uint8Array(IMAGE_BYTES).fill(fill);
+}
+
+function sample(label: number, extra: Partial<NewSample> = {}): NewSample {
+  return {
+    label,
+    drawing: {
+      strokes: [
+        [
+          { x: 10, y: 20, t: 0 },
+          { x: 30.5, y: 40.25, t: 16 },
+        ],
+        [{ x: 5, y: 5 }],
+      ],
+      width: 280,
+      height: 280,
+      brushWidth: 18,
+    },
+    image: image(label),
+    source: 'collect',
+    sessionId: 'session-a',
+    pointerType: 'mouse',
+    modelVersion: 'abc123',
+    predicted: label,
+    confidence: 0.9,
+    ...extra,
+  };
+}
+
+describe('SampleStore', () => {
+  test('a new file is in WAL mode at the latest schema version', () => {
+    const path = join(dir, 'new.db');
+    const store = openStore(path);
+    assert.equal(store.schemaVersion, MIGRATIONS.length);
+    store.close();
+    const db = new Database(path, { readonly: true });
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+    db.close();
+  });
+
+  test('insert then get round-trips every field, strokes, timestamps and the image BLOB', () => {
+    const store = openStore(join(dir, 'roundtrip.db'), { now: fakeClock() });
+    const s = store.insert(sample(7, { confidence: 0.25, predicted: 1 }));
+    assert.equal(s.id, 1);
+    assert.equal(s.createdAt, '2024-03-01T22:00:00.000Z');
+    const got = store.get(s.id);
+    assert.ok(got);
+    assert.deepEqual({ ...got, image: [...got.image] }, { ...s, image: [...s.image] });
+    assert.deepEqual(got.drawing?.strokes[0][1], { x: 30.5, y: 40.25, t: 16 });
+    assert.deepEqual(got.drawing?.strokes[1][0], { x: 5, y: 5 });
+    assert.equal(store.get(999), undefined);
+    store.close();
+  });
+
+  test('image-only samples keep a null drawing', () => {
+    const store = openStore(join(dir, 'image-only.db'));
+    const s = store.insert(
+      sample(3, { drawing: null, source: 'import', predicted: null, confidence: null }),
+    );
+    const got = store.get(s.id);
+    assert.equal(got?.drawing, null);
+    assert.equal(got?.predicted, null);
+    store.close();
+  });
+
+  test('list paginates newest first and filters by label, source, session and mispredicted', () => {
+    const store = openStore(join(dir, 'list.db'), { now: fakeClock() });
+    for (let i = 0; i < 25; i++) {
+      store.insert(
+        sample(i % 10, {
+          source: i % 2 === 0 ? 'collect' : 'feedback',
+          sessionId: i < 5 ? 's1' : 's2',
+          predicted: i % 7 === 0 ? (i + 1) % 10 : i % 10,
+        }),
+      );
+    }
+    const page1 = store.list({}, { limit: 10, offset: 0 });
+    assert.equal(page1.total, 25);
+    assert.deepEqual(
+      page1.samples.map((s) => s.id),
+      [25, 24, 23, 22, 21, 20, 19, 18, 17, 16],
+    );
+    const page3 = store.list({}, { limit: 10, offset: 20 });
+    assert.deepEqual(
+      page3.samples.map((s) => s.id),
+      [5, 4, 3, 2, 1],
+    );
+    assert.deepEqual(
+      store.list({ label: 3 }).samples.map((s) => s.id),
+      [24, 14, 4],
+    );
+    assert.equal(store.count({ source: 'feedback' }), 12);
+    assert.equal(store.count({ sessionId: 's1' }), 5);
+    // i = 0, 7, 14, 21 were mispredicted.
+    assert.deepEqual(
+      store.list({ mispredicted: true }).samples.map((s) => s.id),
+      [22, 15, 8, 1],
+    );
+    assert.equal(store.count({ mispredicted: true, source: 'collect' }), 2);
+    assert.deepEqual(
+      [...store.iterate({ label: 3 })].map((s) => s.id),
+      [4, 14, 24],
+    );
+    store.close();
+  });
+
+  test('stats count by digit, source and UTC day', () => {
+    const store = openStore(join(dir, 'stats.db'), { now: fakeClock() });
+    assert.deepEqual(store.stats(), {
+      total: 0,
+      byLabel: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+      bySource: { collect: 0, feedback: 0, import: 0 },
+      byDay: [],
+    });
+    // 22:00 and 23:00 on 1 March, then 00:00, 01:00 on 2 March.
+    store.insert(sample(1));
+    store.insert(sample(1, { source: 'feedback' }));
+    store.insert(sample(9, { source: 'import' }));
+    store.insert(sample(0, { sessionId: 's9' }));
+    assert.deepEqual(store.stats(), {
+      total: 4,
+      byLabel: [1, 2, 0, 0, 0, 0, 0, 0, 0, 1],
+      bySource: { collect: 2, feedback: 1, import: 1 },
+      byDay: [
+        { day: '2024-03-01', count: 2 },
+        { day: '2024-03-02', count: 2 },
+      ],
+    });
+    assert.deepEqual(store.stats({ sessionId: 's9' }).byLabel, [1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    store.close();
+  });
+
+  test('relabel and delete change one row and report a missing id', () => {
+    const store = openStore(join(dir, 'edit.db'));
+    const a = store.insert(sample(2));
+    const b = store.insert(sample(4));
+    assert.equal(store.relabel(a.id, 5)?.label, 5);
+    assert.equal(store.relabel(999, 5), undefined);
+    assert.equal(store.delete(b.id), true);
+    assert.equal(store.delete(b.id), false);
+    assert.equal(store.count(), 1);
+    assert.equal(store.get(a.id)?.label, 5);
+    store.close();
+  });
+
+  test('insertMany is all or nothing', () => {
+    const store = openStore(join(dir, 'many.db'));
+    assert.equal(store.insertMany([sample(1), sample(2)]), 2);
+    assert.throws(() => store.insertMany([sample(3), sample(11)]), /CHECK constraint/);
+    assert.equal(store.count(), 2);
+    store.close();
+  });
+
+  test('CHECK constraints refuse rows a caller failed to validate', () => {
+    const store = openStore(join(dir, 'checks.db'));
+    assert.throws(() => store.insert(sample(10)), /CHECK constraint/);
+    assert.throws(() => store.insert(sample(1, { confidence: 1.5 })), /CHECK constraint/);
+    assert.throws(
+      () => store.insert(sample(1, { source: 'nowhere' as 'collect' })),
+      /CHECK constraint/,
+    );
+    assert.throws(() => store.insert(sample(1, { image: new Uint8Array(10) })), RangeError);
+    assert.equal(store.count(), 0);
+    store.close();
+  });
+
+  test('reopening keeps the rows; migrations run once and are idempotent', () => {
+    const path = join(dir, 'reopen.db');
+    const first = openStore(path);
+    first.insert(sample(6));
+    first.close();
+    const second = openStore(path);
+    assert.equal(second.schemaVersion, MIGRATIONS.length);
+    assert.equal(second.count(), 1);
+    assert.equal(second.get(1)?.label, 6);
+    second.close();
+    const db = new Database(path);
+    assert.equal(migrate(db), MIGRATIONS.length);
+    assert.equal(migrate(db), MIGRATIONS.length);
+    assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+    db.close();
+  });
+
+  test('a file at an older schema version is upgraded and keeps its rows', () => {
+    const path = join(dir, 'old.db');
+    const db = new Database(path);
+    migrate(db, MIGRATIONS.slice(0, 1));
+    db.prepare(
+      `INSERT INTO samples (label, image, source, created_at) VALUES (8, ?, 'import', '2023-01-01T00:00:00.000Z')`,
+    ).run(Buffer.alloc(IMAGE_BYTES));
+    db.close();
+    const store = openStore(path);
+    assert.equal(store.schemaVersion, MIGRATIONS.length);
+    assert.equal(store.get(1)?.label, 8);
+    store.close();
+    const check = new Database(path, { readonly: true });
+    const indexes = check
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'samples_%'`)
+      .all()
+      .map((r) => (r as { name: string }).name)
+      .sort();
+    assert.deepEqual(indexes, [
+      'samples_created',
+      'samples_label',
+      'samples_session',
+      'samples_source',
+    ]);
+    check.close();
+  });
+
+  test('a file from a newer digitrec is refused, not modified', () => {
+    const path = join(dir, 'newer.db');
+    const db = new Database(path);
+    db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    db.close();
+    assert.throws(() => openStore(path), SchemaVersionError);
+    const check = new Database(path, { readonly: true });
+    assert.equal(check.pragma('user_version', { simple: true }), MIGRATIONS.length + 1);
+    check.close();
+  });
+});

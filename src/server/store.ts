@@ -1,0 +1,347 @@
+/**
+ * The sample store: labelled drawings in one SQLite file (better-sqlite3, WAL mode). Strokes are
+ * the truth and are kept as JSON; the canonical 28×28 image the model saw is kept beside them as a
+ * 784-byte BLOB, so thumbnails and CSV export need no re-rendering. The schema is created and
+ * upgraded by an ordered list of migrations, tracked in SQLite's `user_version`.
+ */
+import Database from 'better-sqlite3';
+import type { Drawing, Stroke } from '../core/types.js';
+import { CANONICAL_SIZE } from '../core/types.js';
+
+/** Bytes of one canonical image (28 × 28, one byte a pixel, ink 255). */
+export const IMAGE_BYTES = CANONICAL_SIZE * CANONICAL_SIZE;
+
+/** Where a sample came from. */
+export const SAMPLE_SOURCES = ['collect', 'feedback', 'import'] as const;
+/** Where a sample came from: the collect page, feedback on the draw page, or a file import. */
+export type SampleSource = (typeof SAMPLE_SOURCES)[number];
+
+/**
+ * The schema, one migration a step, applied in order. Migration `i` brings the file from
+ * `user_version = i` to `i + 1`; never edit a released step, append a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: the samples table. CHECK constraints keep bad rows out even if a caller forgets to validate.
+  `CREATE TABLE samples (
+     id            INTEGER PRIMARY KEY AUTOINCREMENT,
+     label         INTEGER NOT NULL CHECK (label BETWEEN 0 AND 9),
+     strokes       TEXT CHECK (strokes IS NULL OR json_valid(strokes)),
+     canvas_width  INTEGER CHECK (canvas_width IS NULL OR canvas_width > 0),
+     canvas_height INTEGER CHECK (canvas_height IS NULL OR canvas_height > 0),
+     brush_width   REAL CHECK (brush_width IS NULL OR brush_width > 0),
+     image         BLOB NOT NULL CHECK (length(image) = ${IMAGE_BYTES}),
+     source        TEXT NOT NULL CHECK (source IN ('collect', 'feedback', 'import')),
+     session_id    TEXT,
+     pointer_type  TEXT,
+     model_version TEXT,
+     predicted     INTEGER CHECK (predicted IS NULL OR predicted BETWEEN 0 AND 9),
+     confidence    REAL CHECK (confidence IS NULL OR confidence BETWEEN 0 AND 1),
+     created_at    TEXT NOT NULL
+   )`,
+  // 2: indexes for the data page's filters and the collect page's counts.
+  `CREATE INDEX samples_label ON samples (label);
+   CREATE INDEX samples_source ON samples (source);
+   CREATE INDEX samples_session ON samples (session_id);
+   CREATE INDEX samples_created ON samples (created_at)`,
+];
+
+/** A sample as stored. */
+export interface Sample {
+  id: number;
+  label: number;
+  /** The drawing, or null for samples imported as images (CSV). */
+  drawing: Drawing | null;
+  /** The canonical 28×28 image, 784 bytes, row-major, ink 255. */
+  image: Uint8Array;
+  source: SampleSource;
+  sessionId: string | null;
+  /** The pointer the drawing was made with: 'mouse', 'pen', 'touch', or null when unknown. */
+  pointerType: string | null;
+  /** Id of the model that made `predicted`. */
+  modelVersion: string | null;
+  predicted: number | null;
+  confidence: number | null;
+  /** ISO 8601, UTC. */
+  createdAt: string;
+}
+
+/** A sample to insert: everything but the id and the creation time. */
+export type NewSample = Omit<Sample, 'id' | 'createdAt'>;
+
+/** Filters of `list`, `count` and `iterate`; all optional, combined with AND. */
+export interface SampleFilter {
+  label?: number;
+  source?: SampleSource;
+  sessionId?: string;
+  /** Only samples whose stored prediction differs from the label. */
+  mispredicted?: boolean;
+}
+
+/** What the data and collect pages show. */
+export interface StoreStats {
+  total: number;
+  /** Counts of the digits 0–9. */
+  byLabel: number[];
+  bySource: Record<SampleSource, number>;
+  /** Samples per UTC day, oldest first. */
+  byDay: { day: string; count: number }[];
+}
+
+/** Options of `openStore`. */
+export interface StoreOptions {
+  /** The creation time given to new samples; default the wall clock. Tests pass a fixed clock. */
+  now?: () => Date;
+}
+
+interface Row {
+  id: number;
+  label: number;
+  strokes: string | null;
+  canvas_width: number | null;
+  canvas_height: number | null;
+  brush_width: number | null;
+  image: Buffer;
+  source: SampleSource;
+  session_id: string | null;
+  pointer_type: string | null;
+  model_version: string | null;
+  predicted: number | null;
+  confidence: number | null;
+  created_at: string;
+}
+
+/** Thrown when the file's schema is newer than this program's migrations. */
+export class SchemaVersionError extends Error {
+  override name = 'SchemaVersionError';
+}
+
+/**
+ * Brings a database up to `migrations.length`, one transaction a step, and returns the version.
+ * Running it again is a no-op. Refuses a file whose version is newer than the list.
+ */
+export function migrate(db: Database.Database, migrations: readonly string[] = MIGRATIONS): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) {
+    throw new SchemaVersionError(
+      `database schema version ${current} is newer than this digitrec supports (${migrations.length})`,
+    );
+  }
+  for (let v = current; v < migrations.length; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return migrations.length;
+}
+
+function strokesToJson(strokes: Stroke[]): string {
+  // Compact point lists: [x, y] or [x, y, t].
+  return JSON.stringify(
+    strokes.map((s) => s.map((p) => (p.t === undefined ? [p.x, p.y] : [p.x, p.y, p.t]))),
+  );
+}
+
+function strokesFromJson(text: string): Stroke[] {
+  const raw = JSON.parse(text) as number[][][];
+  return raw.map((s) =>
+    s.map((p) => (p.length > 2 ? { x: p[0], y: p[1], t: p[2] } : { x: p[0], y: p[1] })),
+  );
+}
+
+function fromRow(r: Row): Sample {
+  const drawing: Drawing | null =
+    r.strokes === null ||
+    r.canvas_width === null ||
+    r.canvas_height === null ||
+    r.brush_width === null
+      ? null
+      : {
+          strokes: strokesFromJson(r.strokes),
+          width: r.canvas_width,
+          height: r.canvas_height,
+          brushWidth: r.brush_width,
+        };
+  return {
+    id: r.id,
+    label: r.label,
+    drawing,
+    image: new Uint8Array(r.image.buffer, r.image.byteOffset, r.image.byteLength),
+    source: r.source,
+    sessionId: r.session_id,
+    pointerType: r.pointer_type,
+    modelVersion: r.model_version,
+    predicted: r.predicted,
+    confidence: r.confidence,
+    createdAt: r.created_at,
+  };
+}
+
+function where(filter: SampleFilter): { sql: string; params: Record<string, unknown> } {
+  const parts: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (filter.label !== undefined) {
+    parts.push('label = @label');
+    params.label = filter.label;
+  }
+  if (filter.source !== undefined) {
+    parts.push('source = @source');
+    params.source = filter.source;
+  }
+  if (filter.sessionId !== undefined) {
+    parts.push('session_id = @sessionId');
+    params.sessionId = filter.sessionId;
+  }
+  if (filter.mispredicted) parts.push('predicted IS NOT NULL AND predicted <> label');
+  return { sql: parts.length > 0 ? `WHERE ${parts.join(' AND ')}` : '', params };
+}
+
+/** The sample store on one SQLite file. Create with `openStore`; close when done. */
+export class SampleStore {
+  /** The schema version the file is at after opening. */
+  readonly schemaVersion: number;
+  readonly #db: Database.Database;
+  readonly #now: () => Date;
+  readonly #insert: Database.Statement;
+
+  constructor(db: Database.Database, options: StoreOptions = {}) {
+    this.#db = db;
+    this.#now = options.now ?? (() => new Date());
+    this.schemaVersion = migrate(db);
+    this.#insert = db.prepare(
+      `INSERT INTO samples (label, strokes, canvas_width, canvas_height, brush_width, image, source,
+         session_id, pointer_type, model_version, predicted, confidence, created_at)
+       VALUES (@label, @strokes, @canvasWidth, @canvasHeight, @brushWidth, @image, @source,
+         @sessionId, @pointerType, @modelVersion, @predicted, @confidence, @createdAt)`,
+    );
+  }
+
+  /** Stores one sample and returns it with its id and creation time. */
+  insert(sample: NewSample): Sample {
+    const createdAt = this.#now().toISOString();
+    if (sample.image.length !== IMAGE_BYTES) {
+      throw new RangeError(`sample.image must be ${IMAGE_BYTES} bytes, got ${sample.image.length}`);
+    }
+    const d = sample.drawing;
+    const info = this.#insert.run({
+      label: sample.label,
+      strokes: d ? strokesToJson(d.strokes) : null,
+      canvasWidth: d ? d.width : null,
+      canvasHeight: d ? d.height : null,
+      brushWidth: d ? d.brushWidth : null,
+      image: Buffer.from(sample.image.buffer, sample.image.byteOffset, sample.image.byteLength),
+      source: sample.source,
+      sessionId: sample.sessionId,
+      pointerType: sample.pointerType,
+      modelVersion: sample.modelVersion,
+      predicted: sample.predicted,
+      confidence: sample.confidence,
+      createdAt,
+    });
+    return { ...sample, id: Number(info.lastInsertRowid), createdAt };
+  }
+
+  /** Stores many samples in one transaction: all or none. Returns the number stored. */
+  insertMany(samples: readonly NewSample[]): number {
+    this.#db.transaction(() => {
+      for (const s of samples) this.insert(s);
+    })();
+    return samples.length;
+  }
+
+  /** One sample, or undefined. */
+  get(id: number): Sample | undefined {
+    const row = this.#db.prepare('SELECT * FROM samples WHERE id = ?').get(id) as Row | undefined;
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** Number of samples matching the filter. */
+  count(filter: SampleFilter = {}): number {
+    const w = where(filter);
+    const row = this.#db.prepare(`SELECT count(*) AS n FROM samples ${w.sql}`).get(w.params) as {
+      n: number;
+    };
+    return row.n;
+  }
+
+  /** One page of samples matching the filter, newest first, and the total count. */
+  list(
+    filter: SampleFilter = {},
+    page: { limit?: number; offset?: number } = {},
+  ): { total: number; samples: Sample[] } {
+    const w = where(filter);
+    const rows = this.#db
+      .prepare(`SELECT * FROM samples ${w.sql} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
+      .all({ ...w.params, limit: page.limit ?? 50, offset: page.offset ?? 0 }) as Row[];
+    return { total: this.count(filter), samples: rows.map(fromRow) };
+  }
+
+  /** Every sample matching the filter, oldest first, one row at a time (for export). */
+  *iterate(filter: SampleFilter = {}): IterableIterator<Sample> {
+    const w = where(filter);
+    const stmt = this.#db.prepare(`SELECT * FROM samples ${w.sql} ORDER BY id`);
+    for (const row of stmt.iterate(w.params) as IterableIterator<Row>) yield fromRow(row);
+  }
+
+  /** Counts by digit, source and UTC day. */
+  stats(filter: SampleFilter = {}): StoreStats {
+    const w = where(filter);
+    const byLabel = new Array<number>(10).fill(0);
+    for (const r of this.#db
+      .prepare(`SELECT label, count(*) AS n FROM samples ${w.sql} GROUP BY label`)
+      .all(w.params) as { label: number; n: number }[]) {
+      byLabel[r.label] = r.n;
+    }
+    const bySource = Object.fromEntries(SAMPLE_SOURCES.map((s) => [s, 0])) as Record<
+      SampleSource,
+      number
+    >;
+    for (const r of this.#db
+      .prepare(`SELECT source, count(*) AS n FROM samples ${w.sql} GROUP BY source`)
+      .all(w.params) as { source: SampleSource; n: number }[]) {
+      bySource[r.source] = r.n;
+    }
+    const byDay = (
+      this.#db
+        .prepare(
+          `SELECT substr(created_at, 1, 10) AS day, count(*) AS n FROM samples ${w.sql}
+           GROUP BY day ORDER BY day`,
+        )
+        .all(w.params) as { day: string; n: number }[]
+    ).map((r) => ({ day: r.day, count: r.n }));
+    return { total: byLabel.reduce((a, b) => a + b, 0), byLabel, bySource, byDay };
+  }
+
+  /** Gives a sample a new label; returns the updated sample, or undefined when there is none. */
+  relabel(id: number, label: number): Sample | undefined {
+    const info = this.#db.prepare('UPDATE samples SET label = ? WHERE id = ?').run(label, id);
+    return info.changes > 0 ? this.get(id) : undefined;
+  }
+
+  /** Deletes a sample; false when there was none. */
+  delete(id: number): boolean {
+    return this.#db.prepare('DELETE FROM samples WHERE id = ?').run(id).changes > 0;
+  }
+
+  /** Closes the file (checkpointing the WAL). */
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+}
+
+/**
+ * Opens (creating if needed) the store at `path` in WAL mode and runs the migrations. The
+ * directory must exist.
+ */
+export function openStore(path: string, options: StoreOptions = {}): SampleStore {
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    return new SampleStore(db, options);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
