@@ -113,7 +113,7 @@ test('options set canvas size, brush, fill and timestamps; wide digits fit by wi
     [238, 135.1],
   ]);
   assert.equal(w.group, undefined);
-  const dot = '.SEGMENT DIGIT 0 ? "0"\r\n.PEN_DOWN\r\n 5 5\r\n.PEN_UP\r\n';
+  const dot = '\uFEFF.SEGMENT DIGIT 0 ? "0"\r\n.PEN_DOWN\r\n 5 5\r\n.PEN_UP\r\n';
   assert.deepEqual(parseUnipen(dot, 'd')[0].drawing.strokes, [[{ x: 140, y: 140, t: 0 }]]);
   assert.throws(
     () => parseUnipen(SMALL, 's', { fill: 1.5 }),

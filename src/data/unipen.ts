@@ -145,7 +145,7 @@ export function parseUnipen(
 
   const name = baseName(source);
   const out: LabelledDrawing[] = [];
-  const lines = text.split('\n');
+  const lines = (text.startsWith('\uFEFF') ? text.slice(1) : text).split('\n');
   let seg: RawSegment | undefined;
   let stroke: { x: number[]; y: number[]; gapBefore: number } | undefined;
   let gap = interval;
@@ -267,5 +267,5 @@ export function parseUnipen(
 
 /** Reads a UNIPEN digit file; see `parseUnipen`. */
 export function readUnipen(path: string, options?: UnipenOptions): LabelledDrawing[] {
-  return parseUnipen(readFileSync(path, 'latin1'), path, options);
+  return parseUnipen(readFileSync(path, 'utf8'), path, options);
 }
