@@ -72,14 +72,14 @@ export const TEMPLATES: readonly DigitTemplate[] = [
   { digit: 0, style: '0-round', weight: 1, strokes: [{ closed: true, points: ellipsePoints(0.42, 0.5, 0.42, 0.5) }] },
   // 1: a bare stick; with a flag; with a flag and a base; with a long flag from the middle.
   { digit: 1, style: '1-stick', weight: 3, strokes: [{ points: [[0, 0], [0, 1]] }] },
-  { digit: 1, style: '1-flag', weight: 3, strokes: [{ points: [[-0.2, 0.24], [0.05, 0, C], [0.05, 1]] }] },
+  { digit: 1, style: '1-flag', weight: 3, strokes: [{ points: [[-0.16, 0.26], [0.05, 0, C], [0.05, 1]] }] },
   {
     digit: 1,
     style: '1-flag-base',
     weight: 1,
     strokes: [{ points: [[-0.17, 0.2], [0.05, 0, C], [0.05, 1]] }, { points: [[-0.17, 1], [0.27, 1]] }],
   },
-  { digit: 1, style: '1-long-flag', weight: 1, strokes: [{ points: [[-0.28, 0.38], [0.08, 0, C], [0.06, 1]] }] },
+  { digit: 1, style: '1-long-flag', weight: 2, strokes: [{ points: [[-0.22, 0.42], [0.08, 0, C], [0.06, 1]] }] },
   // 2: a corner and a flat base; a smooth curved base; a small loop at the bottom.
   {
     digit: 2,
@@ -118,7 +118,8 @@ export const TEMPLATES: readonly DigitTemplate[] = [
     weight: 1,
     strokes: [{ points: [[0, 0.1], [0.3, 0], [0.55, 0.12], [0.48, 0.36], [0.22, 0.48], [0.48, 0.6], [0.58, 0.82], [0.38, 1], [0.1, 0.96]] }],
   },
-  // 4: open top (two strokes); closed triangle top; a "u" with a stem; one stroke up and back.
+  // 4: open top (two strokes); closed triangle top; a "u" with a stem; an arm curving into the
+  // bar; one stroke up and back.
   {
     digit: 4,
     style: '4-open',
@@ -136,6 +137,12 @@ export const TEMPLATES: readonly DigitTemplate[] = [
     style: '4-u',
     weight: 2,
     strokes: [{ points: [[0.04, 0], [0.02, 0.58, C], [0.64, 0.58]] }, { points: [[0.5, 0.04], [0.5, 1]] }],
+  },
+  {
+    digit: 4,
+    style: '4-curved',
+    weight: 1,
+    strokes: [{ points: [[0.12, 0], [0.03, 0.36], [0.1, 0.58], [0.36, 0.62], [0.68, 0.58]] }, { points: [[0.5, 0.06], [0.5, 1]] }],
   },
   {
     digit: 4,
