@@ -65,13 +65,37 @@ test('a constant image stays constant', () => {
   assertClose(out.data, new Array(180).fill(0.6));
 });
 
-test('fitSize puts the longer side in the box, rounds the other, at least 1 px', () => {
+test('fitSize puts the longer side in the box and rounds the other up, at least 1 px', () => {
   assert.deepEqual(fitSize(40, 10), { width: 20, height: 5 });
   assert.deepEqual(fitSize(10, 40), { width: 5, height: 20 });
   assert.deepEqual(fitSize(7, 7), { width: 20, height: 20 });
-  assert.deepEqual(fitSize(100, 33), { width: 20, height: 7 }); // 6.6 rounds to 7
-  assert.deepEqual(fitSize(1, 100), { width: 1, height: 20 }); // 0.2 would round to 0
-  assert.deepEqual(fitSize(30, 10, 28), { width: 28, height: 9 });
+  assert.deepEqual(fitSize(100, 33), { width: 20, height: 7 }); // 6.6 → 7
+  assert.deepEqual(fitSize(100, 31), { width: 20, height: 7 }); // 6.2 → 7
+  assert.deepEqual(fitSize(100, 30), { width: 20, height: 6 }); // exactly 6
+  assert.deepEqual(fitSize(1, 100), { width: 1, height: 20 }); // 0.2 → 1
+  assert.deepEqual(fitSize(30, 10, 28), { width: 28, height: 10 }); // 9.33 → 10
+});
+
+test('scaleToFit keeps the aspect ratio exactly, centring the short side', () => {
+  // 4×2 of ones → scale 20 / 4 = 5 in both directions: 20×10, all ones.
+  const full = scaleToFit(
+    image([
+      [1, 1, 1, 1],
+      [1, 1, 1, 1],
+    ]),
+  );
+  assert.deepEqual([full.width, full.height], [20, 10]);
+  assertClose(full.data, new Array(200).fill(1));
+  // 3×7 (scale 20 / 7): the short side, 60 / 7 = 8.57 px, is centred in 9 columns, so each outer
+  // column is (9 − 60 / 7) / 2 = 0.21 uncovered.
+  const narrow = scaleToFit({ width: 3, height: 7, data: new Float32Array(21).fill(1) });
+  assert.deepEqual([narrow.width, narrow.height], [9, 20]);
+  const edge = (9 - 60 / 7) / 2;
+  const row = [1 - edge, 1, 1, 1, 1, 1, 1, 1, 1 - edge];
+  assertClose(narrow.data, new Array(20).fill(row).flat());
+  // Total ink scales by exactly scale²: nothing is lost or stretched.
+  const sum = (g: GrayImage) => g.data.reduce((a, v) => a + v, 0);
+  assert.ok(Math.abs(sum(narrow) - 21 * (20 / 7) ** 2) < 1e-4);
 });
 
 test('scaleToFit upscales a tiny input and downscales a big one', () => {

@@ -1,6 +1,6 @@
 /**
  * Scale: resample by exact area averaging, and fit an image's longer side to a box (MNIST's 20 px)
- * keeping its aspect ratio.
+ * keeping its aspect ratio exactly.
  */
 import { checkImage } from './image.js';
 import type { GrayImage } from './types.js';
@@ -12,60 +12,52 @@ export const DEFAULT_BOX = 20;
 interface AxisWeights {
   start: Int32Array;
   count: Int32Array;
-  /** `count[o]` weights per output `o`, back to back; each group sums to 1. */
-  weights: Float64Array;
+  /** Where output o's `count[o]` weights start in `weights`. */
   offset: Int32Array;
+  /** The fraction of the output pixel each source pixel covers. */
+  weights: Float64Array;
 }
 
-function axisWeights(nIn: number, nOut: number): AxisWeights {
+/**
+ * Weights of the map source coordinate s ↦ output coordinate s × scale + shift along one axis.
+ * Output pixel o spans [o, o + 1); its preimage [(o − shift) / scale, (o + 1 − shift) / scale) is
+ * clipped to the source [0, nIn), so output pixels partly outside the source are partly empty.
+ */
+function axisWeights(nIn: number, nOut: number, scale: number, shift: number): AxisWeights {
   const start = new Int32Array(nOut);
   const count = new Int32Array(nOut);
   const offset = new Int32Array(nOut);
   const list: number[] = [];
   for (let o = 0; o < nOut; o++) {
-    // Output pixel o spans [a, b) in source coordinates; source pixel i spans [i, i + 1).
-    const a = (o * nIn) / nOut;
-    const b = ((o + 1) * nIn) / nOut;
+    const a = Math.max(0, (o - shift) / scale);
+    const b = Math.min(nIn, (o + 1 - shift) / scale);
+    offset[o] = list.length;
+    if (!(b > a)) continue;
     const i0 = Math.floor(a);
     const i1 = Math.min(nIn - 1, Math.ceil(b) - 1);
     start[o] = i0;
-    offset[o] = list.length;
-    for (let i = i0; i <= i1; i++) {
-      list.push(Math.max(0, Math.min(b, i + 1) - Math.max(a, i)) / (b - a));
-    }
     count[o] = i1 - i0 + 1;
+    // Source pixel i spans [i, i + 1); its overlap times `scale` is the share of the output pixel.
+    for (let i = i0; i <= i1; i++)
+      list.push(Math.max(0, Math.min(b, i + 1) - Math.max(a, i)) * scale);
   }
-  return { start, count, weights: Float64Array.from(list), offset };
+  return { start, count, offset, weights: Float64Array.from(list) };
 }
 
-function checkSide(name: string, v: number): void {
-  if (typeof v !== 'number') throw new TypeError(`${name} must be a number, got ${typeof v}`);
-  if (!Number.isInteger(v) || v <= 0) {
-    throw new RangeError(`${name} must be a positive integer, got ${v}`);
-  }
-}
-
-/**
- * Resamples `img` to `width × height` by area averaging: each output pixel is the mean of the
- * source over the rectangle it covers, counting partly covered source pixels by their covered
- * fraction. Works both ways (upscaling repeats pixels, splitting shared ones) and preserves the
- * image's mean exactly, up to rounding.
- */
-export function resizeArea(img: GrayImage, width: number, height: number): GrayImage {
-  checkImage(img);
-  checkSide('width', width);
-  checkSide('height', height);
+/** Applies per-axis weights: separable, since the box filter of a rectangle is a product. */
+function resample(
+  img: GrayImage,
+  width: number,
+  height: number,
+  wx: AxisWeights,
+  wy: AxisWeights,
+): GrayImage {
   const { width: w, height: h, data: src } = img;
-  if (w === width && h === height) return { width, height, data: src.slice() };
-  const wx = axisWeights(w, width);
-  const wy = axisWeights(h, height);
-  // Separable: the box filter of a rectangle is the product of its two 1-D boxes.
   const tmp = new Float64Array(width * h);
   for (let y = 0; y < h; y++) {
-    const row = y * w;
     for (let ox = 0; ox < width; ox++) {
       let s = 0;
-      const base = row + wx.start[ox];
+      const base = y * w + wx.start[ox];
       const off = wx.offset[ox];
       for (let k = 0; k < wx.count[ox]; k++) s += wx.weights[off + k] * src[base + k];
       tmp[y * width + ox] = s;
@@ -84,9 +76,33 @@ export function resizeArea(img: GrayImage, width: number, height: number): GrayI
   return { width, height, data };
 }
 
+function checkSide(name: string, v: number): void {
+  if (typeof v !== 'number') throw new TypeError(`${name} must be a number, got ${typeof v}`);
+  if (!Number.isInteger(v) || v <= 0) {
+    throw new RangeError(`${name} must be a positive integer, got ${v}`);
+  }
+}
+
 /**
- * The size `scaleToFit` gives a `width × height` image: the longer side becomes `box`, the
- * shorter one keeps the aspect ratio, rounded, and at least 1 pixel.
+ * Resamples `img` to exactly `width × height` (stretching if the aspect ratio differs) by area
+ * averaging: each output pixel is the mean of the source over the rectangle it covers, counting
+ * partly covered source pixels by their covered fraction. Works both ways (upscaling repeats
+ * pixels, splitting shared ones) and preserves the image's mean, up to rounding.
+ */
+export function resizeArea(img: GrayImage, width: number, height: number): GrayImage {
+  checkImage(img);
+  checkSide('width', width);
+  checkSide('height', height);
+  if (img.width === width && img.height === height)
+    return { width, height, data: img.data.slice() };
+  const wx = axisWeights(img.width, width, width / img.width, 0);
+  const wy = axisWeights(img.height, height, height / img.height, 0);
+  return resample(img, width, height, wx, wy);
+}
+
+/**
+ * The size `scaleToFit` gives a `width × height` image: the longer side becomes `box`; the shorter
+ * is the scaled length rounded up to whole pixels (at least 1).
  */
 export function fitSize(
   width: number,
@@ -94,17 +110,27 @@ export function fitSize(
   box = DEFAULT_BOX,
 ): { width: number; height: number } {
   checkSide('box', box);
-  if (width >= height)
-    return { width: box, height: Math.max(1, Math.round((height * box) / width)) };
-  return { width: Math.max(1, Math.round((width * box) / height)), height: box };
+  checkSide('width', width);
+  checkSide('height', height);
+  const long = Math.max(width, height);
+  // ceil(side × box / long) in integers, so no rounding error can add a pixel.
+  const fit = (side: number) => Math.max(1, Math.floor((side * box + long - 1) / long));
+  return { width: fit(width), height: fit(height) };
 }
 
 /**
- * Scales `img` so its longer side is `box` pixels (default 20, as MNIST), keeping the aspect ratio
- * (see `fitSize`), by exact area averaging in either direction.
+ * Scales `img` by box / (its longer side) in both directions, by exact area averaging (down or
+ * up), so the longer side is `box` pixels (default 20, as MNIST) and the aspect ratio is kept
+ * exactly: the shorter side is rounded up to whole pixels (see `fitSize`) and the scaled image is
+ * centred in it, the partly covered edge pixels getting their covered share. (Rounding the short
+ * side instead would stretch the digit by up to half a pixel, differently for the same digit
+ * drawn at different sizes.)
  */
 export function scaleToFit(img: GrayImage, box = DEFAULT_BOX): GrayImage {
   checkImage(img);
   const size = fitSize(img.width, img.height, box);
-  return resizeArea(img, size.width, size.height);
+  const scale = box / Math.max(img.width, img.height);
+  const wx = axisWeights(img.width, size.width, scale, (size.width - img.width * scale) / 2);
+  const wy = axisWeights(img.height, size.height, scale, (size.height - img.height * scale) / 2);
+  return resample(img, size.width, size.height, wx, wy);
 }

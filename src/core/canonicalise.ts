@@ -1,0 +1,92 @@
+/**
+ * Canonicalisation, MNIST's normalisation applied to any image: `center ∘ scale ∘ crop` after
+ * fixing polarity and, optionally, reducing the input first. The result is the 28×28 image every
+ * model sees.
+ */
+import { centerByMass } from './center.js';
+import { crop, DEFAULT_INK_THRESHOLD } from './crop.js';
+import { blankImage, checkImage } from './image.js';
+import { toInkHigh } from './polarity.js';
+import { DEFAULT_BOX, fitSize, resizeArea, scaleToFit } from './scale.js';
+import { normaliseStrokeWidth } from './stroke.js';
+import { CANONICAL_SIZE, type GrayImage } from './types.js';
+
+/** Default for `CanonicaliseOptions.minInk`: less ink than a 7-px dot on a 280×280 canvas. */
+export const DEFAULT_MIN_INK = 5e-4;
+
+/** Options of `canonicalise`. */
+export interface CanonicaliseOptions {
+  /**
+   * First reduce the input by area averaging so its longer side is this many pixels (e.g. 28);
+   * inputs already that small are left alone. 0 (the default) crops at full size.
+   */
+  downscaleTo?: number;
+  /** Crop threshold as a fraction of the maximum (default `DEFAULT_INK_THRESHOLD`). */
+  threshold?: number;
+  /** Longer side of the digit after scaling (default 20, MNIST's box). */
+  box?: number;
+  /** Side of the canonical square (default 28). */
+  size?: number;
+  /**
+   * Total ink, as a fraction of the input's area (the mean intensity after polarity), at or
+   * below which the input counts as empty (default `DEFAULT_MIN_INK`).
+   */
+  minInk?: number;
+  /**
+   * Thicken strokes thinner than this many pixels (measured after scaling to the box) to it, as
+   * `normaliseStrokeWidth` does; 0 (the default) leaves strokes as they are.
+   */
+  strokeWidth?: number;
+}
+
+/** The result of canonicalisation; when `empty`, `image` is all zeros and must not be classified. */
+export interface Canonical {
+  image: GrayImage;
+  empty: boolean;
+}
+
+function checkNonNegative(name: string, v: number, integer: boolean): void {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (integer && !Number.isInteger(v))) {
+    throw new RangeError(
+      `options.${name} must be a ${integer ? 'non-negative integer' : 'finite number ≥ 0'}, got ${v}`,
+    );
+  }
+}
+
+/**
+ * Canonicalises any grayscale image, either polarity, any size: ink high (`toInkHigh`) →
+ * optional area-average downscale (`downscaleTo`) → `crop` to the ink → `scaleToFit` the box
+ * (20 px) → `centerByMass` in the 28×28 square. No ink, or negligible ink (`minInk`), gives
+ * `{ empty: true }` with an all-zero image.
+ */
+export function canonicalise(img: GrayImage, options?: CanonicaliseOptions): Canonical {
+  checkImage(img);
+  const downscaleTo = options?.downscaleTo ?? 0;
+  const threshold = options?.threshold ?? DEFAULT_INK_THRESHOLD;
+  const box = options?.box ?? DEFAULT_BOX;
+  const size = options?.size ?? CANONICAL_SIZE;
+  const minInk = options?.minInk ?? DEFAULT_MIN_INK;
+  const targetWidth = options?.strokeWidth ?? 0;
+  checkNonNegative('downscaleTo', downscaleTo, true);
+  checkNonNegative('minInk', minInk, false);
+  checkNonNegative('strokeWidth', targetWidth, false);
+  if (!Number.isInteger(box) || box <= 0 || !Number.isInteger(size) || box > size) {
+    throw new RangeError(`options.box must be an integer in 1…size (${size}), got ${box}`);
+  }
+  const empty = (): Canonical => ({ image: blankImage(size, size), empty: true });
+
+  let ink = toInkHigh(img);
+  let total = 0;
+  for (let i = 0; i < ink.data.length; i++) total += ink.data[i];
+  if (!(total > minInk * ink.data.length)) return empty();
+
+  if (downscaleTo > 0 && Math.max(ink.width, ink.height) > downscaleTo) {
+    const to = fitSize(ink.width, ink.height, downscaleTo);
+    ink = resizeArea(ink, to.width, to.height);
+  }
+  const cropped = crop(ink, { threshold });
+  if (cropped === null) return empty();
+  let fitted = scaleToFit(cropped, box);
+  if (targetWidth > 0) fitted = normaliseStrokeWidth(fitted, targetWidth, box);
+  return { image: centerByMass(fitted, size), empty: false };
+}

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { canonicalise } from './canonicalise.js';
+import { deskew } from './deskew.js';
+import {
+  DEFAULT_PREPROCESS,
+  imageFromBytes,
+  imageToBytes,
+  preprocessDrawing,
+  preprocessImage,
+} from './preprocess.js';
+import { rasterise } from './rasterise.js';
+import type { Drawing } from './types.js';
+
+// A slanted "1" with a flag: deskewing changes it.
+const drawing: Drawing = {
+  width: 280,
+  height: 280,
+  brushWidth: 16,
+  strokes: [
+    [
+      { x: 120, y: 90 },
+      { x: 160, y: 40 },
+      { x: 110, y: 230 },
+    ],
+  ],
+};
+
+test('preprocessDrawing is rasterise, then preprocessImage', () => {
+  for (const options of [DEFAULT_PREPROCESS, { deskew: false, downscaleTo: 0 }]) {
+    const a = preprocessDrawing(drawing, options);
+    const b = preprocessImage(rasterise(drawing), options);
+    assert.deepEqual(a, b);
+    assert.equal(a.empty, false);
+    assert.deepEqual([a.canonical.width, a.canonical.height], [28, 28]);
+  }
+});
+
+test('preprocessImage canonicalises, then deskews when asked', () => {
+  const img = rasterise(drawing);
+  const canonical = canonicalise(img, { downscaleTo: 28 }).image;
+  assert.deepEqual(preprocessImage(img, { deskew: false, downscaleTo: 28 }).canonical, canonical);
+  const straight = preprocessImage(img, { deskew: true, downscaleTo: 28 }).canonical;
+  assert.deepEqual(straight, deskew(canonical));
+  assert.notDeepEqual(straight, canonical);
+});
+
+test('the default is deskew, canonicalising at full resolution', () => {
+  assert.deepEqual(DEFAULT_PREPROCESS, { deskew: true, downscaleTo: 0 });
+  assert.ok(Object.isFrozen(DEFAULT_PREPROCESS));
+});
+
+test('an empty canvas is empty, with an all-zero canonical image', () => {
+  const out = preprocessDrawing({ ...drawing, strokes: [] }, DEFAULT_PREPROCESS);
+  assert.equal(out.empty, true);
+  assert.deepEqual(out.canonical.data, new Float32Array(784));
+});
+
+test('bytes ↔ [0, 1]: 255 is 1, rounding and clamping on the way back', () => {
+  const bytes = Uint8Array.from([9, 9, 0, 255, 51, 128, 9]);
+  const img = imageFromBytes(bytes, 2, 2, 2);
+  assert.deepEqual([img.width, img.height], [2, 2]);
+  assert.deepEqual(Array.from(img.data), [0, 1, 0.20000000298023224, 0.501960813999176]);
+  assert.deepEqual(imageToBytes(img), Uint8Array.from([0, 255, 51, 128]));
+  const odd = { width: 5, height: 1, data: Float32Array.from([0.5, -0.1, 1.2, 0.001, 0.999]) };
+  assert.deepEqual(imageToBytes(odd), Uint8Array.from([128, 0, 255, 0, 255]));
+  // Every byte survives the round trip.
+  const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+  assert.deepEqual(imageToBytes(imageFromBytes(all, 16, 16)), all);
+});
+
+test('bad arguments are rejected', () => {
+  const bytes = new Uint8Array(10);
+  assert.throws(() => imageFromBytes([1, 2] as never, 1, 2), TypeError);
+  assert.throws(
+    () => imageFromBytes(bytes, 3, 3, 2),
+    /RangeError: offset must leave room for 3×3 bytes in 10, got 2/,
+  );
+  assert.throws(() => imageFromBytes(bytes, 0, 3), /RangeError: width/);
+  assert.throws(
+    () => preprocessDrawing(drawing, { deskew: 'yes' as never, downscaleTo: 28 }),
+    /TypeError: options.deskew/,
+  );
+  assert.throws(
+    () => preprocessImage(rasterise(drawing), { deskew: true, downscaleTo: -1 }),
+    /RangeError: options.downscaleTo/,
+  );
+});
