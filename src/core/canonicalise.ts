@@ -34,7 +34,9 @@ export interface CanonicaliseOptions {
   minInk?: number;
   /**
    * Thicken strokes thinner than this many pixels (measured after scaling to the box) to it, as
-   * `normaliseStrokeWidth` does; 0 (the default) leaves strokes as they are.
+   * `normaliseStrokeWidth` does; 0 (the default) leaves strokes as they are. Measured with
+   * logistic regression trained on MNIST and tested on the pen drawings, 2.3 helped pixel features
+   * a little (82.4% → 82.9%, log loss 0.71 → 0.65) and hurt HOG (92.3% → 91.4%), hence off.
    */
   strokeWidth?: number;
 }
