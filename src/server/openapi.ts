@@ -1,0 +1,420 @@
+/**
+ * The API's OpenAPI 3.1 document, written by hand from the routes in `app.ts` and the limits in
+ * `validate.ts`. Served at `GET /api/openapi.json`; a test checks it lists every route.
+ */
+
+import { SAMPLE_SOURCES } from './store.js';
+import {
+  CLIENT_SOURCES,
+  EXPORT_FORMATS,
+  IMPORT_FORMATS,
+  LIMITS,
+  POINTER_TYPES,
+} from './validate.js';
+
+const error = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+
+const json = (schema: object, description = 'OK') => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const idParam = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'integer', minimum: 1 },
+};
+
+const filterParams = [
+  { name: 'label', in: 'query', schema: { type: 'integer', minimum: 0, maximum: 9 } },
+  { name: 'source', in: 'query', schema: { type: 'string', enum: SAMPLE_SOURCES } },
+  { name: 'session', in: 'query', schema: { type: 'string', pattern: LIMITS.sessionId.source } },
+  {
+    name: 'mispredicted',
+    in: 'query',
+    description: 'Only samples whose stored prediction differs from the label.',
+    schema: { type: 'boolean' },
+  },
+];
+
+const adminSecurity = [{ adminToken: [] }];
+const adminErrors = {
+  401: error('Missing or wrong admin token.'),
+  403: error('Admin actions are off: the server has no DIGITREC_ADMIN_TOKEN.'),
+};
+
+/** The document. */
+export function openApiDocument(): object {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'digitrec',
+      version: '1',
+      description:
+        'Handwritten-digit recognition and the sample store behind the web app. Every error is ' +
+        'JSON `{statusCode, error, message}` with a message naming the problem. Limits: ' +
+        `JSON bodies ≤ ${LIMITS.jsonBodyBytes} bytes (predict ≤ ${LIMITS.predictBodyBytes}, import ≤ ` +
+        `${LIMITS.importBodyBytes}); a drawing has ≤ ${LIMITS.strokes} strokes and ≤ ` +
+        `${LIMITS.points} points, canvas sides ${LIMITS.minCanvas}–${LIMITS.maxCanvas}, brush ` +
+        `width in (0, ${LIMITS.maxBrushWidth}], coordinates finite and within one canvas side of ` +
+        `the canvas, timestamps 0–${LIMITS.maxTimestampMs} ms; images ≤ ${LIMITS.maxImageSide} px a side; ` +
+        `imports ≤ ${LIMITS.importSamples} samples.`,
+    },
+    components: {
+      securitySchemes: {
+        adminToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'The DIGITREC_ADMIN_TOKEN the server was started with.',
+        },
+      },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['statusCode', 'error', 'message'],
+          properties: {
+            statusCode: { type: 'integer' },
+            error: { type: 'string' },
+            message: { type: 'string' },
+          },
+        },
+        Point: {
+          type: 'object',
+          required: ['x', 'y'],
+          additionalProperties: false,
+          properties: {
+            x: { type: 'number', description: 'Canvas pixels from the left.' },
+            y: { type: 'number', description: 'Canvas pixels from the top.' },
+            t: {
+              type: 'number',
+              minimum: 0,
+              maximum: LIMITS.maxTimestampMs,
+              description: 'Milliseconds since the drawing started.',
+            },
+          },
+        },
+        Drawing: {
+          type: 'object',
+          required: ['strokes', 'width', 'height', 'brushWidth'],
+          additionalProperties: false,
+          properties: {
+            strokes: {
+              type: 'array',
+              maxItems: LIMITS.strokes,
+              items: { type: 'array', minItems: 1, items: { $ref: '#/components/schemas/Point' } },
+            },
+            width: { type: 'integer', minimum: LIMITS.minCanvas, maximum: LIMITS.maxCanvas },
+            height: { type: 'integer', minimum: LIMITS.minCanvas, maximum: LIMITS.maxCanvas },
+            brushWidth: { type: 'number', exclusiveMinimum: 0, maximum: LIMITS.maxBrushWidth },
+          },
+        },
+        Recognition: {
+          type: 'object',
+          properties: {
+            empty: { type: 'boolean', description: 'No ink: nothing below is a prediction.' },
+            digit: { type: 'integer', minimum: -1, maximum: 9 },
+            confidence: { type: 'number', minimum: 0, maximum: 1 },
+            probabilities: { type: 'array', items: { type: 'number' }, minItems: 10, maxItems: 10 },
+            accepted: {
+              type: 'boolean',
+              description: 'confidence ≥ threshold; when false, ask for a redraw.',
+            },
+            top2: { type: 'array', items: { type: 'integer' }, minItems: 2, maxItems: 2 },
+            threshold: { type: 'number' },
+            modelVersion: { type: 'string' },
+          },
+        },
+        Sample: {
+          type: 'object',
+          properties: {
+            id: { type: 'integer' },
+            label: { type: 'integer', minimum: 0, maximum: 9 },
+            source: { type: 'string', enum: SAMPLE_SOURCES },
+            sessionId: { type: ['string', 'null'] },
+            pointerType: { type: ['string', 'null'] },
+            modelVersion: { type: ['string', 'null'] },
+            predicted: { type: ['integer', 'null'] },
+            confidence: { type: ['number', 'null'] },
+            createdAt: { type: 'string', format: 'date-time' },
+            canvas: { type: ['object', 'null'] },
+            strokeCount: { type: 'integer' },
+            image: {
+              type: 'string',
+              contentEncoding: 'base64',
+              description: 'The canonical 28×28 image, 784 bytes row-major, ink 255.',
+            },
+            drawing: {
+              $ref: '#/components/schemas/Drawing',
+              description: 'Only from GET /api/samples/{id}; null for image-only imports.',
+            },
+          },
+        },
+        Stats: {
+          type: 'object',
+          properties: {
+            total: { type: 'integer' },
+            byLabel: { type: 'array', items: { type: 'integer' }, minItems: 10, maxItems: 10 },
+            bySource: { type: 'object', additionalProperties: { type: 'integer' } },
+            byDay: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { day: { type: 'string', format: 'date' }, count: { type: 'integer' } },
+              },
+            },
+            next: {
+              type: 'integer',
+              description: 'The least-collected digit over all samples (smallest on ties).',
+            },
+          },
+        },
+      },
+    },
+    paths: {
+      '/healthz': {
+        get: {
+          summary: 'Liveness: the model version and the number of samples.',
+          responses: { 200: json({ type: 'object' }) },
+        },
+      },
+      '/api/model': {
+        get: {
+          summary: 'The model file the server recognises with (the page runs it in the browser).',
+          description: 'ETag is the model id; If-None-Match gives 304.',
+          responses: { 200: json({ type: 'object' }), 304: { description: 'Not modified.' } },
+        },
+      },
+      '/api/openapi.json': {
+        get: { summary: 'This document.', responses: { 200: json({ type: 'object' }) } },
+      },
+      '/api/predict': {
+        post: {
+          summary: 'Recognise a drawing, a pixel array, or a PNG/JPEG image.',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  oneOf: [
+                    {
+                      type: 'object',
+                      required: ['drawing'],
+                      properties: { drawing: { $ref: '#/components/schemas/Drawing' } },
+                    },
+                    {
+                      type: 'object',
+                      required: ['pixels', 'width', 'height'],
+                      properties: {
+                        pixels: {
+                          type: 'array',
+                          items: { type: 'number', minimum: 0, maximum: 255 },
+                          description: 'Row-major gray levels 0–255, either polarity.',
+                        },
+                        width: { type: 'integer', minimum: 1, maximum: LIMITS.maxPixelsSide },
+                        height: { type: 'integer', minimum: 1, maximum: LIMITS.maxPixelsSide },
+                      },
+                    },
+                    {
+                      type: 'object',
+                      required: ['image'],
+                      properties: {
+                        image: {
+                          type: 'string',
+                          description: 'A PNG or JPEG, base64 (a data: URL is accepted).',
+                        },
+                      },
+                    },
+                  ],
+                },
+              },
+              'image/png': { schema: { type: 'string', format: 'binary' } },
+              'image/jpeg': { schema: { type: 'string', format: 'binary' } },
+            },
+          },
+          responses: {
+            200: json({ $ref: '#/components/schemas/Recognition' }),
+            400: error('Malformed body, bad drawing, bad pixels or a broken image.'),
+            413: error('Body too large.'),
+            415: error('Not JSON, PNG or JPEG.'),
+          },
+        },
+      },
+      '/api/samples': {
+        get: {
+          summary: 'Samples, newest first, one page at a time.',
+          parameters: [
+            ...filterParams,
+            {
+              name: 'limit',
+              in: 'query',
+              schema: {
+                type: 'integer',
+                minimum: 1,
+                maximum: LIMITS.maxPageSize,
+                default: LIMITS.defaultPageSize,
+              },
+            },
+            { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
+          ],
+          responses: {
+            200: json({
+              type: 'object',
+              properties: {
+                total: { type: 'integer' },
+                limit: { type: 'integer' },
+                offset: { type: 'integer' },
+                samples: { type: 'array', items: { $ref: '#/components/schemas/Sample' } },
+              },
+            }),
+            400: error('A bad filter or page parameter.'),
+          },
+        },
+        post: {
+          summary: 'Store a labelled drawing (collect page, or feedback on the draw page).',
+          description:
+            'The server rasterises the strokes, stores the canonical image, and records the ' +
+            'prediction and confidence its model gives, with the model version.',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['label', 'drawing', 'source'],
+                  additionalProperties: false,
+                  properties: {
+                    label: { type: 'integer', minimum: 0, maximum: 9 },
+                    drawing: { $ref: '#/components/schemas/Drawing' },
+                    source: { type: 'string', enum: CLIENT_SOURCES },
+                    sessionId: { type: 'string', pattern: LIMITS.sessionId.source },
+                    pointerType: { type: 'string', enum: POINTER_TYPES },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            201: json({ $ref: '#/components/schemas/Sample' }, 'Stored; Location names it.'),
+            400: error('Malformed body, bad label, bad drawing, or no ink.'),
+            413: error('Body too large.'),
+            415: error('Not JSON.'),
+          },
+        },
+      },
+      '/api/samples/export': {
+        get: {
+          summary: 'All samples (matching the filters) as digit CSV or strokes JSONL.',
+          description: "CSV holds every sample's canonical image; JSONL only samples with strokes.",
+          parameters: [
+            {
+              name: 'format',
+              in: 'query',
+              required: true,
+              schema: { type: 'string', enum: EXPORT_FORMATS },
+            },
+            ...filterParams,
+          ],
+          responses: {
+            200: {
+              description: 'The file, as an attachment.',
+              content: {
+                'text/csv': { schema: { type: 'string' } },
+                'application/x-ndjson': { schema: { type: 'string' } },
+              },
+            },
+            400: error('Missing or unknown format, or a bad filter.'),
+          },
+        },
+      },
+      '/api/samples/import': {
+        post: {
+          summary: 'Add the samples of a digit CSV, strokes JSONL or UNIPEN file (admin).',
+          description:
+            'All or nothing: a malformed file adds nothing and the error names its line.',
+          security: adminSecurity,
+          parameters: [
+            {
+              name: 'format',
+              in: 'query',
+              required: true,
+              schema: { type: 'string', enum: IMPORT_FORMATS },
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: { '*/*': { schema: { type: 'string', format: 'binary' } } },
+          },
+          responses: {
+            201: json({
+              type: 'object',
+              properties: { imported: { type: 'integer' }, total: { type: 'integer' } },
+            }),
+            400: error('Missing format, a malformed file, or a drawing outside the limits.'),
+            ...adminErrors,
+            413: error('File too large or too many samples.'),
+          },
+        },
+      },
+      '/api/samples/{id}': {
+        get: {
+          summary: 'One sample with its strokes.',
+          parameters: [idParam],
+          responses: {
+            200: json({ $ref: '#/components/schemas/Sample' }),
+            400: error('A bad id.'),
+            404: error('No such sample.'),
+          },
+        },
+        patch: {
+          summary: 'Relabel a sample (admin).',
+          security: adminSecurity,
+          parameters: [idParam],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['label'],
+                  additionalProperties: false,
+                  properties: { label: { type: 'integer', minimum: 0, maximum: 9 } },
+                },
+              },
+            },
+          },
+          responses: {
+            200: json({ $ref: '#/components/schemas/Sample' }),
+            400: error('A bad id or label.'),
+            ...adminErrors,
+            404: error('No such sample.'),
+          },
+        },
+        delete: {
+          summary: 'Delete a sample (admin).',
+          security: adminSecurity,
+          parameters: [idParam],
+          responses: {
+            204: { description: 'Deleted.' },
+            400: error('A bad id.'),
+            ...adminErrors,
+            404: error('No such sample.'),
+          },
+        },
+      },
+      '/api/stats': {
+        get: {
+          summary: 'Counts by digit, source and UTC day, and the digit to collect next.',
+          parameters: filterParams,
+          responses: {
+            200: json({ $ref: '#/components/schemas/Stats' }),
+            400: error('A bad filter.'),
+          },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import jpeg from 'jpeg-js';
+import { encodePng } from '../data/image-decode.js';
+import { HttpError } from './http-error.js';
+import {
+  checkAdmin,
+  checkImageBytes,
+  imageHeaderSize,
+  LIMITS,
+  parseDrawing,
+  parseId,
+  parseListQuery,
+} from './validate.js';
+
+function status(f: () => unknown): number {
+  try {
+    f();
+  } catch (err) {
+    assert.ok(err instanceof HttpError, String(err));
+    return err.statusCode;
+  }
+  return 200;
+}
+
+test('imageHeaderSize reads PNG and JPEG sizes without decoding', () => {
+  const png = encodePng({ width: 30, height: 17, data: new Float32Array(30 * 17) });
+  assert.deepEqual(imageHeaderSize(png), { width: 30, height: 17 });
+  const rgba = Buffer.alloc(12 * 9 * 4, 255);
+  const jpg = jpeg.encode({ data: rgba, width: 12, height: 9 }, 90).data;
+  assert.deepEqual(imageHeaderSize(new Uint8Array(jpg)), { width: 12, height: 9 });
+  assert.equal(imageHeaderSize(new Uint8Array([1, 2, 3])), undefined);
+  assert.equal(
+    imageHeaderSize(new Uint8Array([0xff, 0xd8, 0xff, 0xd9, 0, 0, 0, 0, 0, 0, 0])),
+    undefined,
+  );
+});
+
+test('checkImageBytes refuses empty, unknown, headerless and oversized images', () => {
+  const png = encodePng({ width: 4, height: 4, data: new Float32Array(16) });
+  assert.equal(checkImageBytes(png), png);
+  assert.equal(
+    status(() => checkImageBytes(new Uint8Array(0))),
+    400,
+  );
+  assert.equal(
+    status(() => checkImageBytes(new Uint8Array([0x47, 0x49, 0x46, 0x38]))),
+    400,
+  );
+  assert.equal(
+    status(() => checkImageBytes(png.subarray(0, 12))),
+    400,
+  );
+  const huge = Uint8Array.from(png);
+  new DataView(huge.buffer).setUint32(20, LIMITS.maxImageSide + 1);
+  assert.throws(() => checkImageBytes(huge), /4×2049 pixels/);
+});
+
+test('parseDrawing keeps only the known fields and enforces the limits at their edges', () => {
+  const d = parseDrawing({
+    strokes: [[{ x: -280, y: 560, t: 0 }]],
+    width: 280,
+    height: 280,
+    brushWidth: 18,
+  });
+  assert.deepEqual(d, {
+    strokes: [[{ x: -280, y: 560, t: 0 }]],
+    width: 280,
+    height: 280,
+    brushWidth: 18,
+  });
+  const edge = Array.from({ length: LIMITS.strokes }, () => [{ x: 1, y: 1 }]);
+  assert.equal(
+    parseDrawing({ strokes: edge, width: 8, height: 4096, brushWidth: 256 }).strokes.length,
+    100,
+  );
+  assert.throws(
+    () =>
+      parseDrawing({ strokes: [[{ x: -280.01, y: 0 }]], width: 280, height: 280, brushWidth: 1 }),
+    /x must be in/,
+  );
+  assert.throws(
+    () => parseDrawing({ strokes: [], width: 280, height: 280, brushWidth: 256.5 }),
+    /brushWidth/,
+  );
+});
+
+test('ids and list queries', () => {
+  assert.equal(parseId('42'), 42);
+  for (const bad of ['', '0', '-1', '01', '1e3', '99999999999999999', 'x']) {
+    assert.equal(
+      status(() => parseId(bad)),
+      400,
+      bad,
+    );
+  }
+  assert.deepEqual(parseListQuery({}), { filter: {}, limit: 50, offset: 0 });
+  assert.deepEqual(parseListQuery({ label: '3', mispredicted: 'false', limit: '10' }), {
+    filter: { label: 3 },
+    limit: 10,
+    offset: 0,
+  });
+});
+
+test('checkAdmin: off without a token (403); missing or wrong bearer (401); right one passes', () => {
+  assert.equal(
+    status(() => checkAdmin('Bearer x', undefined)),
+    403,
+  );
+  assert.equal(
+    status(() => checkAdmin(undefined, 'secret')),
+    401,
+  );
+  assert.equal(
+    status(() => checkAdmin('Basic c2VjcmV0', 'secret')),
+    401,
+  );
+  assert.equal(
+    status(() => checkAdmin('Bearer secre', 'secret')),
+    401,
+  );
+  assert.equal(
+    status(() => checkAdmin('Bearer secret', 'secret')),
+    200,
+  );
+  assert.equal(
+    status(() => checkAdmin('bearer  secret', 'secret')),
+    200,
+  );
+});
