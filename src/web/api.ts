@@ -1,0 +1,134 @@
+/**
+ * The pages' side of the JSON API: fetch with error messages taken from the server's JSON errors,
+ * the model (parsed and validated by the core), and the browser's session id.
+ */
+import type { ModelFile } from '../core/contracts.js';
+import { parseModelFile } from '../core/model-file.js';
+import type { Drawing } from '../core/types.js';
+
+/** Limits the server enforces on a drawing (see the API's OpenAPI document). */
+export const SERVER_LIMITS = { strokes: 100, points: 10_000 } as const;
+
+/** An API call that failed; the message is the server's. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/** Fetches JSON; throws `ApiError` with the server's message on a non-2xx status. */
+export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, 'the server cannot be reached; check your connection and try again');
+  }
+  if (!res.ok) {
+    let message = `${res.status} ${res.statusText}`;
+    try {
+      const body = (await res.json()) as { message?: string };
+      if (body.message) message = body.message;
+    } catch {
+      // Not JSON: keep the status line.
+    }
+    throw new ApiError(res.status, message);
+  }
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+/** Sends JSON with an optional admin token. */
+export function jsonInit(method: string, body: unknown, token?: string): RequestInit {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  return { method, headers, body: JSON.stringify(body) };
+}
+
+/** The server's model, validated by the core's parser. */
+export async function fetchModel(): Promise<ModelFile> {
+  return parseModelFile(await api<unknown>('/api/model'));
+}
+
+/** Counts the pages show (see `GET /api/stats`). */
+export interface Stats {
+  total: number;
+  byLabel: number[];
+  bySource: Record<string, number>;
+  byDay: { day: string; count: number }[];
+  next: number;
+}
+
+/** A stored sample as the API reports it. */
+export interface SampleJson {
+  id: number;
+  label: number;
+  source: string;
+  sessionId: string | null;
+  pointerType: string | null;
+  modelVersion: string | null;
+  predicted: number | null;
+  confidence: number | null;
+  createdAt: string;
+  strokeCount: number;
+  /** base64 of the 784-byte canonical image. */
+  image: string;
+}
+
+/** Stores a labelled drawing. */
+export function postSample(sample: {
+  label: number;
+  drawing: Drawing;
+  source: 'collect' | 'feedback';
+  sessionId: string;
+  pointerType: string | null;
+}): Promise<SampleJson> {
+  const body: Record<string, unknown> = { ...sample };
+  if (sample.pointerType === null) delete body.pointerType;
+  return api<SampleJson>('/api/samples', jsonInit('POST', body));
+}
+
+const SESSION_KEY = 'digitrec.session';
+
+/**
+ * This browser's anonymous session id, created once and kept in localStorage (crypto random, so
+ * it also works on plain-http LAN addresses where `crypto.randomUUID` is unavailable).
+ */
+export function sessionId(): string {
+  let id: string | null = null;
+  try {
+    id = localStorage.getItem(SESSION_KEY);
+  } catch {
+    // Storage blocked: a fresh id per page load.
+  }
+  if (id && /^[A-Za-z0-9_-]{1,64}$/.test(id)) return id;
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  id = `s-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  try {
+    localStorage.setItem(SESSION_KEY, id);
+  } catch {
+    // As above.
+  }
+  return id;
+}
+
+/** "Ctrl+Z" or "⌘Z", as this platform writes the undo shortcut. */
+export function undoShortcut(): string {
+  return /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘Z' : 'Ctrl+Z';
+}
+
+/** True when a key event should drive page shortcuts (not typing in a field). */
+export function isShortcutTarget(e: KeyboardEvent): boolean {
+  const t = e.target as HTMLElement | null;
+  return !(t && (t.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(t.tagName)));
+}
+
+/** Looks up an element by id, throwing when the page lacks it. */
+export function byId<T extends HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`page has no #${id}`);
+  return el as T;
+}

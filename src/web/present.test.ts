@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Recognition } from '../core/contracts.js';
+import { leastCollected, percentFloor, percentLabel, plural, statusWords } from './present.js';
+
+function recognition(probabilities: number[], threshold: number): Recognition {
+  const order = probabilities.map((p, d) => [p, d]).sort((x, y) => y[0] - x[0]);
+  return {
+    empty: false,
+    digit: order[0][1],
+    confidence: order[0][0],
+    probabilities,
+    accepted: order[0][0] >= threshold,
+    top2: [order[0][1], order[1][1]],
+    canonical: { width: 28, height: 28, data: new Float32Array(784) },
+  };
+}
+
+test('a sure recognition begins with the digit and says how sure', () => {
+  const p = [0, 0, 0, 0, 0, 0, 0, 0.985, 0.015, 0];
+  const w = statusWords(recognition(p, 0.8), 0.8);
+  assert.equal(w.state, 'sure');
+  assert.equal(w.text, '7 — 98% sure');
+  assert.equal(w.digit + w.rest, w.text);
+});
+
+test('an unsure recognition says Not sure and names the two likeliest digits, no answer', () => {
+  const p = [0, 0, 0, 0.45, 0, 0.4, 0, 0, 0.15, 0];
+  const w = statusWords(recognition(p, 0.8), 0.8);
+  assert.equal(w.state, 'unsure');
+  assert.equal(w.text, 'Not sure — is it 3 or 5? Please redraw.');
+  assert.equal(w.digit, '');
+  assert.equal(w.detail, 'Best guess only 45% likely; it answers from 80%.');
+});
+
+test('an empty canvas gets a prompt, not a prediction', () => {
+  const r: Recognition = {
+    empty: true,
+    digit: -1,
+    confidence: 0,
+    probabilities: new Array(10).fill(0),
+    accepted: false,
+    top2: [0, 1],
+    canonical: { width: 28, height: 28, data: new Float32Array(784) },
+  };
+  const w = statusWords(r, 0.8);
+  assert.equal(w.state, 'empty');
+  assert.doesNotMatch(w.text, /^[0-9]/);
+  assert.doesNotMatch(w.text, /Not sure/);
+});
+
+test('percentages never overstate confidence', () => {
+  assert.equal(percentFloor(0.999), 99);
+  assert.equal(percentFloor(1), 100);
+  assert.equal(percentFloor(0.29), 29);
+  assert.equal(percentLabel(0.009), '<1%');
+  assert.equal(percentLabel(0), '0%');
+  assert.equal(percentLabel(0.376), '37%');
+  assert.equal(percentLabel(0.9999), '99%');
+});
+
+test('the next digit to collect is the least collected, smallest on ties, honouring skips', () => {
+  assert.equal(leastCollected([3, 1, 1, 2, 5, 5, 5, 5, 5, 5]), 1);
+  assert.equal(leastCollected([3, 1, 1, 2, 5, 5, 5, 5, 5, 5], [1]), 2);
+  assert.equal(leastCollected([0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]), 0);
+  assert.equal(plural(1, 'drawing'), '1 drawing');
+  assert.equal(plural(0, 'drawing'), '0 drawings');
+});
