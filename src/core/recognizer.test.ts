@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { evaluateModel, modelProbabilities } from './batch.js';
+import type { ModelFile } from './contracts.js';
+import { featurizeImages } from './dataset.js';
+import { rasterise } from './rasterise.js';
+import { createRecognizer } from './recognizer.js';
+import type { Drawing, GrayImage } from './types.js';
+
+const D = 784;
+
+/** A pixel-feature model with the given weights (default 0) and intercepts. */
+function pixelModel(over: Partial<ModelFile> = {}): ModelFile {
+  const classes = over.classes ?? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  return {
+    format: 'digitrec-model',
+    version: 1,
+    id: 't',
+    createdAt: '2026-11-24',
+    features: 'pixels',
+    preprocessing: { deskew: false, downscaleTo: 28 },
+    canvas: { size: 280, brushWidth: 18 },
+    classes,
+    nFeatures: D,
+    weights: classes.map(() => new Array(D).fill(0)),
+    intercepts: classes.map(() => 0),
+    temperature: 1,
+    threshold: 0.5,
+    targetError: 0.01,
+    C: 1,
+    cv: {
+      Cs: [1],
+      scoring: 'accuracy',
+      foldKind: 'stratified',
+      nFolds: 2,
+      scores: [[1], [1]],
+      meanScores: [1],
+      bestC: 1,
+    },
+    metrics: {},
+    training: { sources: [], n: 0, hash: '', seed: 0 },
+    ...over,
+  };
+}
+
+const bar: Drawing = {
+  width: 280,
+  height: 280,
+  brushWidth: 18,
+  strokes: [
+    [
+      { x: 140, y: 60 },
+      { x: 140, y: 220 },
+    ],
+  ],
+};
+
+test('probabilities are the softmax of logits / temperature, reported per digit', () => {
+  // Zero weights: the logits are the intercepts. With intercepts 0 except ln 3 for digit 1, the
+  // softmax gives 3/12 to digit 1 and 1/12 to each other digit.
+  const intercepts = new Array(10).fill(0);
+  intercepts[1] = Math.log(3);
+  const r = createRecognizer(pixelModel({ intercepts, threshold: 0.2 })).recognizeDrawing(bar);
+  assert.equal(r.empty, false);
+  assert.equal(r.digit, 1);
+  assert.ok(Math.abs(r.confidence - 0.25) < 1e-12);
+  assert.ok(Math.abs(r.probabilities[0] - 1 / 12) < 1e-12);
+  assert.equal(r.accepted, true);
+  assert.deepEqual(r.top2, [1, 0]);
+  // Temperature 2 flattens: 3^(1/2) / (9 + 3^(1/2)).
+  const t = createRecognizer(
+    pixelModel({ intercepts, temperature: 2, threshold: 0.2 }),
+  ).recognizeDrawing(bar);
+  assert.ok(Math.abs(t.confidence - Math.sqrt(3) / (9 + Math.sqrt(3))) < 1e-12);
+  assert.equal(t.accepted, false, 'below the threshold: ask for a redraw');
+});
+
+test('the weights see the canonical image: a weight on the centre pixel picks the digit', () => {
+  const weights = Array.from({ length: 10 }, () => new Array(D).fill(0));
+  weights[7][14 * 28 + 14] = 50; // a vertical bar's canonical image has ink at its centre of mass
+  const r = createRecognizer(pixelModel({ weights })).recognizeDrawing(bar);
+  assert.equal(r.digit, 7);
+  assert.ok(r.canonical.data[14 * 28 + 14] > 0.5);
+  assert.ok(r.confidence > 0.99);
+});
+
+test('a model over some classes reports zero for the others', () => {
+  const r = createRecognizer(
+    pixelModel({
+      classes: [3, 8],
+      intercepts: [1, 0],
+      weights: [new Array(D).fill(0), new Array(D).fill(0)],
+    }),
+  ).recognizeDrawing(bar);
+  assert.equal(r.digit, 3);
+  assert.equal(r.probabilities.length, 10);
+  assert.ok(Math.abs(r.probabilities[3] - Math.E / (Math.E + 1)) < 1e-12);
+  assert.equal(r.probabilities[0], 0);
+  assert.deepEqual(r.top2, [3, 8]);
+});
+
+test('an empty canvas is reported as empty, never classified', () => {
+  const r = createRecognizer(pixelModel()).recognizeDrawing({ ...bar, strokes: [] });
+  assert.equal(r.empty, true);
+  assert.equal(r.digit, -1);
+  assert.equal(r.accepted, false);
+  assert.deepEqual(r.probabilities, new Array(10).fill(0));
+});
+
+test('recognizeDrawing equals recognizeImage of the rasterised drawing, and batch evaluation agrees', () => {
+  const weights = Array.from({ length: 10 }, (_, c) =>
+    Array.from({ length: D }, (_, j) => Math.sin(c * 31 + j) * 0.3),
+  );
+  const model = pixelModel({
+    weights,
+    intercepts: Array.from({ length: 10 }, (_, c) => c / 10),
+    temperature: 1.3,
+  });
+  const rec = createRecognizer(model);
+  const image: GrayImage = rasterise(bar);
+  const a = rec.recognizeDrawing(bar);
+  const b = rec.recognizeImage(image);
+  assert.deepEqual(a.probabilities, b.probabilities);
+  const fs = featurizeImages([image], Uint8Array.of(a.digit), {
+    features: 'pixels',
+    preprocessing: model.preprocessing,
+  });
+  const p = modelProbabilities(model, fs.X);
+  for (let c = 0; c < 10; c++) assert.ok(Math.abs(p[c] - a.probabilities[c]) < 1e-12);
+  const m = evaluateModel(model, fs.X, fs.y);
+  assert.equal(m.accuracy, 1);
+  assert.equal(m.n, 1);
+});
