@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { imageFromBytes } from '../core/preprocess.js';
+import type { ImageSet } from '../core/types.js';
+import { formatDigitCsv } from '../data/csv.js';
+import { encodePng } from '../data/image-decode.js';
+import { loadMnist } from '../data/mnist.js';
+import { loadModel } from '../data/model-io.js';
+
+// End to end through the built command (`npm test` builds first), on small MNIST slices written
+// in the formats people have: train on a CSV, evaluate on another, predict PNGs.
+const bin = join(import.meta.dirname, '..', '..', 'bin', 'digitrec.js');
+const dir = mkdtempSync(join(tmpdir(), 'digitrec-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function slice(set: ImageSet, start: number, n: number): ImageSet {
+  const size = set.width * set.height;
+  return {
+    n,
+    width: set.width,
+    height: set.height,
+    pixels: set.pixels.slice(start * size, (start + n) * size),
+    labels: set.labels.slice(start, start + n),
+  };
+}
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: dir });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+let test10: ImageSet;
+before(() => {
+  const train = loadMnist('train');
+  test10 = slice(loadMnist('test'), 0, 10);
+  writeFileSync(join(dir, 'train.csv'), formatDigitCsv(slice(train, 0, 1500)));
+  writeFileSync(join(dir, 'test.csv'), formatDigitCsv(slice(loadMnist('test'), 0, 500)));
+  for (let i = 0; i < 10; i++) {
+    writeFileSync(
+      join(dir, `digit${i}.png`),
+      encodePng(imageFromBytes(test10.pixels, 28, 28, i * 784)),
+    );
+  }
+});
+
+test('train → eval --json → predict, on CSV and PNG files', () => {
+  const t = run(
+    'train',
+    '--data',
+    'train.csv',
+    '--features',
+    'hog',
+    '--Cs',
+    '0.1,1',
+    '--cv',
+    '3',
+    '--eval',
+    'test.csv',
+    '--out',
+    'm.json',
+  );
+  assert.equal(t.code, 0, t.err);
+  assert.match(t.out, /Cross-validation \(3 stratified folds\)/);
+  assert.match(t.out, /test\.csv: n=500 accuracy/);
+  assert.match(t.err, /cross-validation \[#+\]\s+100% 7\/7 took/);
+  const model = loadModel(join(dir, 'm.json'));
+  assert.deepEqual(model.cv.Cs, [0.1, 1]);
+  assert.equal(model.cv.scores.length, 3);
+
+  const e = run('eval', '--model', 'm.json', '--data', 'test.csv', '--json');
+  assert.equal(e.code, 0, e.err);
+  const metrics = JSON.parse(e.out);
+  for (const key of [
+    'n',
+    'accuracy',
+    'macroF1',
+    'ece',
+    'redrawRate',
+    'acceptedAccuracy',
+    'confusion',
+  ]) {
+    assert.ok(key in metrics, `eval --json has ${key}`);
+  }
+  assert.equal(metrics.n, 500);
+  assert.ok(metrics.accuracy > 0.85, `accuracy ${metrics.accuracy} on 500 MNIST test digits`);
+  assert.equal(
+    metrics.confusion.flat().reduce((a: number, b: number) => a + b, 0),
+    500,
+  );
+
+  const p = run(
+    'predict',
+    '--model',
+    'm.json',
+    '--json',
+    ...Array.from({ length: 10 }, (_, i) => `digit${i}.png`),
+  );
+  assert.equal(p.code, 0, p.err);
+  const rows = p.out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.equal(rows.length, 10);
+  const right = rows.filter((r, i) => r.digit === test10.labels[i]).length;
+  assert.ok(right >= 8, `${right}/10 PNGs recognised`);
+  for (const r of rows) {
+    assert.equal(r.probabilities.length, 10);
+    assert.ok(Math.abs(r.probabilities.reduce((a: number, b: number) => a + b, 0) - 1) < 1e-9);
+  }
+});
+
+test('the same training command writes the same model, byte for byte', () => {
+  const args = [
+    'train',
+    '--data',
+    'train.csv',
+    '--features',
+    'pixels',
+    '--Cs',
+    '0.05',
+    '--cv',
+    '2',
+    '--eval',
+    'none',
+  ];
+  for (const out of ['a.json', 'b.json']) {
+    const r = run(...args, '--out', out);
+    assert.equal(r.code, 0, r.err);
+  }
+  const a = loadModel(join(dir, 'a.json'));
+  assert.deepEqual(loadModel(join(dir, 'b.json')), a);
+});
+
+test('bad input: unknown option, missing file, malformed CSV — non-zero exit, the problem named', () => {
+  const u = run('eval', '--modle', 'x');
+  assert.equal(u.code, 2);
+  assert.match(u.err, /unknown option --modle/);
+  const m = run('eval', '--model', 'm.json', '--data', 'nope.csv');
+  assert.equal(m.code, 1);
+  assert.match(m.err, /nope\.csv/);
+  writeFileSync(join(dir, 'bad.csv'), 'label,p0\n3,0\n');
+  const b = run('train', '--data', 'bad.csv', '--out', 'x.json');
+  assert.equal(b.code, 1);
+  assert.match(b.err, /bad\.csv line 1/);
+  writeFileSync(
+    join(dir, 'empty.png'),
+    encodePng({ width: 28, height: 28, data: new Float32Array(784) }),
+  );
+  const e = run('predict', '--model', 'm.json', 'empty.png');
+  assert.equal(e.code, 0);
+  assert.match(e.out, /empty\.png: empty/);
+  const c = run('frobnicate');
+  assert.equal(c.code, 2);
+  assert.match(c.err, /unknown command "frobnicate"/);
+});

@@ -1,0 +1,53 @@
+/** The `digitrec` command line: dispatches to the commands and turns errors into exit codes. */
+import { UsageError } from './args.js';
+import { EVAL_HELP, evalCommand } from './evaluate.js';
+import { PREDICT_HELP, predictCommand } from './predict.js';
+import { TRAIN_HELP, train } from './train.js';
+
+const COMMANDS: Record<string, { run: (argv: string[]) => unknown; help: string }> = {
+  train: { run: train, help: TRAIN_HELP },
+  eval: { run: evalCommand, help: EVAL_HELP },
+  predict: { run: predictCommand, help: PREDICT_HELP },
+};
+
+const USAGE = `digitrec — handwritten digit recognition
+
+Usage: digitrec <command> [options]   (digitrec <command> --help for its options)
+
+Commands:
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.help.split('\n')[0]}`)
+  .join('\n')}`;
+
+/** Runs the CLI with `argv` (without node and script); sets process.exitCode. */
+export async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`digitrec: unknown command "${name}"\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (rest.includes('--help')) {
+    console.log(command.help);
+    return;
+  }
+  try {
+    await command.run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`digitrec ${name}: ${err.message}\n\n${command.help}`);
+      process.exitCode = 2;
+      return;
+    }
+    // Every error digitrec throws on purpose names what was wrong; print it without a stack.
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`digitrec ${name}: ${message}`);
+    if (process.env.DIGITREC_DEBUG && err instanceof Error) console.error(err.stack);
+    process.exitCode = 1;
+  }
+}
