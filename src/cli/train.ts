@@ -51,7 +51,7 @@ const DEFAULTS: TrainConfig = {
   data: ['mnist'],
   features: 'hog',
   deskew: true,
-  downscaleTo: 28,
+  downscaleTo: 0,
   Cs: 10,
   cv: 5,
   groupCv: false,
@@ -94,7 +94,7 @@ export const TRAIN_HELP = `digitrec train [options]
                        image folder, UNIPEN, strokes JSONL)            [mnist]
   --features KIND      hog | pixels                                     [hog]
   --deskew, --no-deskew  straighten by image moments                    [on]
-  --downscale-to N     area-average to N×N before cropping (0: off)     [28]
+  --downscale-to N     area-average to N×N before cropping (0: off)     [0]
   --Cs N|LIST          N log-spaced values 1e-4…1e4, or a list          [10]
   --cv K               number of folds                                  [5]
   --group-cv           group folds by writer/session (needs groups)

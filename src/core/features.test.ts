@@ -18,6 +18,8 @@ const img: GrayImage = { width: 28, height: 28, data: Float32Array.from({ length
 test('feature lengths: 784 pixels, 324 HOG', () => {
   assert.equal(featureLength('pixels'), 784);
   assert.equal(featureLength('hog'), 324);
+  // 4-px cells: 7×7 cells, 6×6 blocks of 2×2 cells × 9 orientations = 1,296, after the 324.
+  assert.equal(featureLength('hog2'), 324 + 1296);
   for (const [kind, e] of Object.entries(EXTRACTORS)) {
     assert.equal(extractFeatures(img, kind as never).length, e.length);
   }
@@ -33,6 +35,9 @@ test('features are written into out, e.g. a row of a design matrix', () => {
   const row = matrix.subarray(324, 648);
   assert.equal(extractFeatures(img, 'hog', row), row);
   assert.deepEqual(matrix.subarray(324, 648), hog(img));
+  const two = extractFeatures(img, 'hog2');
+  assert.deepEqual(two.subarray(0, 324), hog(img));
+  assert.deepEqual(two.subarray(324), hog(img, { cellSize: 4 }));
   assert.deepEqual(matrix.subarray(0, 324), new Float32Array(324));
 });
 
@@ -48,7 +53,7 @@ test('concatExtractors lays the parts out one after another', () => {
 test('wrong kinds, sizes and buffers are rejected', () => {
   assert.throws(
     () => featureLength('sift' as never),
-    /RangeError: feature kind must be one of pixels, hog, got "sift"/,
+    /RangeError: feature kind must be one of pixels, hog, hog2, got "sift"/,
   );
   assert.throws(() => featureLength('toString' as never), RangeError);
   const small: GrayImage = { width: 20, height: 20, data: new Float32Array(400) };

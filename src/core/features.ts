@@ -47,6 +47,10 @@ export function concatExtractors(...parts: FeatureExtractor[]): FeatureExtractor
 export const EXTRACTORS: Readonly<Record<FeatureKind, FeatureExtractor>> = Object.freeze({
   pixels: pixelExtractor,
   hog: hogExtractor({ orientations: 9, cellSize: 7, blockSize: 2 }),
+  hog2: concatExtractors(
+    hogExtractor({ orientations: 9, cellSize: 7, blockSize: 2 }),
+    hogExtractor({ orientations: 9, cellSize: 4, blockSize: 2 }),
+  ),
 });
 
 function extractorOf(kind: FeatureKind): FeatureExtractor {

@@ -13,7 +13,7 @@ import {
 import type { FeatureKind } from './types.js';
 
 /** The feature kinds a model file may name. */
-export const FEATURE_KINDS: readonly FeatureKind[] = ['pixels', 'hog'];
+export const FEATURE_KINDS: readonly FeatureKind[] = ['pixels', 'hog', 'hog2'];
 
 /** Thrown when a model file is not a valid digitrec model of the supported version. */
 export class ModelFormatError extends Error {

@@ -68,8 +68,11 @@ export interface Matrix {
   data: Float32Array;
 }
 
-/** The feature sets a model can be trained on. */
-export type FeatureKind = 'pixels' | 'hog';
+/**
+ * The feature sets a model can be trained on: 'pixels' (784 canonical pixels), 'hog' (324 HOG
+ * features, 7-px cells) and 'hog2' (HOG at 7-px and 4-px cells, 1,620 features).
+ */
+export type FeatureKind = 'pixels' | 'hog' | 'hog2';
 
 /** Scores understood by cross-validation (scikit-learn's names). */
 export type Scoring = 'accuracy' | 'f1_macro' | 'neg_log_loss';
