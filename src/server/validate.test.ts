@@ -71,7 +71,7 @@ test('parseDrawing keeps only the known fields and enforces the limits at their 
   });
   const edge = Array.from({ length: LIMITS.strokes }, () => [{ x: 1, y: 1 }]);
   assert.equal(
-    parseDrawing({ strokes: edge, width: 8, height: 4096, brushWidth: 256 }).strokes.length,
+    parseDrawing({ strokes: edge, width: 8, height: 1024, brushWidth: 64 }).strokes.length,
     100,
   );
   assert.throws(
@@ -80,7 +80,7 @@ test('parseDrawing keeps only the known fields and enforces the limits at their 
     /x must be in/,
   );
   assert.throws(
-    () => parseDrawing({ strokes: [], width: 280, height: 280, brushWidth: 256.5 }),
+    () => parseDrawing({ strokes: [], width: 280, height: 280, brushWidth: 64.5 }),
     /brushWidth/,
   );
 });

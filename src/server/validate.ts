@@ -24,9 +24,9 @@ export const LIMITS = {
   points: 10_000,
   /** Canvas sides are integers in this range. */
   minCanvas: 8,
-  maxCanvas: 4096,
+  maxCanvas: 1024,
   /** Largest brush diameter, in canvas pixels (it must be > 0). */
-  maxBrushWidth: 256,
+  maxBrushWidth: 64,
   /**
    * Coordinates may lie outside the canvas by up to one canvas side (a pointer captured past the
    * edge), no further: x ∈ [−width, 2·width], y ∈ [−height, 2·height].
