@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { loadModel, modelId, saveModel } from './model-io.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'digitrec-model-io-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('the committed default model loads and its id matches its contents', () => {
+  // Importing DEFAULT_MODEL_PATH lazily: the file is produced by `npm run train:default`.
+  return import('./model-io.js').then(({ DEFAULT_MODEL_PATH }) => {
+    const model = loadModel(DEFAULT_MODEL_PATH);
+    assert.equal(model.id, modelId(model));
+    assert.equal(model.classes.length, 10);
+  });
+});
+
+test('saveModel then loadModel round-trips, leaving no temp file behind', () => {
+  const model = loadModel(join(import.meta.dirname, '..', '..', 'models', 'default.json'));
+  const path = join(dir, 'm.json');
+  saveModel(path, model);
+  assert.deepEqual(loadModel(path), model);
+  assert.deepEqual(readdirSync(dir), ['m.json']);
+});
+
+test('loadModel names the file and the problem', () => {
+  assert.throws(
+    () => loadModel(join(dir, 'missing.json')),
+    /cannot read model file .*missing\.json/,
+  );
+  const bad = join(dir, 'bad.json');
+  writeFileSync(bad, '{"format": "digitrec-model", ');
+  assert.throws(() => loadModel(bad), /bad\.json: not valid JSON/);
+  const v2 = join(dir, 'v2.json');
+  const json = JSON.parse(
+    readFileSync(join(import.meta.dirname, '..', '..', 'models', 'default.json'), 'utf8'),
+  );
+  writeFileSync(v2, JSON.stringify({ ...json, version: 2 }));
+  assert.throws(() => loadModel(v2), /v2\.json: .*got digitrec-model v2 when expected v1/);
+});
