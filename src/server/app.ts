@@ -1,0 +1,453 @@
+/**
+ * The HTTP server: the JSON API over the sample store and the model, and the built web app.
+ * `buildApp` returns a ready-to-listen Fastify instance; `main.ts` reads the environment.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  LogController,
+} from 'fastify';
+import type { ModelFile, Recognition, Recognizer } from '../core/contracts.js';
+import { imageToBytes } from '../core/preprocess.js';
+import { createRecognizer } from '../core/recognizer.js';
+import { CANONICAL_SIZE, type GrayImage, type LabelledDrawing } from '../core/types.js';
+import { formatDigitCsv, parseDigitCsv } from '../data/csv.js';
+import { DataFormatError } from '../data/errors.js';
+import { decodeImage } from '../data/image-decode.js';
+import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
+import { formatStrokesJsonl, parseStrokesJsonl } from '../data/strokes-jsonl.js';
+import { parseUnipen } from '../data/unipen.js';
+import { HttpError, STATUS_TEXT } from './http-error.js';
+import { openApiDocument } from './openapi.js';
+import { IMAGE_BYTES, type NewSample, openStore, type Sample, type SampleStore } from './store.js';
+import {
+  checkAdmin,
+  checkImageBytes,
+  LIMITS,
+  parseDrawing,
+  parseExportQuery,
+  parseFilter,
+  parseId,
+  parseImportQuery,
+  parseListQuery,
+  parsePredictBody,
+  parseRelabelBody,
+  parseSampleBody,
+} from './validate.js';
+
+/** Where `npm run build` puts the web app (the same from src/server and dist/server). */
+export const DEFAULT_WEB_ROOT = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'dist',
+  'web',
+);
+
+/** The pages of the web app: URL path → HTML file in the web root. */
+export const PAGES: Record<string, string> = {
+  '/': 'index.html',
+  '/collect': 'collect.html',
+  '/data': 'data.html',
+};
+
+/** Options of `buildApp`. */
+export interface AppOptions {
+  /** The SQLite file of the sample store (its directory must exist). */
+  dbPath: string;
+  /** The model to serve; default: loaded from `modelPath`. */
+  model?: ModelFile;
+  /** The model file to load when `model` is not given; default the committed default model. */
+  modelPath?: string;
+  /** Token that enables admin actions (relabel, delete, import); none: they are off. */
+  adminToken?: string;
+  /** Directory of the built web app; default `dist/web`. */
+  webRoot?: string;
+  /** Fastify's logger option; default off. */
+  logger?: boolean;
+  /** Clock for sample creation times; default the wall clock. */
+  now?: () => Date;
+}
+
+/** How a recognition is reported by `POST /api/predict`. */
+function recognitionJson(r: Recognition, model: ModelFile) {
+  return {
+    empty: r.empty,
+    digit: r.digit,
+    confidence: r.confidence,
+    probabilities: r.probabilities,
+    accepted: r.accepted,
+    top2: r.top2,
+    threshold: model.threshold,
+    modelVersion: model.id,
+  };
+}
+
+/** How a sample is reported: metadata and the canonical image as base64; strokes on request. */
+function sampleJson(s: Sample, withStrokes: boolean) {
+  return {
+    id: s.id,
+    label: s.label,
+    source: s.source,
+    sessionId: s.sessionId,
+    pointerType: s.pointerType,
+    modelVersion: s.modelVersion,
+    predicted: s.predicted,
+    confidence: s.confidence,
+    createdAt: s.createdAt,
+    canvas: s.drawing
+      ? { width: s.drawing.width, height: s.drawing.height, brushWidth: s.drawing.brushWidth }
+      : null,
+    strokeCount: s.drawing ? s.drawing.strokes.length : 0,
+    image: Buffer.from(s.image).toString('base64'),
+    ...(withStrokes ? { drawing: s.drawing } : {}),
+  };
+}
+
+/** The canonical image and the prediction a drawing or image gets, ready to store. */
+function analyse(recognizer: Recognizer, r: Recognition) {
+  return {
+    image: imageToBytes(r.canonical),
+    modelVersion: recognizer.model.id,
+    predicted: r.empty ? null : r.digit,
+    confidence: r.empty ? null : r.confidence,
+  };
+}
+
+/** Runs `f` over `items` in chunks, yielding to the event loop between them. */
+async function mapInChunks<T, U>(items: readonly T[], f: (item: T, i: number) => U): Promise<U[]> {
+  const out: U[] = [];
+  const CHUNK = 200;
+  for (let start = 0; start < items.length; start += CHUNK) {
+    for (let i = start; i < Math.min(items.length, start + CHUNK); i++) out.push(f(items[i], i));
+    await new Promise((r) => setImmediate(r));
+  }
+  return out;
+}
+
+function decodeText(bytes: Buffer, source: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new HttpError(400, `${source}: not UTF-8 text`);
+  }
+}
+
+function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {
+  return reply
+    .code(status)
+    .type('application/json; charset=utf-8')
+    .send({ statusCode: status, error: STATUS_TEXT[status] ?? 'Error', message });
+}
+
+/**
+ * Builds the app: opens the store (running migrations), loads the model, registers the API, the
+ * pages and one error handler. Close it with `app.close()`, which also closes the store.
+ */
+export function buildApp(options: AppOptions): FastifyInstance {
+  const model = options.model ?? loadModel(options.modelPath ?? DEFAULT_MODEL_PATH);
+  const recognizer = createRecognizer(model);
+  const modelJson = JSON.stringify(model);
+  const store: SampleStore = openStore(options.dbPath, { now: options.now });
+  const adminToken = options.adminToken || undefined;
+  const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // Errors are logged by the error handler; one line per request would drown them.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: LIMITS.jsonBodyBytes,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  });
+  app.addHook('onClose', async () => store.close());
+  // JSON only, except where a route's plugin below adds image or file parsers.
+  app.removeContentTypeParser('text/plain');
+
+  // The one place errors become responses.
+  app.setErrorHandler((err: FastifyError | HttpError | DataFormatError | Error, request, reply) => {
+    if (err instanceof HttpError) {
+      reply.headers(err.headers);
+      return sendError(reply, err.statusCode, err.message);
+    }
+    if (err instanceof DataFormatError) return sendError(reply, 400, err.message);
+    const fe = err as FastifyError;
+    switch (fe.code) {
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+        return sendError(reply, 400, 'malformed JSON body: it does not parse as JSON');
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return sendError(reply, 400, 'empty body: expected a JSON object');
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return sendError(
+          reply,
+          413,
+          `request body too large: this route accepts at most ${request.routeOptions.bodyLimit ?? LIMITS.jsonBodyBytes} bytes`,
+        );
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return sendError(
+          reply,
+          415,
+          `unsupported content type ${JSON.stringify(request.headers['content-type'] ?? '')}: send application/json`,
+        );
+    }
+    if (fe.validation) return sendError(reply, 400, fe.message);
+    if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return sendError(reply, fe.statusCode, fe.message);
+    }
+    request.log.error(err);
+    return sendError(reply, 500, 'internal server error');
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    if (path.startsWith('/api/') || path === '/healthz' || request.method !== 'GET') {
+      return sendError(reply, 404, `no route ${request.method} ${path}`);
+    }
+    return reply.code(404).type('text/html; charset=utf-8').send(notFoundPage(path));
+  });
+
+  // ---- health, model, docs ---------------------------------------------------------------------
+
+  app.get('/healthz', async () => ({
+    status: 'ok',
+    modelVersion: model.id,
+    samples: store.count(),
+  }));
+
+  app.get('/api/model', async (request, reply) => {
+    const etag = `"${model.id}"`;
+    reply.header('etag', etag).header('cache-control', 'no-cache');
+    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+    return reply.type('application/json; charset=utf-8').send(modelJson);
+  });
+
+  const openapi = JSON.stringify(openApiDocument(), null, 2);
+  app.get('/api/openapi.json', async (_request, reply) =>
+    reply.type('application/json; charset=utf-8').send(openapi),
+  );
+
+  // ---- prediction ------------------------------------------------------------------------------
+
+  app.register(async (scope) => {
+    scope.addContentTypeParser(
+      ['image/png', 'image/jpeg'],
+      { parseAs: 'buffer', bodyLimit: LIMITS.predictBodyBytes },
+      (_request, body, done) => done(null, body),
+    );
+    scope.post('/api/predict', { bodyLimit: LIMITS.predictBodyBytes }, async (request) => {
+      const input = Buffer.isBuffer(request.body)
+        ? { kind: 'image' as const, bytes: checkImageBytes(new Uint8Array(request.body)) }
+        : parsePredictBody(request.body);
+      let r: Recognition;
+      if (input.kind === 'drawing') r = recognizer.recognizeDrawing(input.drawing);
+      else if (input.kind === 'pixels') r = recognizer.recognizeImage(input.image);
+      else r = recognizer.recognizeImage(decodeImage(input.bytes, 'image'));
+      return recognitionJson(r, model);
+    });
+  });
+
+  // ---- samples ---------------------------------------------------------------------------------
+
+  app.post('/api/samples', async (request, reply) => {
+    const input = parseSampleBody(request.body);
+    const r = recognizer.recognizeDrawing(input.drawing);
+    if (r.empty) throw new HttpError(400, 'drawing has no ink inside the canvas: nothing to store');
+    const sample = store.insert({
+      label: input.label,
+      drawing: input.drawing,
+      source: input.source,
+      sessionId: input.sessionId,
+      pointerType: input.pointerType,
+      ...analyse(recognizer, r),
+    });
+    return reply
+      .code(201)
+      .header('location', `/api/samples/${sample.id}`)
+      .send(sampleJson(sample, false));
+  });
+
+  app.get('/api/samples', async (request) => {
+    const q = parseListQuery(request.query);
+    const { total, samples } = store.list(q.filter, { limit: q.limit, offset: q.offset });
+    return {
+      total,
+      limit: q.limit,
+      offset: q.offset,
+      samples: samples.map((s) => sampleJson(s, false)),
+    };
+  });
+
+  app.get('/api/samples/export', async (request, reply) => {
+    const { format, filter } = parseExportQuery(request.query);
+    const samples = [...store.iterate(filter)];
+    if (format === 'csv') {
+      const pixels = new Uint8Array(samples.length * IMAGE_BYTES);
+      samples.forEach((s, i) => {
+        pixels.set(s.image, i * IMAGE_BYTES);
+      });
+      const text = formatDigitCsv({
+        n: samples.length,
+        width: CANONICAL_SIZE,
+        height: CANONICAL_SIZE,
+        pixels,
+        labels: Uint8Array.from(samples, (s) => s.label),
+      });
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="digitrec-samples.csv"')
+        .send(text);
+    }
+    const drawings: LabelledDrawing[] = [];
+    for (const s of samples) {
+      if (s.drawing === null) continue;
+      const d: LabelledDrawing = { id: `digitrec/${s.id}`, label: s.label, drawing: s.drawing };
+      if (s.sessionId !== null) d.group = s.sessionId;
+      drawings.push(d);
+    }
+    return reply
+      .type('application/x-ndjson; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="digitrec-samples.strokes.jsonl"')
+      .send(formatStrokesJsonl(drawings));
+  });
+
+  app.get('/api/samples/:id', async (request) => {
+    const id = parseId((request.params as { id: string }).id);
+    const s = store.get(id);
+    if (!s) throw new HttpError(404, `no sample ${id}`);
+    return sampleJson(s, true);
+  });
+
+  app.patch('/api/samples/:id', async (request) => {
+    checkAdmin(request.headers.authorization, adminToken);
+    const id = parseId((request.params as { id: string }).id);
+    const { label } = parseRelabelBody(request.body);
+    const s = store.relabel(id, label);
+    if (!s) throw new HttpError(404, `no sample ${id}`);
+    return sampleJson(s, false);
+  });
+
+  app.delete('/api/samples/:id', async (request, reply) => {
+    checkAdmin(request.headers.authorization, adminToken);
+    const id = parseId((request.params as { id: string }).id);
+    if (!store.delete(id)) throw new HttpError(404, `no sample ${id}`);
+    return reply.code(204).send();
+  });
+
+  app.register(async (scope) => {
+    // Import files arrive as raw bytes whatever their type (text/csv, application/x-ndjson, …).
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(
+      '*',
+      { parseAs: 'buffer', bodyLimit: LIMITS.importBodyBytes },
+      (_request, body, done) => done(null, body),
+    );
+    scope.post(
+      '/api/samples/import',
+      { bodyLimit: LIMITS.importBodyBytes },
+      async (request, reply) => {
+        checkAdmin(request.headers.authorization, adminToken);
+        const { format } = parseImportQuery(request.query);
+        if (!Buffer.isBuffer(request.body) || request.body.length === 0) {
+          throw new HttpError(400, 'empty body: send the file as the request body');
+        }
+        const source = `upload.${format}`;
+        const text = decodeText(request.body, source);
+        const samples = await importSamples(recognizer, format, text, source);
+        const imported = store.insertMany(samples);
+        return reply.code(201).send({ imported, total: store.count() });
+      },
+    );
+  });
+
+  // ---- stats -----------------------------------------------------------------------------------
+
+  app.get('/api/stats', async (request) => {
+    const filter = parseFilter(request.query);
+    const stats = store.stats(filter);
+    const all = filter.sessionId === undefined ? stats : store.stats({});
+    // The collect page asks for the least-collected digit over all samples (the smallest on ties).
+    const next = all.byLabel.indexOf(Math.min(...all.byLabel));
+    return { ...stats, next };
+  });
+
+  // ---- pages -----------------------------------------------------------------------------------
+
+  if (existsSync(webRoot)) {
+    app.register(fastifyStatic, { root: webRoot, index: false, wildcard: true });
+    for (const [path, file] of Object.entries(PAGES)) {
+      app.get(path, async (_request, reply) => reply.sendFile(file));
+    }
+  } else {
+    for (const path of Object.keys(PAGES)) {
+      app.get(path, async (_request, reply) =>
+        sendError(reply, 503, `the web app is not built (no ${webRoot}): run npm run build`),
+      );
+    }
+  }
+
+  return app;
+}
+
+/** Parses an import file and turns every item into a sample (canonical image and prediction). */
+async function importSamples(
+  recognizer: Recognizer,
+  format: 'csv' | 'jsonl' | 'unipen',
+  text: string,
+  source: string,
+): Promise<NewSample[]> {
+  if (format === 'csv') {
+    const set = parseDigitCsv(text, source);
+    checkImportCount(set.n);
+    const side = set.width * set.height;
+    const indices = Array.from({ length: set.n }, (_, i) => i);
+    return mapInChunks(indices, (i) => {
+      const data = new Float32Array(side);
+      for (let p = 0; p < side; p++) data[p] = set.pixels[i * side + p] / 255;
+      const img: GrayImage = { width: set.width, height: set.height, data };
+      const r = recognizer.recognizeImage(img);
+      return {
+        label: set.labels[i],
+        drawing: null,
+        source: 'import' as const,
+        sessionId: set.groups?.[i] ?? null,
+        pointerType: null,
+        ...analyse(recognizer, r),
+      };
+    });
+  }
+  const drawings = format === 'jsonl' ? parseStrokesJsonl(text, source) : parseUnipen(text, source);
+  checkImportCount(drawings.length);
+  return mapInChunks(drawings, (d) => {
+    // The file's parser checked the format; the API's limits apply on top.
+    const drawing = parseDrawing(d.drawing, `${source} drawing ${JSON.stringify(d.id)}`);
+    const r = recognizer.recognizeDrawing(drawing);
+    return {
+      label: d.label,
+      drawing,
+      source: 'import' as const,
+      sessionId: d.group !== undefined && /^[A-Za-z0-9_-]{1,64}$/.test(d.group) ? d.group : null,
+      pointerType: null,
+      ...analyse(recognizer, r),
+    };
+  });
+}
+
+function checkImportCount(n: number): void {
+  if (n === 0) throw new HttpError(400, 'the file holds no samples');
+  if (n > LIMITS.importSamples) {
+    throw new HttpError(
+      413,
+      `the file holds ${n} samples; one import may add at most ${LIMITS.importSamples}`,
+    );
+  }
+}
+
+function notFoundPage(path: string): string {
+  const safe = path.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html><meta charset="utf-8"><title>Not found — digitrec</title><link rel="stylesheet" href="/style.css"><main class="page"><h1>Not found</h1><p>There is no page at <code>${safe}</code>.</p><p><a href="/">Draw a digit</a></p></main>`;
+}

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+const MAIN = join(import.meta.dirname, 'main.ts');
+let dir: string;
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'digitrec-main-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function start(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Resolves with the first stdout line matching `pattern`, or rejects when the process exits. */
+function lineMatching(child: ChildProcess, pattern: RegExp): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    let stderr = '';
+    child.stderr?.on('data', (d) => {
+      stderr += d;
+    });
+    child.stdout?.on('data', (d) => {
+      buffered += d;
+      const m = pattern.exec(buffered);
+      if (m) resolve(m);
+    });
+    child.on('exit', (code) => reject(new Error(`exited with ${code}: ${stderr}`)));
+  });
+}
+
+function exitCode(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.on('exit', (code) => resolve(code));
+  });
+}
+
+test('npm start: serves on PORT, creates the DIGITREC_DB directory, logs the URL, stops on SIGTERM', async () => {
+  const db = join(dir, 'nested', 'dir', 'digitrec.db');
+  const child = start({ PORT: '0', HOST: '127.0.0.1', DIGITREC_DB: db });
+  try {
+    const m = await lineMatching(child, /digitrec: http:\/\/127\.0\.0\.1:(\d+)\//);
+    const res = await fetch(`http://127.0.0.1:${m[1]}/healthz`);
+    assert.equal(res.status, 200);
+    assert.equal(((await res.json()) as { status: string }).status, 'ok');
+    assert.ok(existsSync(db), 'the database file was created');
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.equal(await exitCode(child), 0);
+});
+
+test('a bad PORT or a missing model file stops with a message and exit code 1', async () => {
+  const badPort = start({ PORT: 'eighty', DIGITREC_DB: join(dir, 'a.db') });
+  let err = '';
+  badPort.stderr?.on('data', (d) => {
+    err += d;
+  });
+  assert.equal(await exitCode(badPort), 1);
+  assert.match(err, /PORT must be an integer 0–65535, got "eighty"/);
+
+  const noModel = start({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DIGITREC_DB: join(dir, 'b.db'),
+    DIGITREC_MODEL: join(dir, 'missing.json'),
+  });
+  let err2 = '';
+  noModel.stderr?.on('data', (d) => {
+    err2 += d;
+  });
+  assert.equal(await exitCode(noModel), 1);
+  assert.match(err2, /cannot read model file .*missing\.json/);
+});

@@ -1,0 +1,56 @@
+/**
+ * `npm start`: serves the web app and the API. Environment:
+ * - PORT (default 3000), HOST (default localhost; 0.0.0.0 to reach it from a phone on the LAN);
+ * - DIGITREC_DB: the SQLite file (default ./data/digitrec.db; the directory is created);
+ * - DIGITREC_MODEL: the model file (default the committed models/default.json);
+ * - DIGITREC_ADMIN_TOKEN: enables relabel, delete and import (off when unset).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DEFAULT_MODEL_PATH } from '../data/model-io.js';
+import { buildApp } from './app.js';
+
+/** The default database file, relative to the working directory. */
+export const DEFAULT_DB_PATH = './data/digitrec.db';
+
+function port(text: string | undefined): number {
+  if (text === undefined || text === '') return 3000;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new RangeError(`PORT must be an integer 0–65535, got ${JSON.stringify(text)}`);
+  }
+  return n;
+}
+
+async function main(): Promise<void> {
+  const listenPort = port(process.env.PORT);
+  const dbPath = resolve(process.env.DIGITREC_DB || DEFAULT_DB_PATH);
+  mkdirSync(dirname(dbPath), { recursive: true });
+  const modelPath = resolve(process.env.DIGITREC_MODEL || DEFAULT_MODEL_PATH);
+  const adminToken = process.env.DIGITREC_ADMIN_TOKEN || undefined;
+  const host = process.env.HOST || 'localhost';
+  const app = buildApp({ dbPath, modelPath, adminToken, logger: true });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      app.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+  await app.listen({ port: listenPort, host });
+  const address = app.server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : listenPort;
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  console.log(`digitrec: http://${shownHost}:${actualPort}/`);
+  console.log(`  database ${dbPath}`);
+  console.log(`  model    ${modelPath}`);
+  console.log(
+    `  admin    ${adminToken ? 'on (DIGITREC_ADMIN_TOKEN)' : 'off (set DIGITREC_ADMIN_TOKEN)'}`,
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(`digitrec: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

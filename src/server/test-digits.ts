@@ -1,0 +1,96 @@
+/**
+ * Hand-written digit drawings for the server's API and browser tests: each digit is a few
+ * polylines on a 280×280 canvas, resampled every 4 px like pointer events, with timestamps.
+ * (Test fixtures only; nothing in the app uses them.)
+ */
+import type { Drawing, Point, Stroke } from '../core/types.js';
+
+/** Side of the canvas the fixtures are drawn on. */
+export const FIXTURE_CANVAS = 280;
+
+/** A polyline resampled every `step` px, 8 ms a sample. */
+export function polyline(corners: [number, number][], step = 4, t0 = 0): Stroke {
+  const out: Point[] = [{ x: corners[0][0], y: corners[0][1], t: t0 }];
+  let t = t0;
+  for (let i = 1; i < corners.length; i++) {
+    const [ax, ay] = corners[i - 1];
+    const [bx, by] = corners[i];
+    const n = Math.max(1, Math.ceil(Math.hypot(bx - ax, by - ay) / step));
+    for (let k = 1; k <= n; k++) {
+      t += 8;
+      out.push({
+        x: Math.round((ax + ((bx - ax) * k) / n) * 100) / 100,
+        y: Math.round((ay + ((by - ay) * k) / n) * 100) / 100,
+        t,
+      });
+    }
+  }
+  return out;
+}
+
+/** An elliptical arc from angle a0 to a1 (radians, y down), as corner points. */
+export function arc(
+  cx: number,
+  cy: number,
+  rx: number,
+  ry: number,
+  a0: number,
+  a1: number,
+  n = 24,
+): [number, number][] {
+  return Array.from({ length: n + 1 }, (_, i) => {
+    const a = a0 + ((a1 - a0) * i) / n;
+    return [cx + rx * Math.cos(a), cy + ry * Math.sin(a)] as [number, number];
+  });
+}
+
+/** Corner lists of clear digits, one array of polylines per digit. */
+export const DIGIT_STROKES: Record<string, [number, number][][]> = {
+  one: [
+    [
+      [112, 78],
+      [146, 48],
+      [146, 236],
+    ],
+  ],
+  seven: [
+    [
+      [78, 58],
+      [204, 58],
+      [120, 236],
+    ],
+  ],
+  zero: [arc(140, 142, 58, 92, -Math.PI / 2, (3 * Math.PI) / 2, 36)],
+};
+
+/** A drawing from corner lists, with the given brush. */
+export function drawingOf(
+  strokes: [number, number][][],
+  brushWidth = 18,
+  size = FIXTURE_CANVAS,
+): Drawing {
+  let t = 0;
+  return {
+    strokes: strokes.map((corners) => {
+      const s = polyline(corners, 4, t);
+      t = (s[s.length - 1].t ?? t) + 200;
+      return s;
+    }),
+    width: size,
+    height: size,
+    brushWidth,
+  };
+}
+
+/**
+ * A zigzag scribble the default model must not answer: its confidence stays below 0.35 (the
+ * threshold is about 0.67) when shifted by 10 px or scaled by 0.85–1.1, so it asks for a redraw.
+ */
+export const AMBIGUOUS_STROKES: [number, number][][] = [
+  [
+    [145, 104],
+    [96, 220],
+    [100, 85],
+    [188, 212],
+  ],
+];
