@@ -139,11 +139,15 @@ export class DrawingPad {
   }
 
   #down(e: PointerEvent): void {
-    if (!this.#enabled || this.#active) return;
-    if (e.pointerType === 'mouse' && e.button !== 0) return;
+    // Only the primary button draws: not a right click, a pen's barrel button or its eraser.
+    if (!this.#enabled || this.#active || e.button !== 0) return;
     if (this.strokes.length >= (this.#options.maxStrokes ?? Number.POSITIVE_INFINITY)) return;
     e.preventDefault();
-    this.#canvas.setPointerCapture(e.pointerId);
+    try {
+      this.#canvas.setPointerCapture(e.pointerId);
+    } catch {
+      // The pointer is already gone (e.g. a synthetic event); draw without capture.
+    }
     this.#t0 ??= e.timeStamp;
     const p = this.#point(e);
     const stroke: Stroke = [p];

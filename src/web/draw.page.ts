@@ -1,0 +1,199 @@
+/**
+ * The Draw page: draw a digit, see it recognised live in the browser by the core code and the
+ * server's model, and confirm or correct the answer (stored as a `feedback` sample).
+ */
+import type { ModelFile, Recognition, Recognizer } from '../core/contracts.js';
+import { createRecognizer } from '../core/recognizer.js';
+import {
+  ApiError,
+  byId,
+  fetchModel,
+  isShortcutTarget,
+  postSample,
+  SERVER_LIMITS,
+  sessionId,
+  undoShortcut,
+} from './api.js';
+import { DrawingPad, type PadChange } from './pad.js';
+import { percentFloor, statusWords } from './present.js';
+import { drawGray, renderBars } from './view.js';
+
+const canvas = byId<HTMLCanvasElement>('pad');
+const hint = byId('pad-hint');
+const undoButton = byId<HTMLButtonElement>('undo');
+const clearButton = byId<HTMLButtonElement>('clear');
+const result = byId('result');
+const main = result.parentElement as HTMLElement;
+const status = byId('status');
+const detail = byId('status-detail');
+const bars = byId('bars');
+const sees = byId<HTMLCanvasElement>('sees');
+const feedback = byId('feedback');
+const question = byId('feedback-question');
+const confirmButton = byId<HTMLButtonElement>('confirm');
+const feedbackOr = byId('feedback-or');
+const picker = byId('digit-picker');
+const saved = byId('saved');
+const modelLine = byId('model-line');
+
+const undoKey = undoShortcut();
+undoButton.title = `Undo the last stroke (${undoKey})`;
+clearButton.title = 'Clear the drawing (Esc or Delete)';
+byId('shortcuts').textContent = `${undoKey} undo · Esc clear`;
+
+let model: ModelFile;
+let recognizer: Recognizer;
+let pad: DrawingPad;
+let latest: Recognition | null = null;
+let saving = false;
+
+/** Shows a recognition: status (live region), detail, bars, the 28×28 view and feedback. */
+function show(r: Recognition, final: boolean): void {
+  latest = r;
+  const w = statusWords(r, model.threshold);
+  result.dataset.state = w.state;
+  main.dataset.state = w.state;
+  if (w.digit) {
+    const big = document.createElement('span');
+    big.className = 'digit';
+    big.textContent = w.digit;
+    status.replaceChildren(big, document.createTextNode(w.rest));
+  } else {
+    status.textContent = w.text;
+  }
+  detail.textContent = w.detail;
+  renderBars(bars, r.empty ? new Array(10).fill(0) : r.probabilities, {
+    max: 1,
+    highlight: r.empty ? undefined : r.digit,
+  });
+  drawGray(sees, r.canonical);
+  hint.hidden = !pad.isEmpty;
+  undoButton.disabled = pad.isEmpty;
+  clearButton.disabled = pad.isEmpty;
+  if (final) showFeedback(r);
+}
+
+/** The feedback box: confirm a sure answer, or pick the digit that was meant. */
+function showFeedback(r: Recognition): void {
+  feedback.hidden = r.empty;
+  if (r.empty) return;
+  if (r.accepted) {
+    question.textContent = `Is it a ${r.digit}?`;
+    confirmButton.hidden = false;
+    confirmButton.textContent = `Yes, it's ${r.digit}`;
+    feedbackOr.textContent = 'or it was';
+  } else {
+    question.textContent = 'Which digit did you draw? Tell us, or redraw it.';
+    confirmButton.hidden = true;
+    feedbackOr.textContent = '';
+  }
+  for (const b of picker.querySelectorAll('button')) b.disabled = saving;
+  confirmButton.disabled = saving;
+}
+
+function recognise(final: boolean): void {
+  if (!recognizer) return;
+  show(recognizer.recognizeDrawing(pad.drawing), final);
+}
+
+// While drawing, recognise at most once a frame; at each stroke end, at once.
+let frameRequested = false;
+function onPadChange(change: PadChange): void {
+  if (change === 'start') {
+    saved.textContent = '';
+    saved.classList.remove('error');
+    status.setAttribute('aria-busy', 'true');
+    feedback.hidden = true;
+  }
+  if (change === 'start' || change === 'move') {
+    hint.hidden = true;
+    if (!frameRequested) {
+      frameRequested = true;
+      requestAnimationFrame(() => {
+        frameRequested = false;
+        if (pad.isDrawing) recognise(false);
+      });
+    }
+    return;
+  }
+  status.setAttribute('aria-busy', 'false');
+  recognise(true);
+}
+
+async function sendFeedback(label: number): Promise<void> {
+  if (saving || pad.isEmpty || !latest || latest.empty) return;
+  saving = true;
+  showFeedback(latest);
+  saved.classList.remove('error');
+  saved.textContent = 'Saving…';
+  try {
+    await postSample({
+      label,
+      drawing: pad.drawing,
+      source: 'feedback',
+      sessionId: sessionId(),
+      pointerType: pad.pointerType,
+    });
+    saving = false;
+    pad.clear();
+    saved.textContent = `Thank you — saved as a ${label}. Draw another?`;
+  } catch (err) {
+    saving = false;
+    saved.classList.add('error');
+    saved.textContent = `Not saved: ${err instanceof ApiError ? err.message : String(err)}`;
+    if (latest) showFeedback(latest);
+  }
+}
+
+function buildPicker(): void {
+  picker.append(
+    ...Array.from({ length: 10 }, (_, d) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = String(d);
+      b.title = `It was a ${d}`;
+      b.addEventListener('click', () => void sendFeedback(d));
+      return b;
+    }),
+  );
+  confirmButton.addEventListener('click', () => {
+    if (latest && !latest.empty) void sendFeedback(latest.digit);
+  });
+}
+
+function bindKeys(): void {
+  undoButton.addEventListener('click', () => pad.undo());
+  clearButton.addEventListener('click', () => pad.clear());
+  document.addEventListener('keydown', (e) => {
+    if (!isShortcutTarget(e) || !pad) return;
+    if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === 'z') {
+      e.preventDefault();
+      pad.undo();
+    } else if (e.key === 'Escape' || e.key === 'Delete') {
+      pad.clear();
+    }
+  });
+}
+
+async function start(): Promise<void> {
+  try {
+    model = await fetchModel();
+  } catch (err) {
+    result.dataset.state = 'error';
+    status.textContent = `Could not load the model: ${err instanceof Error ? err.message : String(err)}. Reload the page to try again.`;
+    return;
+  }
+  recognizer = createRecognizer(model);
+  pad = new DrawingPad(canvas, model.canvas, {
+    onChange: onPadChange,
+    maxPoints: SERVER_LIMITS.points,
+    maxStrokes: SERVER_LIMITS.strokes,
+  });
+  modelLine.textContent = `Model ${model.id} · answers from ${percentFloor(model.threshold)}% confidence, runs in your browser.`;
+  buildPicker();
+  bindKeys();
+  recognise(true);
+  document.body.dataset.ready = 'true';
+}
+
+void start();
