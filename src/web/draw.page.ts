@@ -189,7 +189,7 @@ async function start(): Promise<void> {
     maxPoints: SERVER_LIMITS.points,
     maxStrokes: SERVER_LIMITS.strokes,
   });
-  modelLine.textContent = `Model ${model.id} · answers from ${percentFloor(model.threshold)}% confidence, runs in your browser.`;
+  modelLine.textContent = `Model ${model.id}, running in your browser; it answers at ${percentFloor(model.threshold)}% confidence or more.`;
   buildPicker();
   bindKeys();
   recognise(true);

@@ -30,7 +30,7 @@ test('an unsure recognition says Not sure and names the two likeliest digits, no
   assert.equal(w.state, 'unsure');
   assert.equal(w.text, 'Not sure — is it 3 or 5? Please redraw.');
   assert.equal(w.digit, '');
-  assert.equal(w.detail, 'Best guess only 45% likely; it answers from 80%.');
+  assert.equal(w.detail, 'Best guess only 45% likely; it needs 80% to answer.');
 });
 
 test('an empty canvas gets a prompt, not a prediction', () => {

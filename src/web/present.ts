@@ -61,7 +61,7 @@ export function statusWords(r: Recognition, threshold: number): StatusWords {
     digit: '',
     rest: text,
     text,
-    detail: `Best guess only ${pct}% likely; it answers from ${percentFloor(threshold)}%.`,
+    detail: `Best guess only ${pct}% likely; it needs ${percentFloor(threshold)}% to answer.`,
   };
 }
 
