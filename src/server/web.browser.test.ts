@@ -138,6 +138,45 @@ async function drawWithTouch(page: Page, context: BrowserContext, drawing: Drawi
   await cdp.detach();
 }
 
+/** Draws with a pen through the DevTools protocol (pointerType "pen", pressure 0.5). */
+async function drawWithPen(page: Page, context: BrowserContext, drawing: Drawing): Promise<void> {
+  const at = await canvasMapper(page);
+  const cdp = await context.newCDPSession(page);
+  const pen = { pointerType: 'pen' as const, button: 'left' as const, force: 0.5 };
+  for (const stroke of drawing.strokes) {
+    const points = stroke.map((p) => at(p.x, p.y));
+    const [x0, y0] = points[0];
+    await cdp.send('Input.dispatchMouseEvent', {
+      type: 'mouseMoved',
+      x: x0,
+      y: y0,
+      ...pen,
+      buttons: 0,
+    });
+    await cdp.send('Input.dispatchMouseEvent', {
+      type: 'mousePressed',
+      x: x0,
+      y: y0,
+      clickCount: 1,
+      buttons: 1,
+      ...pen,
+    });
+    for (const [x, y] of points.slice(1)) {
+      await cdp.send('Input.dispatchMouseEvent', { type: 'mouseMoved', x, y, buttons: 1, ...pen });
+    }
+    const [x1, y1] = points[points.length - 1];
+    await cdp.send('Input.dispatchMouseEvent', {
+      type: 'mouseReleased',
+      x: x1,
+      y: y1,
+      clickCount: 1,
+      buttons: 0,
+      ...pen,
+    });
+  }
+  await cdp.detach();
+}
+
 async function statusText(page: Page): Promise<string> {
   return (await page.getByRole('status').first().textContent()) ?? '';
 }
@@ -266,6 +305,19 @@ describe('the Draw page', () => {
       strokes[0].every((p) => p.length === 3),
       'points carry timestamps',
     );
+  });
+
+  test('a pen drawing is recognised and its sample records pointer type pen', async () => {
+    const page = await openPage(context, '/');
+    await drawWithPen(page, context, fixture(DIGIT_STROKES.zero));
+    await waitForStatus(page, /^0 — \d+% sure$/);
+    const before = rows().length;
+    await page.getByRole('button', { name: "Yes, it's 0" }).click();
+    await waitForText(page, '#saved', /saved as a 0/);
+    const all = rows();
+    assert.equal(all.length, before + 1);
+    assert.equal(all[all.length - 1].pointer_type, 'pen');
+    assert.equal(all[all.length - 1].label, 0);
   });
 
   test('redraw path: an ambiguous scribble says Not sure, and the right digit can be given', async () => {
