@@ -2,17 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ModelFile } from './contracts.js';
 import { ModelFormatError, parseModelFile, serialiseModelFile } from './model-file.js';
+import { fixtureModel } from './model-fixture.js';
 
 /** A small but complete model file: 3 classes over 4 pixel features. */
 function tinyModel(overrides: Partial<ModelFile> = {}): ModelFile {
-  return {
-    format: 'digitrec-model',
-    version: 1,
-    id: 'abc123',
-    createdAt: '2026-11-24',
-    features: 'pixels',
-    preprocessing: { deskew: true, downscaleTo: 28 },
-    canvas: { size: 280, brushWidth: 18 },
+  return fixtureModel({
     classes: [0, 1, 2],
     nFeatures: 4,
     weights: [
@@ -23,29 +17,9 @@ function tinyModel(overrides: Partial<ModelFile> = {}): ModelFile {
     intercepts: [0.1, -0.2, 0.3],
     temperature: 1.5,
     threshold: 0.8,
-    targetError: 0.01,
-    C: 0.1,
-    cv: {
-      Cs: [0.01, 0.1],
-      scoring: 'accuracy',
-      foldKind: 'stratified',
-      nFolds: 2,
-      scores: [
-        [0.5, 0.6],
-        [0.55, 0.65],
-      ],
-      meanScores: [0.525, 0.625],
-      bestC: 0.1,
-    },
-    metrics: {},
-    training: {
-      sources: [{ name: 'x', count: 3, hash: 'ff', weight: 1 }],
-      n: 3,
-      hash: 'ff',
-      seed: 0,
-    },
+    preprocessing: { deskew: true, downscaleTo: 28 },
     ...overrides,
-  };
+  });
 }
 
 test('a model file survives serialise → JSON.parse → parseModelFile unchanged', () => {

@@ -1,47 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { evaluateModel, modelProbabilities } from './batch.js';
-import type { ModelFile } from './contracts.js';
 import { featurizeImages } from './dataset.js';
+import { FIXTURE_FEATURES, fixtureModel } from './model-fixture.js';
 import { rasterise } from './rasterise.js';
 import { createRecognizer } from './recognizer.js';
 import type { Drawing, GrayImage } from './types.js';
 
-const D = 784;
-
-/** A pixel-feature model with the given weights (default 0) and intercepts. */
-function pixelModel(over: Partial<ModelFile> = {}): ModelFile {
-  const classes = over.classes ?? [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  return {
-    format: 'digitrec-model',
-    version: 1,
-    id: 't',
-    createdAt: '2026-11-24',
-    features: 'pixels',
-    preprocessing: { deskew: false, downscaleTo: 28 },
-    canvas: { size: 280, brushWidth: 18 },
-    classes,
-    nFeatures: D,
-    weights: classes.map(() => new Array(D).fill(0)),
-    intercepts: classes.map(() => 0),
-    temperature: 1,
-    threshold: 0.5,
-    targetError: 0.01,
-    C: 1,
-    cv: {
-      Cs: [1],
-      scoring: 'accuracy',
-      foldKind: 'stratified',
-      nFolds: 2,
-      scores: [[1], [1]],
-      meanScores: [1],
-      bestC: 1,
-    },
-    metrics: {},
-    training: { sources: [], n: 0, hash: '', seed: 0 },
-    ...over,
-  };
-}
+const D = FIXTURE_FEATURES;
+const pixelModel = fixtureModel;
 
 const bar: Drawing = {
   width: 280,
