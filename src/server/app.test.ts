@@ -571,7 +571,26 @@ describe('POST /api/samples', () => {
         '__proto__',
         () => postRaw(app, '/api/samples', '{"label":1,"__proto__":{"x":1}}', 'application/json'),
         400,
-        /./,
+        /the key "__proto__" is not allowed/,
+      ],
+      [
+        'constructor.prototype',
+        () =>
+          postRaw(
+            app,
+            '/api/samples',
+            '{"label":1,"constructor":{"prototype":{"x":1}}}',
+            'application/json',
+          ),
+        400,
+        /the key "constructor" is not allowed/,
+      ],
+      [
+        'no content type',
+        () =>
+          app.inject({ method: 'POST', url: '/api/samples', payload: Buffer.from('{"label":1}') }),
+        415,
+        /missing Content-Type header/,
       ],
       [
         'oversized',

@@ -138,6 +138,26 @@ function decodeText(bytes: Buffer, source: string): string {
   }
 }
 
+/**
+ * Parses a JSON request body: empty and malformed bodies are 400s saying so (with the parser's
+ * position), and `__proto__` / `constructor` keys are refused outright, so no handler can be fed
+ * a prototype-polluting object.
+ */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') throw new HttpError(400, 'empty body: expected a JSON object');
+  try {
+    return JSON.parse(text, (key, value) => {
+      if (key === '__proto__' || key === 'constructor') {
+        throw new HttpError(400, `JSON body: the key "${key}" is not allowed`);
+      }
+      return value;
+    });
+  } catch (err) {
+    if (err instanceof HttpError) throw err;
+    throw new HttpError(400, `malformed JSON body: ${(err as Error).message}`);
+  }
+}
+
 function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {
   return reply
     .code(status)
@@ -167,7 +187,14 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   app.addHook('onClose', async () => store.close());
   // JSON only, except where a route's plugin below adds image or file parsers.
-  app.removeContentTypeParser('text/plain');
+  app.removeContentTypeParser(['text/plain', 'application/json']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(String(body)));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
 
   // The one place errors become responses.
   app.setErrorHandler((err: FastifyError | HttpError | DataFormatError | Error, request, reply) => {
@@ -178,22 +205,22 @@ export function buildApp(options: AppOptions): FastifyInstance {
     if (err instanceof DataFormatError) return sendError(reply, 400, err.message);
     const fe = err as FastifyError;
     switch (fe.code) {
-      case 'FST_ERR_CTP_INVALID_JSON_BODY':
-        return sendError(reply, 400, 'malformed JSON body: it does not parse as JSON');
-      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-        return sendError(reply, 400, 'empty body: expected a JSON object');
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return sendError(
           reply,
           413,
           `request body too large: this route accepts at most ${request.routeOptions.bodyLimit ?? LIMITS.jsonBodyBytes} bytes`,
         );
-      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': {
+        const type = request.headers['content-type'];
         return sendError(
           reply,
           415,
-          `unsupported content type ${JSON.stringify(request.headers['content-type'] ?? '')}: send application/json`,
+          type
+            ? `unsupported content type ${JSON.stringify(type)}: send application/json`
+            : 'missing Content-Type header: send application/json',
         );
+      }
     }
     if (fe.validation) return sendError(reply, 400, fe.message);
     if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
