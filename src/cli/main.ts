@@ -2,12 +2,14 @@
 import { UsageError } from './args.js';
 import { EVAL_HELP, evalCommand } from './evaluate.js';
 import { PREDICT_HELP, predictCommand } from './predict.js';
+import { REPORT_HELP, reportCommand } from './report.js';
 import { TRAIN_HELP, train } from './train.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => unknown; help: string }> = {
   train: { run: train, help: TRAIN_HELP },
   eval: { run: evalCommand, help: EVAL_HELP },
   predict: { run: predictCommand, help: PREDICT_HELP },
+  report: { run: reportCommand, help: REPORT_HELP },
 };
 
 const USAGE = `digitrec — handwritten digit recognition

@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fixtureModel } from '../../core/model-fixture.js';
+import type { GrayImage } from '../../core/types.js';
+import type { LabelledData } from '../formats.js';
+import { buildReport, confusionTable, describeSet } from './build.js';
+import { evaluateForReport, trainingOverlap } from './evaluate.js';
+
+/** A 28×28 image with a filled square of ink, so it is not empty. */
+function blob(x0: number): GrayImage {
+  const data = new Float32Array(28 * 28);
+  for (let y = 8; y < 20; y++) for (let x = x0; x < x0 + 8; x++) data[y * 28 + x] = 1;
+  return { width: 28, height: 28, data };
+}
+
+// Zero weights and intercepts (0, ln 3, 0, …): every image gets probability 3/12 = 0.25 for digit 1
+// and 1/12 for the others, so digit 1 is always predicted with confidence 0.25.
+const intercepts = [0, Math.log(3), 0, 0, 0, 0, 0, 0, 0, 0];
+const model = fixtureModel({ id: 'aaaa11112222', intercepts, threshold: 0.2 });
+const data: LabelledData = {
+  kind: 'gray',
+  images: [
+    blob(4),
+    blob(10),
+    blob(16),
+    blob(6),
+    { width: 28, height: 28, data: new Float32Array(784) },
+  ],
+  labels: new Uint8Array([1, 1, 2, 0, 5]),
+  names: ['a', 'b', 'c', 'd', 'empty'],
+  source: 'tiny',
+};
+
+/** The cells of the first confusion table in `html`, as numbers, row by row. */
+function firstConfusion(html: string): number[][] {
+  const table = html.slice(html.indexOf('<table class="confusion">'));
+  const body = table.slice(table.indexOf('<tbody>'), table.indexOf('</tbody>'));
+  return body
+    .split('</tr>')
+    .filter((r) => r.includes('<td'))
+    .map((r) =>
+      [...r.matchAll(/<td class="(?:diag|off)[^"]*"[^>]*>(\d+)<\/td>/g)].map((m) => Number(m[1])),
+    );
+}
+
+test('evaluateForReport: metrics, bins, curve and mistakes of a worked example', () => {
+  const [e] = evaluateForReport([model], data, 'tiny.csv');
+  assert.equal(e.items, 5);
+  assert.equal(e.emptyCount, 1);
+  assert.equal(e.metrics.n, 4);
+  assert.equal(e.metrics.accuracy, 0.5);
+  assert.deepEqual(e.metrics.confusion[1].slice(0, 3), [0, 2, 0]);
+  // Confidence 0.25 falls in bin 3, (3/15, 4/15].
+  const used = e.reliability.bins.flatMap((b, i) => (b.count ? [[i, b.count, b.accuracy]] : []));
+  assert.deepEqual(used, [[3, 4, 0.5]]);
+  assert.equal(e.curve.length, 1);
+  assert.deepEqual([e.operating.redrawRate, e.operating.acceptedAccuracy], [0, 0.5]);
+  // The two wrong rows tie at 0.25, so they come in source order: items 2 (a 2) and 3 (a 0).
+  assert.deepEqual(
+    e.mistakes.map((x) => [x.index, x.label, x.predicted]),
+    [
+      [2, 2, 1],
+      [3, 0, 1],
+    ],
+  );
+  assert.ok(Math.abs(e.mistakes[0].trueProbability - 1 / 12) < 1e-12);
+  assert.equal(e.mistakes[0].canonical.width, 28);
+  assert.equal(e.trainingOverlap, undefined);
+});
+
+test('trainingOverlap: by content hash, by name, and MNIST aliases', () => {
+  const m = fixtureModel({
+    training: {
+      sources: [{ name: 'mnist', count: 1, hash: 'abc', weight: 1 }],
+      n: 1,
+      hash: 'x',
+      seed: 0,
+    },
+  });
+  assert.match(
+    trainingOverlap(m, 'other.csv', 'abc') ?? '',
+    /same content as training source mnist/,
+  );
+  assert.match(trainingOverlap(m, 'mnist-train', 'zzz') ?? '', /same name/);
+  assert.equal(trainingOverlap(m, 'mnist-test', 'zzz'), undefined);
+});
+
+test('buildReport: one model — the sections, the numbers, self-contained', () => {
+  const sets = [evaluateForReport([model], data, 'tiny <b>.csv')];
+  const html = buildReport({ models: [{ model, path: 'm.json' }], sets, generatedAt: 'T' });
+  assert.match(html, /^<!doctype html>/);
+  for (const id of ['accuracy', 'cv', 'set-0', 'stored', 'weights', 'provenance']) {
+    assert.ok(html.includes(`<section id="${id}"`), `section ${id}`);
+  }
+  // Nothing loaded from elsewhere: no scripts, no remote URLs; images are data: URIs.
+  assert.doesNotMatch(html, /<script|src="http|href="http|url\(http/);
+  assert.ok(!html.includes('<b>.csv'), 'the data set name is escaped');
+  assert.ok(html.includes('tiny &lt;b&gt;.csv'));
+  // The confusion matrix of the evaluated set: digits 0 and 2 read as 1, both 1s right.
+  const rows = firstConfusion(html);
+  assert.equal(rows.length, 10);
+  assert.deepEqual(rows[0], [0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.deepEqual(rows[1], [0, 2, 0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.deepEqual(rows[2], [0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.match(html, /data-accuracy="0.5"><strong>50\.00%<\/strong>/);
+  // Reliability: one bar of 4 predictions at accuracy 0.5.
+  assert.deepEqual(
+    [...html.matchAll(/<rect class="bin"[^>]*data-count="(\d+)" data-accuracy="([\d.]+)"/g)].map(
+      (m) => [m[1], m[2]],
+    ),
+    [['4', '0.5']],
+  );
+  // The redraw curve's operating point: threshold 0.2 accepts all, at accuracy 0.5.
+  assert.match(
+    html,
+    /<circle class="operating"[^>]*data-threshold="0.2" data-redraw="0" data-accuracy="0.5"/,
+  );
+  // CV: two fold lines, three… two mean points, the chosen C ringed.
+  assert.equal(html.match(/<path class="fold"/g)?.length, 2);
+  assert.equal(html.match(/<circle class="mean-point"/g)?.length, 2);
+  assert.match(html, /class="chosen-ring"[^>]*data-c="1"/);
+  // Two mistakes as inline PNGs, then ten pixel weight maps.
+  const mistakes = [
+    ...html.matchAll(
+      /<figure class="mistake" data-label="(\d)" data-predicted="(\d)"><img src="data:image\/png;base64,/g,
+    ),
+  ];
+  assert.deepEqual(
+    mistakes.map((m) => [m[1], m[2]]),
+    [
+      ['2', '1'],
+      ['0', '1'],
+    ],
+  );
+  assert.equal(html.match(/<figure class="wmap"><img src="data:image\/png;base64,/g)?.length, 10);
+  assert.match(html, /Model id<\/th><td><code>aaaa11112222<\/code>/);
+});
+
+test('buildReport: HOG weights become one glyph per positive (cell, orientation)', () => {
+  const weights = Array.from({ length: 10 }, () => new Array(324).fill(0));
+  weights[3][203] = 0.7; // block (1, 2), its cell (1, 0): canonical cell (2, 2), orientation 5
+  weights[3][204] = -0.5; // negative: not drawn
+  weights[7][0] = 0.2;
+  weights[7][9 * 4 * 1] = 0.1; // block (0, 1), cell (0, 0): canonical cell (0, 1), orientation 0
+  const hog = fixtureModel({ features: 'hog', nFeatures: 324, weights, id: 'hhhh' });
+  const html = buildReport({ models: [{ model: hog }], sets: [] });
+  const glyphSvgs = html.split('<svg class="glyphs"').slice(1);
+  assert.equal(glyphSvgs.length, 10);
+  const lines = glyphSvgs.map(
+    (s) => (s.slice(0, s.indexOf('</svg>')).match(/<line class="glyph"/g) ?? []).length,
+  );
+  assert.deepEqual(lines, [0, 0, 0, 1, 0, 0, 0, 2, 0, 0]);
+  // The one line of digit 3 is centred in cell (2, 2) of 7 px: at (17.5, 17.5).
+  const [x1, y1, x2, y2] = [...glyphSvgs[3].matchAll(/[xy][12]="([\d.]+)"/g)]
+    .slice(-4)
+    .map((m) => Number(m[1]));
+  assert.ok(Math.abs((x1 + x2) / 2 - 17.5) < 1e-6 && Math.abs((y1 + y2) / 2 - 17.5) < 1e-6);
+});
+
+test('buildReport: two models side by side with a comparison table', () => {
+  const b = fixtureModel({
+    id: 'bbbb33334444',
+    intercepts: [0, 0, Math.log(3), 0, 0, 0, 0, 0, 0, 0],
+  });
+  const sets = [evaluateForReport([model, b], data, 'tiny.csv')];
+  const html = buildReport({ models: [{ model }, { model: b }], sets });
+  assert.match(html, /A · aaaa11112222/);
+  assert.match(html, /B · bbbb33334444/);
+  // B predicts 2 for everything: 1 of 4 right, 25 points below A's 50%.
+  assert.match(html, /<td>50\.00%<\/td><td>25\.00%<\/td><td class="worse">−25\.00 pp<\/td>/);
+  assert.equal(html.match(/<table class="confusion">/g)?.length, 2);
+  assert.equal(html.match(/<svg class="chart reliability-chart"/g)?.length, 2);
+  // One redraw chart with both curves.
+  assert.equal(html.match(/<svg class="chart redraw-chart"/g)?.length, 1);
+  assert.equal(html.match(/<path class="curve"/g)?.length, 2);
+  assert.throws(
+    () => buildReport({ models: [{ model }, { model: b }], sets: [[sets[0][0]]] }),
+    RangeError,
+  );
+});
+
+test('confusionTable and describeSet', () => {
+  const html = confusionTable(
+    {
+      confusion: [
+        [3, 1],
+        [0, 4],
+      ],
+    } as never,
+    'c',
+  );
+  assert.match(
+    html,
+    /<td class="diag[^"]*"[^>]*>3<\/td><td class="off[^"]*"[^>]*>1<\/td><td class="total">4<\/td><td class="total">75\.0%<\/td>/,
+  );
+  assert.match(html, /<td class="off zero"[^>]*>0<\/td>/);
+  assert.deepEqual(describeSet('mnist-test'), { dataSet: 'MNIST', split: 'test split' });
+  assert.deepEqual(describeSet('cv-out-of-fold', model), {
+    dataSet: 'training data (x)',
+    split: 'out-of-fold, 2 stratified folds',
+  });
+});
