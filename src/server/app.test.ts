@@ -447,10 +447,16 @@ describe('POST /api/samples', () => {
         sampleBody({ drawing: { ...d, strokes: [[]] } }),
         /drawing\.strokes\[0\] is empty/,
       ],
+      ['point a number', withPoint(7), /drawing\.strokes\[0\]\[0\] must be a JSON object, got 7/],
       [
-        'point not an object',
-        withPoint([1, 2]),
-        /drawing\.strokes\[0\]\[0\] must be a JSON object/,
+        'point array of 4',
+        withPoint([1, 2, 3, 4]),
+        /drawing\.strokes\[0\]\[0\] must be \[x, y\] or \[x, y, t\], got an array of 4/,
+      ],
+      [
+        'array point with "NaN"',
+        withPoint([1, 'NaN']),
+        /strokes\[0\]\[0\]\.y must be a finite number, got "NaN"/,
       ],
       [
         'x "NaN"',

@@ -83,19 +83,25 @@ export function openApiDocument(): object {
           },
         },
         Point: {
-          type: 'object',
-          required: ['x', 'y'],
-          additionalProperties: false,
-          properties: {
-            x: { type: 'number', description: 'Canvas pixels from the left.' },
-            y: { type: 'number', description: 'Canvas pixels from the top.' },
-            t: {
-              type: 'number',
-              minimum: 0,
-              maximum: LIMITS.maxTimestampMs,
-              description: 'Milliseconds since the drawing started.',
+          description: '{x, y, t?} or, as in strokes JSONL, [x, y] / [x, y, t].',
+          oneOf: [
+            {
+              type: 'object',
+              required: ['x', 'y'],
+              additionalProperties: false,
+              properties: {
+                x: { type: 'number', description: 'Canvas pixels from the left.' },
+                y: { type: 'number', description: 'Canvas pixels from the top.' },
+                t: {
+                  type: 'number',
+                  minimum: 0,
+                  maximum: LIMITS.maxTimestampMs,
+                  description: 'Milliseconds since the drawing started.',
+                },
+              },
             },
-          },
+            { type: 'array', minItems: 2, maxItems: 3, items: { type: 'number' } },
+          ],
         },
         Drawing: {
           type: 'object',

@@ -128,3 +128,23 @@ test('checkAdmin: off without a token (403); missing or wrong bearer (401); righ
     200,
   );
 });
+
+test('parseDrawing accepts points as [x, y] and [x, y, t] arrays, as in strokes JSONL', () => {
+  const d = parseDrawing({
+    strokes: [
+      [
+        [10, 20],
+        [30, 40, 16],
+      ],
+    ],
+    width: 280,
+    height: 280,
+    brushWidth: 18,
+  });
+  assert.deepEqual(d.strokes, [
+    [
+      { x: 10, y: 20 },
+      { x: 30, y: 40, t: 16 },
+    ],
+  ]);
+});

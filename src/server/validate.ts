@@ -156,7 +156,11 @@ export function parseDrawing(v: unknown, name = 'drawing'): Drawing {
     }
     return s.map((p: unknown, j: number) => {
       const pName = `${sName}[${j}]`;
-      const po = object(p, pName);
+      // A point is {x, y, t?} or, as in strokes JSONL, [x, y] / [x, y, t].
+      if (Array.isArray(p) && (p.length < 2 || p.length > 3)) {
+        throw badRequest(`${pName} must be [x, y] or [x, y, t], got an array of ${p.length}`);
+      }
+      const po = Array.isArray(p) ? { x: p[0], y: p[1], t: p[2] } : object(p, pName);
       onlyKeys(po, pName, ['x', 'y', 't']);
       const point: { x: number; y: number; t?: number } = {
         x: inRange(po.x, `${pName}.x`, -m * width, (1 + m) * width),
