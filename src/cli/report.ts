@@ -78,7 +78,11 @@ export function reportCommand(argv: string[], log: (s: string) => void = console
       ),
     );
   }
-  const html = buildReport({ models, sets, generatedAt: new Date().toISOString() });
+  const html = buildReport({
+    models,
+    sets,
+    generatedAt: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+  });
   writeFileSync(out, html);
   for (const set of sets) {
     for (const e of set) {

@@ -81,21 +81,19 @@ function metricsRow(cells: string[], cls = ''): string {
 function accuracyTable(input: ReportInput): string {
   const compare = input.models.length > 1;
   const head = [
-    'Data set',
-    'Split',
-    'Evaluated',
+    'Data set · split',
     ...(compare ? ['Model'] : []),
-    'n',
     'Accuracy',
+    'n',
+    'Accepted accuracy',
+    'Redraw',
+    'Threshold',
     'Macro F1',
     'ECE',
-    'Threshold',
-    'Redraw',
-    'Accepted accuracy',
   ];
   const row = (
     name: string,
-    when: string,
+    now: boolean,
     m: number,
     metrics: Metrics,
     model: ModelFile,
@@ -103,42 +101,44 @@ function accuracyTable(input: ReportInput): string {
   ) => {
     const { dataSet, split } = describeSet(name, model);
     const warn = overlap
-      ? ` <span class="warn" title="${esc(overlap)}">⚠ may overlap training data (${esc(overlap)})</span>`
+      ? `<span class="warn" title="${esc(overlap)}">⚠ may overlap training data (${esc(overlap)})</span>`
       : '';
+    const when = now ? 'evaluated now' : 'at training (model file)';
     return metricsRow(
       [
-        `<th scope="row">${esc(dataSet)}</th>`,
-        `<td class="text">${esc(split)}${warn}</td>`,
-        `<td class="text">${when}</td>`,
+        `<th scope="row" class="set"><b>${esc(dataSet)}</b><span class="split">${esc(split)} · ${when}</span>${warn}</th>`,
         ...(compare
           ? [
               `<td class="text"><span class="swatch" style="--c:${MODEL_COLOURS[m]}"></span>${'AB'[m]}</td>`,
             ]
           : []),
-        `<td>${int(metrics.n)}</td>`,
         `<td class="acc" data-accuracy="${metrics.accuracy}"><strong>${pct(metrics.accuracy, 2)}</strong></td>`,
+        `<td>${int(metrics.n)}</td>`,
+        `<td>${pct(metrics.acceptedAccuracy, 2)}</td>`,
+        `<td>${pct(metrics.redrawRate)}</td>`,
+        `<td>${metrics.threshold.toFixed(3)}</td>`,
         `<td>${pct(metrics.macroF1, 2)}</td>`,
         `<td>${metrics.ece.toFixed(4)}</td>`,
-        `<td>${metrics.threshold.toFixed(3)}</td>`,
-        `<td>${pct(metrics.redrawRate)}</td>`,
-        `<td>${pct(metrics.acceptedAccuracy, 2)}</td>`,
       ],
-      when === 'now' ? '' : 'stored',
+      now ? '' : 'stored',
     );
   };
   const rows: string[] = [];
   for (const set of input.sets) {
     set.forEach((e, m) => {
-      rows.push(row(e.name, 'now', m, e.metrics, input.models[m].model, e.trainingOverlap));
+      rows.push(row(e.name, true, m, e.metrics, input.models[m].model, e.trainingOverlap));
     });
   }
-  input.models.forEach(({ model }, m) => {
-    for (const [name, metrics] of Object.entries(model.metrics)) {
-      rows.push(row(name, 'at training (model file)', m, metrics, model));
-    }
-  });
-  return `<div class="scroll"><table class="metrics"><thead><tr>${head.map((h, i) => `<th scope="col"${i < (compare ? 4 : 3) ? ' class="text"' : ''}>${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>
-<p class="hint">Redraw: the share of predictions whose confidence is below the model's threshold (the app asks for a redraw). Accepted accuracy: accuracy on the rest. ECE: expected calibration error over 15 equal-width confidence bins.</p>`;
+  // Stored results grouped by data set, then model.
+  const names = [...new Set(input.models.flatMap(({ model }) => Object.keys(model.metrics)))];
+  for (const name of names) {
+    input.models.forEach(({ model }, m) => {
+      if (Object.hasOwn(model.metrics, name))
+        rows.push(row(name, false, m, model.metrics[name], model));
+    });
+  }
+  return `<div class="scroll"><table class="metrics"><thead><tr>${head.map((h, i) => `<th scope="col"${i < (compare ? 2 : 1) ? ' class="text"' : ''}>${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>
+<p class="hint">Accepted accuracy: accuracy on the predictions whose confidence reaches the model's threshold; Redraw: the share below it (the app asks for a redraw). ECE: expected calibration error over 15 equal-width confidence bins.</p>`;
 }
 
 function comparisonTable(input: ReportInput): string {
@@ -149,7 +149,7 @@ function comparisonTable(input: ReportInput): string {
     const delta = `${d >= 0 ? '+' : '−'}${(Math.abs(d) * 100).toFixed(2)} pp`;
     return `<tr><th scope="row">${esc(describeSet(a.name).dataSet)} <span class="muted">${esc(describeSet(a.name).split)}</span></th><td>${pct(a.metrics.accuracy, 2)}</td><td>${pct(b.metrics.accuracy, 2)}</td><td class="${d > 0 ? 'better' : d < 0 ? 'worse' : ''}">${delta}</td><td>${pct(a.operating.redrawRate)} → ${pct(a.operating.acceptedAccuracy, 2)}</td><td>${pct(b.operating.redrawRate)} → ${pct(b.operating.acceptedAccuracy, 2)}</td></tr>`;
   });
-  return `<h3>A against B, evaluated now</h3><div class="scroll"><table class="metrics compare"><thead><tr><th scope="col">Data set</th><th scope="col">Accuracy A</th><th scope="col">Accuracy B</th><th scope="col">B − A</th><th scope="col">A: redraw → accepted</th><th scope="col">B: redraw → accepted</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+  return `<h3>A against B, evaluated now</h3><div class="scroll"><table class="metrics compare"><thead><tr><th scope="col" class="text">Data set</th><th scope="col">Accuracy A</th><th scope="col">Accuracy B</th><th scope="col">B − A</th><th scope="col">A: redraw → accepted</th><th scope="col">B: redraw → accepted</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
 /** The confusion matrix as a heat-mapped table: correct cells blue, errors red, by row share. */
@@ -177,10 +177,10 @@ export function confusionTable(m: Metrics, caption: string): string {
         })
         .join('');
       const recall = total > 0 ? row[r] / total : Number.NaN;
-      return `<tr><th scope="row">${r}</th>${cells}<td class="total">${int(total)}</td><td class="total">${pct(recall)}</td></tr>`;
+      return `<tr><th scope="row">${r}</th>${cells}<td class="total n">${total}</td><td class="total">${pct(recall)}</td></tr>`;
     })
     .join('');
-  return `<div class="scroll"><table class="confusion"><caption>${esc(caption)}</caption><thead><tr><th class="corner" scope="col">true ↓ predicted →</th>${head}<th scope="col" class="total">n</th><th scope="col" class="total">recall</th></tr></thead><tbody>${body}</tbody></table></div>`;
+  return `<div class="scroll"><table class="confusion"><caption>${esc(caption)}</caption><thead><tr><th class="corner" scope="col">true ↓<br>predicted →</th>${head}<th scope="col" class="total n">n</th><th scope="col" class="total">recall</th></tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
 function mistakesGrid(e: SetEvaluation): string {
@@ -202,7 +202,7 @@ function weightMaps(model: ModelFile): string {
     const figures = model.classes
       .map(
         (digit, c) =>
-          `<figure class="wmap"><img src="${weightMapUri(model.weights[c], 28, 28, max)}" width="84" height="84" alt="pixel weights of digit ${digit}"><figcaption>${digit}</figcaption></figure>`,
+          `<figure class="wmap"><img src="${weightMapUri(model.weights[c], 28, 28, max)}" width="112" height="112" alt="pixel weights of digit ${digit}"><figcaption>${digit}</figcaption></figure>`,
       )
       .join('');
     return `<p class="hint">Each digit's pixel weights on the canonical 28×28 image: red pixels are evidence for the digit, blue against.</p><div class="wmaps">${figures}</div><div class="colourbar"><span>−${max.toFixed(2)}</span><span class="bar" style="background:${DIVERGING_CSS}"></span><span>+${max.toFixed(2)}</span></div>`;
@@ -262,7 +262,7 @@ function provenance(rm: ReportModel): string {
     )
     .join('');
   return `<table class="kv">${rows.map(([k, v]) => `<tr><th scope="row">${k}</th><td>${v}</td></tr>`).join('')}</table>
-<h4>Training sources</h4><div class="scroll"><table class="metrics sources"><thead><tr><th scope="col">Source</th><th scope="col">Items</th><th scope="col">Weight</th><th scope="col">Hash</th></tr></thead><tbody>${sources}</tbody></table></div>`;
+<h4>Training sources</h4><div class="scroll"><table class="metrics sources"><thead><tr><th scope="col" class="text">Source</th><th scope="col">Items</th><th scope="col">Weight</th><th scope="col" class="text">Hash</th></tr></thead><tbody>${sources}</tbody></table></div>`;
 }
 
 const CSS = `
@@ -277,7 +277,7 @@ h3{font-size:1.05rem;margin:24px 0 8px}
 h4{font-size:.95rem;margin:12px 0 6px}
 .sub{color:var(--muted);margin:0}
 .models{display:flex;flex-wrap:wrap;gap:8px 20px;margin:8px 0 0;padding:0;list-style:none}
-.models li{display:flex;align-items:center;gap:6px}
+.models li{display:block}
 nav.toc{margin:12px 0 0;display:flex;flex-wrap:wrap;gap:4px 14px;font-size:.9rem}
 nav.toc a{color:var(--muted)}
 a{color:#1f5fbf}
@@ -291,7 +291,9 @@ table.metrics{font-size:.85rem;min-width:100%}
 table.metrics th,table.metrics td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
 table.metrics thead th{font-weight:600;color:var(--muted);border-bottom:2px solid var(--line);vertical-align:bottom}
 table.metrics th[scope=row],table.metrics td.text,table.metrics th.text{text-align:left}
-table.metrics td.text{white-space:normal;min-width:9em}
+table.metrics td.text{white-space:normal}
+table.metrics th.set{white-space:normal;min-width:10em;max-width:22em;font-weight:400}
+table.metrics th.set .split{display:block;color:var(--muted);font-size:.8rem}
 table.metrics tr.stored td,table.metrics tr.stored th{background:var(--soft)}
 td.better{color:#17803d;font-weight:600}td.worse{color:#b42318;font-weight:600}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:2px;background:var(--c);margin-right:5px;vertical-align:baseline}
@@ -335,10 +337,11 @@ figure{margin:0}
 .mistake figcaption{font-size:.78rem;line-height:1.3;margin-top:4px;display:flex;flex-direction:column}
 .mistake .said b{color:#b42318;font-size:1rem}
 .mistake .truth b{font-size:1rem}
-.wmaps{display:grid;grid-template-columns:repeat(auto-fill,minmax(92px,1fr));gap:10px;max-width:640px}
-.wmaps.hog{grid-template-columns:repeat(auto-fill,minmax(128px,1fr))}
+.wmaps{display:grid;grid-template-columns:repeat(auto-fill,minmax(120px,1fr));gap:10px;max-width:700px}
+.wmaps.hog{grid-template-columns:repeat(auto-fill,minmax(128px,1fr));max-width:700px}
 .wmap{text-align:center}
 .wmap figcaption{font-weight:600}
+.wmap img{width:112px;height:112px}
 .wmap svg.glyphs{display:block;width:120px;height:120px;margin:0 auto 3px;border:1px solid var(--line)}
 .glyphs .glyph-bg{fill:#fff}
 .glyphs .cell{fill:none;stroke:#e3e7ed;stroke-width:.15}
@@ -349,7 +352,7 @@ table.kv{font-size:.88rem}
 table.kv th{text-align:left;color:var(--muted);font-weight:500;padding:3px 14px 3px 0;vertical-align:top;white-space:nowrap}
 table.kv td{padding:3px 0}
 footer{max-width:1120px;margin:40px auto 24px;padding:0 16px;color:var(--muted);font-size:.8rem}
-@media (max-width:560px){body{font-size:14px}h2{margin-top:28px}table.metrics{font-size:.78rem}table.confusion{font-size:.7rem}table.confusion th,table.confusion td{width:2.5em;height:1.9em;padding:0 1px}}
+@media (max-width:560px){body{font-size:14px}main,header.top{padding:0 12px}h1{font-size:1.3rem}h2{margin-top:28px}table.metrics{font-size:.78rem}table.metrics th,table.metrics td{padding:4px 5px}table.confusion{font-size:.68rem}table.confusion th,table.confusion td{width:2.3em;height:1.9em;padding:0}table.confusion .total{width:auto;padding:0 3px}table.confusion .n{display:none}table.confusion .corner{font-size:.6rem;padding-right:3px}.chart .tick,.chart .axis-title{font-size:14px}.chart .note{font-size:14px}}
 @media print{body{font-size:11pt}nav.toc{display:none}h2{break-after:avoid}.col,.scroll,figure,table,svg{break-inside:avoid}.scroll{overflow:visible}a{color:inherit;text-decoration:none}}
 `;
 
@@ -383,6 +386,10 @@ export function buildReport(input: ReportInput): string {
         `${cvChart(models[m].model.cv, MODEL_COLOURS[m])}<p class="hint">${esc(cvCaption(models[m].model.cv))}</p>`,
     )}</section>`,
   );
+  const reliabilityHead =
+    '<h3>Reliability</h3><p class="hint">Accuracy of the predictions in each of 15 equal-width confidence bins; a calibrated model\'s bars reach the diagonal. Counts per bin below (log scale).</p>';
+  const redrawHead =
+    '<h3>Accuracy against redraw rate</h3><p class="hint">Sweeping the confidence threshold: the share of drawings sent back for a redraw (x) and the accuracy on the ones accepted (y). The dot is the model\'s own threshold.</p>';
   sets.forEach((set, s) => {
     const { dataSet, split } = describeSet(set[0].name);
     const first = set[0];
@@ -392,6 +399,7 @@ export function buildReport(input: ReportInput): string {
         : '';
     const series = set.map((e, m) => ({
       label: modelName(input, m),
+      tag: 'AB'[m],
       color: MODEL_COLOURS[m],
       curve: e.curve,
       operating: e.operating,
@@ -399,22 +407,33 @@ export function buildReport(input: ReportInput): string {
     body.push(
       `<section id="set-${s}" class="dataset"><h2>${esc(dataSet)} — ${esc(split)}</h2><p class="sub">${int(first.items)} items, evaluated now.${empty} Content hash <code>${esc(first.hash.slice(0, 16))}</code>.</p>` +
         `<h3>Confusion matrix</h3>${cols((m) => confusionTable(set[m].metrics, `${dataSet}, ${split}: accuracy ${pct(set[m].metrics.accuracy, 2)} of ${int(set[m].metrics.n)}`))}` +
-        `<h3>Reliability</h3><p class="hint">Accuracy of the predictions in each of 15 equal-width confidence bins; a calibrated model's bars reach the diagonal. Bar counts below (log scale).</p>${cols((m) => reliabilityChart(set[m].reliability, MODEL_COLOURS[m], `${s}-${m}`))}` +
-        `<h3>Accuracy against redraw rate</h3><p class="hint">Sweeping the confidence threshold: the share of drawings sent back for a redraw (x) and the accuracy on the ones accepted (y). The dot is the model's own threshold.</p><div class="pair"><div class="col">${redrawChart(series)}</div></div>` +
+        (compare
+          ? `${reliabilityHead}${cols((m) => reliabilityChart(set[m].reliability, MODEL_COLOURS[m], `${s}-${m}`))}${redrawHead}<div class="pair"><div class="col">${redrawChart(series)}</div></div>`
+          : `<div class="pair two"><div class="col">${reliabilityHead}${reliabilityChart(first.reliability, MODEL_COLOURS[0], `${s}-0`)}</div><div class="col">${redrawHead}${redrawChart(series)}</div></div>`) +
         `<h3>Most confident mistakes</h3><p class="hint">The canonical 28×28 image the model saw, what it said with what confidence, and the true digit with the probability it got.</p>${cols((m) => mistakesGrid(set[m]))}` +
         '</section>',
     );
   });
+  const evaluatedNow = new Set(sets.map((set) => set[0].name));
   const stored = cols((m) => {
     const model = models[m].model;
-    const tables = Object.entries(model.metrics).map(([name, metrics]) => {
-      const { dataSet, split } = describeSet(name, model);
-      return confusionTable(
-        metrics,
-        `${dataSet}, ${split}: accuracy ${pct(metrics.accuracy, 2)} of ${int(metrics.n)}`,
-      );
-    });
-    return tables.join('') || '<p class="muted">The model file holds no metrics.</p>';
+    const entries = Object.entries(model.metrics);
+    const again = entries.filter(([name]) => evaluatedNow.has(name)).map(([name]) => name);
+    const note = again.length
+      ? `<p class="hint">${esc(again.join(', '))}: evaluated again above.</p>`
+      : '';
+    const tables = entries
+      .filter(([name]) => !evaluatedNow.has(name))
+      .map(([name, metrics]) => {
+        const { dataSet, split } = describeSet(name, model);
+        return confusionTable(
+          metrics,
+          `${dataSet}, ${split}: accuracy ${pct(metrics.accuracy, 2)} of ${int(metrics.n)}`,
+        );
+      });
+    return entries.length === 0
+      ? '<p class="muted">The model file holds no metrics.</p>'
+      : tables.join('') + note;
   });
   body.push(
     `<section id="stored"><h2>Results recorded at training</h2><p class="hint">Confusion matrices stored in the model file when it was trained.</p>${stored}</section>`,

@@ -89,7 +89,7 @@ function axes(
   parts.push(
     `<rect class="frame" x="${f.left}" y="${f.top}" width="${q(f.w - f.left - f.right)}" height="${q(bottom - f.top)}"/>`,
     `<text class="axis-title" x="${q((f.left + f.w - f.right) / 2)}" y="${f.h - 4}" text-anchor="middle">${esc(xTitle)}</text>`,
-    `<text class="axis-title" transform="translate(13 ${q((f.top + bottom) / 2)}) rotate(-90)" text-anchor="middle">${esc(yTitle)}</text>`,
+    `<text class="axis-title" transform="translate(14 ${q((f.top + bottom) / 2)}) rotate(-90)" text-anchor="middle">${esc(yTitle)}</text>`,
   );
   return parts.join('');
 }
@@ -134,7 +134,7 @@ export function formatScore(scoring: CvTable['scoring'], s: number, digits = 1):
  */
 export function cvChart(cv: CvTable, color: string): string {
   const w = 480;
-  const h = 300;
+  const h = 312;
   const logs = cv.Cs.map((c) => Math.log10(c));
   let x0 = Math.min(...logs);
   let x1 = Math.max(...logs);
@@ -153,7 +153,7 @@ export function cvChart(cv: CvTable, color: string): string {
   y0 -= span * 0.08;
   y1 += span * 0.08;
   if (cv.scoring !== 'neg_log_loss') y1 = Math.min(y1, 1 + span * 0.02);
-  const f: Frame = { w, h, left: 58, right: 14, top: 34, bottom: 44, x0, x1, y0, y1 };
+  const f: Frame = { w, h, left: 66, right: 22, top: 46, bottom: 44, x0, x1, y0, y1 };
   const powers: number[] = [];
   for (let k = Math.ceil(x0); k <= Math.floor(x1); k++) powers.push(k);
   const xTicks =
@@ -212,8 +212,8 @@ export function reliabilityChart(r: Reliability, color: string, id = 'r'): strin
   const f: Frame = {
     w,
     h: 302,
-    left: 58,
-    right: 14,
+    left: 66,
+    right: 22,
     top: 40,
     bottom: 40,
     x0: 0,
@@ -269,6 +269,8 @@ export function reliabilityChart(r: Reliability, color: string, id = 'r'): strin
 /** One model's curve on the accuracy-vs-redraw chart. */
 export interface RedrawSeries {
   label: string;
+  /** A short name marked by the model's dot when several models share the chart (A, B). */
+  tag?: string;
   color: string;
   curve: RedrawPoint[];
   /** The model's own threshold. */
@@ -292,7 +294,7 @@ export function redrawChart(series: RedrawSeries[]): string {
   const lowest = Math.min(1, ...ys.filter(Number.isFinite));
   const yStep = 1 - lowest > 0.2 ? 0.1 : 1 - lowest > 0.05 ? 0.02 : 0.01;
   const y0 = Math.max(0, Math.floor((lowest - yStep * 0.3) / yStep) * yStep);
-  const f: Frame = { w, h, left: 58, right: 16, top: 26, bottom: 44, x0: 0, x1: xMax, y0, y1: 1 };
+  const f: Frame = { w, h, left: 66, right: 22, top: 26, bottom: 44, x0: 0, x1: xMax, y0, y1: 1 };
   const xTicks = niceTicks(0, xMax, 5).map((v) => ({ v, label: pct(v, 0) }));
   const yTicks = niceTicks(y0, 1, 5).map((v) => ({ v, label: pct(v, yStep < 0.01 ? 1 : 0) }));
   const parts = [
@@ -320,13 +322,28 @@ export function redrawChart(series: RedrawSeries[]): string {
     if (!Number.isFinite(o.acceptedAccuracy) || o.redrawRate > xMax) return;
     const x = sx(f, o.redrawRate);
     const y = sy(f, o.acceptedAccuracy);
-    const anchor = x > w * 0.6 ? 'end' : 'start';
-    const tx = anchor === 'end' ? x - 10 : x + 10;
-    const ty = Math.min(h - f.bottom - 8, y + 18 + i * 30);
     parts.push(
       `<circle class="operating" fill="${s.color}" cx="${q(x)}" cy="${q(y)}" r="5" data-threshold="${o.threshold}" data-redraw="${o.redrawRate}" data-accuracy="${o.acceptedAccuracy}"/>`,
-      `<text class="note" x="${q(tx)}" y="${q(ty)}" text-anchor="${anchor}">${series.length > 1 ? `${esc(s.label)}: ` : ''}threshold ${o.threshold.toFixed(3)}</text>`,
-      `<text class="note sub" x="${q(tx)}" y="${q(ty + 14)}" text-anchor="${anchor}">${pct(o.redrawRate)} redraw → ${pct(o.acceptedAccuracy, 2)}</text>`,
+    );
+    const detail = `${pct(o.redrawRate)} redraw → ${pct(o.acceptedAccuracy, 2)}`;
+    if (series.length === 1) {
+      const anchor = x > w * 0.6 ? 'end' : 'start';
+      const tx = anchor === 'end' ? x - 10 : x + 10;
+      const ty = Math.min(h - f.bottom - 22, y + 18);
+      parts.push(
+        `<text class="note" x="${q(tx)}" y="${q(ty)}" text-anchor="${anchor}">threshold ${o.threshold.toFixed(3)}</text>`,
+        `<text class="note sub" x="${q(tx)}" y="${q(ty + 15)}" text-anchor="${anchor}">${detail}</text>`,
+      );
+      return;
+    }
+    // Several models: a letter by each dot, the numbers in a key at the lower right, where
+    // curves of accuracy on accepted rarely go.
+    const tag = s.tag ?? String(i + 1);
+    const right = w - f.right - 8;
+    const ky = h - f.bottom - 10 - (series.length - 1 - i) * 18;
+    parts.push(
+      `<text class="note" x="${q(x + 7)}" y="${q(y - 8)}">${esc(tag)}</text>`,
+      `<text class="note key" x="${right}" y="${q(ky)}" text-anchor="end"><tspan fill="${s.color}">${esc(tag)}</tspan> threshold ${o.threshold.toFixed(3)}: ${detail}</text>`,
     );
   });
   if (series.length > 1) {
