@@ -7,6 +7,7 @@
 import type { CvTable } from './contracts.js';
 import { groupKFold, stratifiedKFold } from './folds.js';
 import {
+  type BackendChoice,
   checkMatrix,
   fitLogisticRegression,
   type LogisticModel,
@@ -25,6 +26,8 @@ export interface SolverOptions {
   tol?: number;
   /** Weight of each row of X in the fits (validation scores are unweighted). Default all 1. */
   sampleWeight?: Float32Array;
+  /** How each fit computes the objective (see `LogisticOptions.backend`). Default 'auto'. */
+  backend?: BackendChoice;
 }
 
 /** Options of `fitPath`. */
@@ -188,7 +191,7 @@ export function cvScore(
  * warm-started from the previous solution, as scikit-learn's lbfgs path does.
  */
 export function fitPath(X: Matrix, y: Uint8Array, options: PathOptions): LogisticModel[] {
-  const { Cs, classes, rows, sampleWeight, maxIter, tol, onFit } = options;
+  const { Cs, classes, rows, sampleWeight, maxIter, tol, backend, onFit } = options;
   if (!Array.isArray(Cs) || Cs.length === 0)
     throw new RangeError(`Cs must be a non-empty array, got ${String(Cs)}`);
   const models: LogisticModel[] = [];
@@ -202,6 +205,7 @@ export function fitPath(X: Matrix, y: Uint8Array, options: PathOptions): Logisti
       maxIter,
       tol,
       init,
+      backend,
     });
     models.push(model);
     init = { weights: model.weights, intercepts: model.intercepts };
@@ -251,6 +255,7 @@ export function fitFold(
     sampleWeight: options.sampleWeight,
     maxIter: options.maxIter,
     tol: options.tol,
+    backend: options.backend,
     onFit: (index, model) => {
       const score = cvScore(model, X, y, validationRows, options.scoring);
       scores.push(score);
@@ -336,7 +341,7 @@ export function logisticRegressionCV(X: Matrix, y: Uint8Array, options: CvOption
   const refit = options.refit ?? true;
   const classes = options.classes ?? labelsPresent(y);
   const { folds, nFolds, kind } = resolveFolds(y, options);
-  const { maxIter, tol, sampleWeight, onProgress } = options;
+  const { maxIter, tol, sampleWeight, backend, onProgress } = options;
   const total = nFolds * Cs.length + (refit ? 1 : 0);
   let done = 0;
 
@@ -350,6 +355,7 @@ export function logisticRegressionCV(X: Matrix, y: Uint8Array, options: CvOption
         maxIter,
         tol,
         sampleWeight,
+        backend,
         onFit: (index, score) => {
           done++;
           onProgress?.({ done, total, fold: f, C: Cs[index], score });
@@ -399,6 +405,7 @@ export function logisticRegressionCV(X: Matrix, y: Uint8Array, options: CvOption
       sampleWeight,
       maxIter,
       tol,
+      backend,
       init: { weights: meanWeights, intercepts: meanIntercepts },
     });
     done++;

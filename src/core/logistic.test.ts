@@ -121,7 +121,8 @@ test('fitLogisticRegression: a symmetric 1-D problem has the weight solving 2/(1
     if (2 / (1 + Math.exp(2 * mid)) > mid / C) lo = mid;
     else hi = mid;
   }
-  const m = fitLogisticRegression(X, Uint8Array.of(0, 1), { C, tol: 1e-12 });
+  // The float64 reference backend: 1e-9 is below the SIMD kernel's f32 gradient accuracy.
+  const m = fitLogisticRegression(X, Uint8Array.of(0, 1), { C, tol: 1e-12, backend: 'ts' });
   assert.ok(Math.abs(m.weights[1] - lo) < 1e-9, `w = ${m.weights[1]}, expected ${lo}`);
   assert.ok(Math.abs(m.weights[0] + lo) < 1e-9);
   assert.ok(Math.abs(m.intercepts[0]) < 1e-9 && Math.abs(m.intercepts[1]) < 1e-9);
@@ -140,7 +141,9 @@ test('fitLogisticRegression: with no signal the intercepts reproduce the class f
 
 test('fitLogisticRegression separates blobs, ends at a stationary point, and has class-summed weights 0', () => {
   const { X, y } = blobs(300, 4, 5, 2);
-  const m = fitLogisticRegression(X, y, { C: 10 });
+  // The float64 reference: the SIMD kernel's f32 residuals do not sum to exactly 0 over the classes,
+  // which leaves Σ_c W about 1e-5 from 0 at this weak penalty.
+  const m = fitLogisticRegression(X, y, { C: 10, backend: 'ts' });
   assert.deepEqual(m.classes, [0, 1, 2, 3, 4]);
   assert.ok(m.converged);
   assert.ok(m.score(X, y) > 0.9, `accuracy ${m.score(X, y)}`);

@@ -3,7 +3,40 @@
  * minimises C · Σᵢ sᵢ·logloss(xᵢ, yᵢ) + ½‖W‖² (intercepts not penalised), solved by L-BFGS.
  */
 import { minimizeLbfgs } from './lbfgs.js';
+import { simdBackend } from './simd.js';
 import type { Matrix } from './types.js';
+
+/** The fixed part of one fit: the data, the used rows and weights, and the label columns. */
+export interface ObjectiveProblem {
+  X: Matrix;
+  y: Uint8Array;
+  /** Number of classes (columns). */
+  k: number;
+  /** Column of each label (−1 for labels not among the classes; none occur in the used rows). */
+  col: Int16Array;
+  rows?: Int32Array;
+  sampleWeight?: Float32Array;
+}
+
+/** The objective of `logisticObjective` for one problem: returns its value, writes its gradient. */
+export type ObjectiveKernel = (C: number, params: Float64Array, grad: Float64Array) => number;
+
+/**
+ * A way of computing the objective. `bind` is called once per fit with checked inputs and returns
+ * the kernel, or null when it cannot handle the problem (the fit then uses the TypeScript one).
+ */
+export interface ObjectiveBackend {
+  readonly name: string;
+  bind(problem: ObjectiveProblem): ObjectiveKernel | null;
+}
+
+/**
+ * Which objective a fit runs on: 'ts' the float64 TypeScript reference, 'simd' the WebAssembly
+ * SIMD kernel on this thread (an error where WebAssembly SIMD is missing), 'auto' SIMD when
+ * available and the TypeScript one otherwise, or any ObjectiveBackend (e.g. the worker pool of
+ * src/data/parallel).
+ */
+export type BackendChoice = 'auto' | 'ts' | 'simd' | ObjectiveBackend;
 
 /** Options shared by the objective and the fit: which rows count and how much. */
 export interface RowOptions {
@@ -34,6 +67,8 @@ export interface LogisticOptions extends RowOptions {
   init?: { weights: Float64Array; intercepts: Float64Array };
   /** The class labels, ascending or not, in the column order wanted; default the labels present. */
   classes?: readonly number[];
+  /** How the objective is computed (see `BackendChoice`). Default 'auto'. */
+  backend?: BackendChoice;
 }
 
 /** A fitted model. Immutable: the array getters return fresh copies. */
@@ -394,6 +429,32 @@ function objectiveUnchecked(
   return loss * scale + 0.5 * lambda * penalty;
 }
 
+/** The float64 TypeScript objective: the reference, and the fallback of every other backend. */
+export const tsBackend: ObjectiveBackend = {
+  name: 'ts',
+  bind: ({ X, y, col, k, rows, sampleWeight }) => {
+    return (C, params, grad) =>
+      objectiveUnchecked(X, y, C, params, grad, col, k, rows, sampleWeight);
+  },
+};
+
+/** The kernel of a backend choice for a checked problem, falling back to the TypeScript one. */
+export function bindBackend(choice: BackendChoice, problem: ObjectiveProblem): ObjectiveKernel {
+  if (choice === 'ts') return tsBackend.bind(problem)!;
+  if (choice === 'simd') {
+    const kernel = simdBackend.bind(problem);
+    if (!kernel)
+      throw new RangeError(
+        `backend 'simd' needs WebAssembly SIMD and at most 10 classes, got ${problem.k} classes`,
+      );
+    return kernel;
+  }
+  if (choice === 'auto') return simdBackend.bind(problem) ?? tsBackend.bind(problem)!;
+  if (typeof choice !== 'object' || choice === null || typeof choice.bind !== 'function')
+    throw new TypeError(`backend must be 'auto', 'ts', 'simd' or an ObjectiveBackend`);
+  return choice.bind(problem) ?? tsBackend.bind(problem)!;
+}
+
 function checkC(C: number): void {
   if (typeof C !== 'number') throw new TypeError(`C must be a number, got ${describe(C)}`);
   if (!(C > 0 && C < Number.POSITIVE_INFINITY))
@@ -590,8 +651,15 @@ export function fitLogisticRegression(
     x0.set(weights, 0);
     x0.set(intercepts, k * d);
   }
-  const fn = (p: Float64Array, g: Float64Array) =>
-    objectiveUnchecked(X, y, C, p, g, col, k, rows, sampleWeight);
+  const kernel = bindBackend(options.backend ?? 'auto', {
+    X,
+    y,
+    k,
+    col,
+    rows,
+    sampleWeight,
+  });
+  const fn = (p: Float64Array, g: Float64Array) => kernel(C, p, g);
   const result = minimizeLbfgs(fn, x0, { gtol: tol, maxIter });
   return new FittedModel(classes, d, result.x, C, result.iterations, result.converged);
 }
