@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { fixtureModel } from '../../core/model-fixture.js';
 import type { GrayImage } from '../../core/types.js';
 import type { LabelledData } from '../formats.js';
-import { buildReport, confusionTable, describeSet } from './build.js';
+import { buildReport, confusionTable, describeSet, probability } from './build.js';
 import { evaluateForReport, trainingOverlap } from './evaluate.js';
 
 /** A 28×28 image with a filled square of ink, so it is not empty. */
@@ -199,4 +199,77 @@ test('confusionTable and describeSet', () => {
     dataSet: 'training data (x)',
     split: 'out-of-fold, 2 stratified folds',
   });
+});
+
+test('probability: enough digits to tell a probability from 0 or 1', () => {
+  assert.equal(probability(0.97), '97.0%');
+  assert.equal(probability(0.99996), '99.996%');
+  assert.equal(probability(0.9999999), '>99.9999%');
+  assert.equal(probability(4e-5), '0.0040%');
+  assert.equal(probability(1e-9), '<0.0001%');
+  assert.equal(probability(1), '100%');
+  assert.equal(probability(Number.NaN), '–');
+});
+
+test('the CV chart zooms on the best scores and marks the C values below the axis', () => {
+  const cv = {
+    Cs: [1e-4, 1e-2, 1, 100],
+    scoring: 'accuracy' as const,
+    foldKind: 'stratified' as const,
+    nFolds: 2,
+    scores: [
+      [0.5, 0.95, 0.97, 0.96],
+      [0.52, 0.96, 0.98, 0.97],
+    ],
+    meanScores: [0.51, 0.955, 0.975, 0.965],
+    bestC: 1,
+  };
+  const html = buildReport({ models: [{ model: fixtureModel({ cv }) }], sets: [] });
+  // Only C = 1e-4 (mean 51%) is more than 3 points below the best mean of 97.5%.
+  assert.equal(html.match(/<path class="off-axis"/g)?.length, 1);
+  assert.match(html, /1 C value below the axis \(mean down to 51\.0%\)/);
+  // Powers of ten label the log axis: 10⁻⁴, 0.01, 1, 100.
+  for (const label of ['10⁻⁴', '>0.01<', '>1<', '>100<']) assert.ok(html.includes(label), label);
+});
+
+test('mistakes name their items; a training overlap is flagged', () => {
+  const drawings: LabelledData = {
+    kind: 'drawings',
+    drawings: [3, 1].map((label, i) => ({
+      id: `pen/${i}`,
+      label,
+      drawing: {
+        width: 100,
+        height: 100,
+        brushWidth: 8,
+        strokes: [
+          [
+            { x: 20 + 10 * i, y: 20 },
+            { x: 60, y: 80 },
+          ],
+        ],
+      },
+    })),
+    source: 'pen.jsonl',
+  };
+  const m = fixtureModel({
+    intercepts,
+    training: {
+      sources: [{ name: 'pen.jsonl', count: 2, hash: 'h', weight: 1 }],
+      n: 2,
+      hash: 'h',
+      seed: 0,
+    },
+  });
+  const sets = [evaluateForReport([m], drawings, 'pen.jsonl')];
+  assert.deepEqual(
+    sets[0][0].mistakes.map((x) => x.item),
+    ['pen/0'],
+  );
+  const html = buildReport({ models: [{ model: m }], sets });
+  assert.match(html, /<span class="muted item">pen\/0<\/span>/);
+  assert.match(
+    html,
+    /⚠ This data may overlap the training data \(same name as training source pen\.jsonl\)/,
+  );
 });

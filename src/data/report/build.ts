@@ -3,6 +3,7 @@
  * no scripts, no external assets) about one model, or two side by side. `buildReport` only
  * formats; `evaluateForReport` computes what it shows.
  */
+import { basename } from 'node:path';
 import type { CvTable, Metrics, ModelFile } from '../../core/contracts.js';
 import { featureLength } from '../../core/features.js';
 import { hogCellWeights, hogParts } from '../../core/weight-maps.js';
@@ -57,10 +58,32 @@ export function describeSet(name: string, model?: ModelFile): { dataSet: string;
       split: `out-of-fold, ${model.cv.nFolds} ${model.cv.foldKind} folds`,
     };
   }
-  return { dataSet: name, split: 'all items' };
+  return { dataSet: basename(name) || name, split: 'all items' };
 }
 
 const int = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * A probability as a percentage with the digits that tell it from 0 or 1: 99.996%, not 100.0%;
+ * 0.0040%, not 0.0%.
+ */
+export function probability(p: number): string {
+  if (!Number.isFinite(p)) return '–';
+  if (p >= 1) return '100%';
+  if (p <= 0) return '0%';
+  if (p < 1e-6) return '<0.0001%';
+  if (p < 0.001) return `${(100 * p).toPrecision(2)}%`;
+  if (p > 0.999999) return '>99.9999%';
+  const digits = Math.max(1, Math.min(4, Math.floor(-Math.log10(1 - p)) - 1));
+  return pct(p, digits);
+}
+
+function overlapNote(set: SetEvaluation[]): string {
+  const why = set.map((e, m) => (e.trainingOverlap ? `${'AB'[m]}: ${e.trainingOverlap}` : ''));
+  if (!why.some(Boolean)) return '';
+  const text = set.length > 1 ? why.filter(Boolean).join('; ') : set[0].trainingOverlap;
+  return `<p class="warn">⚠ This data may overlap the training data (${esc(text ?? '')}): its accuracy is optimistic.</p>`;
+}
 
 function pair(cells: string[]): string {
   return `<div class="pair${cells.length > 1 ? ' two' : ''}">${cells.join('')}</div>`;
@@ -188,7 +211,7 @@ function mistakesGrid(e: SetEvaluation): string {
   const figures = e.mistakes
     .map(
       (x) =>
-        `<figure class="mistake" data-label="${x.label}" data-predicted="${x.predicted}"><img src="${inkOnPaperUri(x.canonical)}" width="84" height="84" alt="item ${x.index}: a ${x.label} read as ${x.predicted}"><figcaption><span class="said" title="the model's confidence in ${x.predicted}">said <b>${x.predicted}</b> ${pct(x.confidence)}</span><span class="truth" title="the probability the model gave the true digit ${x.label}">true <b>${x.label}</b> ${pct(x.trueProbability)}</span><span class="muted">item ${x.index}</span></figcaption></figure>`,
+        `<figure class="mistake" data-label="${x.label}" data-predicted="${x.predicted}"><img src="${inkOnPaperUri(x.canonical)}" width="84" height="84" alt="item ${x.index}: a ${x.label} read as ${x.predicted}"><figcaption><span class="said" title="the model's confidence in ${x.predicted}">said <b>${x.predicted}</b> ${probability(x.confidence)}</span><span class="truth" title="the probability the model gave the true digit ${x.label}">true <b>${x.label}</b> ${probability(x.trueProbability)}</span><span class="muted item">${esc(x.item)}</span></figcaption></figure>`,
     )
     .join('');
   return `<div class="mistakes">${figures}</div>`;
@@ -311,7 +334,7 @@ td.better{color:#17803d;font-weight:600}td.worse{color:#b42318;font-weight:600}
 .chart .mean{fill:none;stroke-width:3.2}
 .chart .chosen{stroke:var(--ink);stroke-dasharray:4 3;stroke-width:1}
 .chart .chosen-ring{fill:none;stroke-width:2}
-.chart .note{font-weight:600}
+.chart .note{font-weight:600;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
 .chart .note.sub{font-weight:400;fill:var(--muted)}
 .chart .ideal{stroke:var(--ink);stroke-dasharray:5 4;stroke-width:1}
 .chart .bin{fill-opacity:.78}
@@ -371,7 +394,7 @@ export function buildReport(input: ReportInput): string {
   const toc: [string, string][] = [
     ['accuracy', 'Accuracy'],
     ['cv', 'Cross-validation'],
-    ...sets.map((set, s): [string, string] => [`set-${s}`, set[0].name]),
+    ...sets.map((set, s): [string, string] => [`set-${s}`, describeSet(set[0].name).dataSet]),
     ['stored', 'At training'],
     ['weights', 'Weight maps'],
     ['provenance', 'Provenance'],
@@ -383,7 +406,7 @@ export function buildReport(input: ReportInput): string {
   body.push(
     `<section id="cv"><h2>Cross-validation</h2><p class="hint">Validation score against C, one thin line per fold, the mean bold.</p>${cols(
       (m) =>
-        `${cvChart(models[m].model.cv, MODEL_COLOURS[m])}<p class="hint">${esc(cvCaption(models[m].model.cv))}</p>`,
+        `${cvChart(models[m].model.cv, MODEL_COLOURS[m], `cv-${m}`)}<p class="hint">${esc(cvCaption(models[m].model.cv))}</p>`,
     )}</section>`,
   );
   const reliabilityHead =
@@ -405,7 +428,7 @@ export function buildReport(input: ReportInput): string {
       operating: e.operating,
     }));
     body.push(
-      `<section id="set-${s}" class="dataset"><h2>${esc(dataSet)} — ${esc(split)}</h2><p class="sub">${int(first.items)} items, evaluated now.${empty} Content hash <code>${esc(first.hash.slice(0, 16))}</code>.</p>` +
+      `<section id="set-${s}" class="dataset"><h2>${esc(dataSet)} — ${esc(split)}</h2><p class="sub">${dataSet === first.name ? '' : `File <code>${esc(first.name)}</code>: `}${int(first.items)} items, evaluated now.${empty} Content hash <code>${esc(first.hash.slice(0, 16))}</code>.</p>${overlapNote(set)}` +
         `<h3>Confusion matrix</h3>${cols((m) => confusionTable(set[m].metrics, `${dataSet}, ${split}: accuracy ${pct(set[m].metrics.accuracy, 2)} of ${int(set[m].metrics.n)}`))}` +
         (compare
           ? `${reliabilityHead}${cols((m) => reliabilityChart(set[m].reliability, MODEL_COLOURS[m], `${s}-${m}`))}${redrawHead}<div class="pair"><div class="col">${redrawChart(series)}</div></div>`

@@ -34,6 +34,8 @@ const CHUNK = 1000;
 export interface ReportMistake {
   /** Index of the item in its data source (0-based). */
   index: number;
+  /** How the source names the item: a drawing's id, an image's file name, else `#index`. */
+  item: string;
   label: number;
   predicted: number;
   confidence: number;
@@ -82,6 +84,12 @@ function canonicalOf(data: LabelledData, i: number, model: ModelFile): GrayImage
   }
   if (data.kind === 'gray') return preprocessImage(data.images[i], model.preprocessing).canonical;
   return preprocessDrawing(data.drawings[i].drawing, model.preprocessing).canonical;
+}
+
+function itemName(data: LabelledData, i: number): string {
+  if (data.kind === 'drawings') return data.drawings[i].id;
+  if (data.kind === 'gray') return data.names[i];
+  return `#${i}`;
 }
 
 function mnistSplit(name: string): string | undefined {
@@ -153,6 +161,7 @@ export function evaluateForReport(
       operating: redrawPointAt(top.confidence, right, model.threshold),
       mistakes: rows.map((r) => ({
         index: sourceIndex[r],
+        item: itemName(data, sourceIndex[r]),
         label: model.classes[labels[r]],
         predicted: model.classes[top.predicted[r]],
         confidence: top.confidence[r],

@@ -98,6 +98,9 @@ function svgOpen(w: number, h: number, cls: string, label: string): string {
   return `<svg class="${cls}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(label)}" xmlns="http://www.w3.org/2000/svg">`;
 }
 
+/** How far below the best mean score the CV chart's axis reaches (accuracy, F1). */
+const CV_ZOOM = 0.03;
+
 const SUPERSCRIPT: Record<string, string> = {
   '-': '⁻',
   '0': '⁰',
@@ -132,7 +135,8 @@ export function formatScore(scoring: CvTable['scoring'], s: number, digits = 1):
  * Score against C on a log axis: one thin line per fold, the mean bold in `color`, the chosen C
  * marked by a dashed line and a ring on the mean.
  */
-export function cvChart(cv: CvTable, color: string): string {
+export function cvChart(cv: CvTable, color: string, id = 'cv'): string {
+  const clip = `clip-${id.replace(/[^\w-]/g, '')}`;
   const w = 480;
   const h = 312;
   const logs = cv.Cs.map((c) => Math.log10(c));
@@ -147,10 +151,15 @@ export function cvChart(cv: CvTable, color: string): string {
     x1 += pad;
   }
   const all = [...cv.scores.flat(), ...cv.meanScores].filter(Number.isFinite);
-  let y0 = Math.min(...all);
+  const bestMean = Math.max(...cv.meanScores.filter(Number.isFinite));
+  // Zoom on the scores near the best: a far-off low C would flatten the differences that matter.
+  const floor = cv.scoring === 'neg_log_loss' ? -Infinity : bestMean - CV_ZOOM;
+  const lowest = Math.min(...all);
+  const zoomed = lowest < floor;
+  let y0 = Math.max(lowest, floor);
   let y1 = Math.max(...all);
   const span = Math.max(y1 - y0, 1e-3);
-  y0 -= span * 0.08;
+  if (!zoomed) y0 -= span * 0.08;
   y1 += span * 0.08;
   if (cv.scoring !== 'neg_log_loss') y1 = Math.min(y1, 1 + span * 0.02);
   const f: Frame = { w, h, left: 66, right: 22, top: 46, bottom: 44, x0, x1, y0, y1 };
@@ -169,6 +178,7 @@ export function cvChart(cv: CvTable, color: string): string {
   const parts = [
     svgOpen(w, h, 'chart cv-chart', `cross-validation ${cv.scoring} against C`),
     axes(f, xTicks, yTicks, 'C (inverse regularisation strength, log scale)', cv.scoring),
+    `<clipPath id="${clip}"><rect x="${f.left}" y="${f.top - 8}" width="${q(w - f.left - f.right)}" height="${q(h - f.bottom - f.top + 8)}"/></clipPath><g clip-path="url(#${clip})">`,
   ];
   cv.scores.forEach((fold, i) => {
     parts.push(
@@ -181,6 +191,22 @@ export function cvChart(cv: CvTable, color: string): string {
       `<circle class="mean-point" fill="${color}" cx="${q(sx(f, logs[i]))}" cy="${q(sy(f, s))}" r="3.5"><title>C = ${formatC(cv.Cs[i])}: mean ${formatScore(cv.scoring, s, 2)}</title></circle>`,
     );
   });
+  parts.push('</g>');
+  if (zoomed) {
+    const below = cv.Cs.filter((_, i) => cv.meanScores[i] < y0);
+    const bottom = h - f.bottom;
+    for (const [i, s] of cv.meanScores.entries()) {
+      if (!(s < y0)) continue;
+      const x = sx(f, logs[i]);
+      parts.push(
+        `<path class="off-axis" fill="${color}" d="M${q(x - 5)} ${q(bottom - 9)}L${q(x + 5)} ${q(bottom - 9)}L${q(x)} ${q(bottom - 1)}Z"><title>C = ${formatC(cv.Cs[i])}: mean ${formatScore(cv.scoring, s, 2)}, below the axis</title></path>`,
+      );
+    }
+    const min = Math.min(...cv.meanScores);
+    parts.push(
+      `<text class="note sub" x="${w - f.right - 6}" y="${q(bottom - 14)}" text-anchor="end">▼ ${below.length} C value${below.length === 1 ? '' : 's'} below the axis (mean down to ${formatScore(cv.scoring, min, 1)})</text>`,
+    );
+  }
   const best = cv.Cs.indexOf(cv.bestC);
   if (best >= 0) {
     const bx = q(sx(f, logs[best]));
