@@ -1,8 +1,12 @@
 /** `digitrec report`: a self-contained HTML evaluation report of one model, or two compared. */
 import { writeFileSync } from 'node:fs';
 import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
-import { buildReport, type ReportModel } from '../data/report/build.js';
-import { evaluateForReport, type SetEvaluation } from '../data/report/evaluate.js';
+import {
+  buildReport,
+  evaluateForReport,
+  type ReportModel,
+  type SetEvaluation,
+} from '../data/report/index.js';
 import { loadDataSource } from '../data/sources.js';
 import { type OptionSpec, parseArgs, UsageError } from './args.js';
 import { ProgressBar } from './progress.js';

@@ -211,7 +211,7 @@ function mistakesGrid(e: SetEvaluation): string {
   const figures = e.mistakes
     .map(
       (x) =>
-        `<figure class="mistake" data-label="${x.label}" data-predicted="${x.predicted}"><img src="${inkOnPaperUri(x.canonical)}" width="84" height="84" alt="item ${x.index}: a ${x.label} read as ${x.predicted}"><figcaption><span class="said" title="the model's confidence in ${x.predicted}">said <b>${x.predicted}</b> ${probability(x.confidence)}</span><span class="truth" title="the probability the model gave the true digit ${x.label}">true <b>${x.label}</b> ${probability(x.trueProbability)}</span><span class="muted item">${esc(x.item)}</span></figcaption></figure>`,
+        `<figure class="mistake" data-label="${x.label}" data-predicted="${x.predicted}"><img src="${inkOnPaperUri(x.canonical)}" width="84" height="84" alt="item ${x.index}: a ${x.label} read as ${x.predicted}"><figcaption><span class="said" title="the model's confidence in ${x.predicted}">said <b>${x.predicted}</b><small>${probability(x.confidence)}</small></span><span class="truth" title="the probability the model gave the true digit ${x.label}">true <b>${x.label}</b><small>${probability(x.trueProbability)}</small></span><span class="muted item">${esc(x.item)}</span></figcaption></figure>`,
     )
     .join('');
   return `<div class="mistakes">${figures}</div>`;
@@ -360,6 +360,8 @@ figure{margin:0}
 .mistake figcaption{font-size:.78rem;line-height:1.3;margin-top:4px;display:flex;flex-direction:column}
 .mistake .said b{color:#b42318;font-size:1rem}
 .mistake .truth b{font-size:1rem}
+.mistake small{display:block;font-size:.75rem;color:var(--muted);margin-bottom:2px}
+.mistake .item{font-size:.7rem;overflow-wrap:anywhere}
 .wmaps{display:grid;grid-template-columns:repeat(auto-fill,minmax(120px,1fr));gap:10px;max-width:700px}
 .wmaps.hog{grid-template-columns:repeat(auto-fill,minmax(128px,1fr));max-width:700px}
 .wmap{text-align:center}
