@@ -167,7 +167,10 @@ test('buildReport: two models side by side with a comparison table', () => {
   assert.match(html, /A · aaaa11112222/);
   assert.match(html, /B · bbbb33334444/);
   // B predicts 2 for everything: 1 of 4 right, 25 points below A's 50%.
-  assert.match(html, /<td>50\.00%<\/td><td>25\.00%<\/td><td class="worse">−25\.00 pp<\/td>/);
+  assert.match(
+    html,
+    /<td>50\.00%<\/td><td>25\.00%<\/td><td class="worse">−25\.00 pp<\/td><td>2<\/td><td>1<\/td>/,
+  );
   assert.equal(html.match(/<table class="confusion">/g)?.length, 2);
   assert.equal(html.match(/<svg class="chart reliability-chart"/g)?.length, 2);
   // One redraw chart with both curves.

@@ -164,15 +164,33 @@ function accuracyTable(input: ReportInput): string {
 <p class="hint">Accepted accuracy: accuracy on the predictions whose confidence reaches the model's threshold; Redraw: the share below it (the app asks for a redraw). ECE: expected calibration error over 15 equal-width confidence bins.</p>`;
 }
 
+/** Items both models classified that only A got right, and that only B got right. */
+export function discordant(a: SetEvaluation, b: SetEvaluation): [number, number] {
+  const aRight = new Map<number, number>();
+  a.rows.sourceIndex.forEach((item, r) => {
+    aRight.set(item, a.rows.correct[r]);
+  });
+  let onlyA = 0;
+  let onlyB = 0;
+  b.rows.sourceIndex.forEach((item, r) => {
+    const ra = aRight.get(item);
+    if (ra === undefined) return;
+    if (ra && !b.rows.correct[r]) onlyA++;
+    if (!ra && b.rows.correct[r]) onlyB++;
+  });
+  return [onlyA, onlyB];
+}
+
 function comparisonTable(input: ReportInput): string {
   if (input.models.length < 2 || input.sets.length === 0) return '';
   const rows = input.sets.map((set) => {
     const [a, b] = set;
     const d = b.metrics.accuracy - a.metrics.accuracy;
     const delta = `${d >= 0 ? '+' : '−'}${(Math.abs(d) * 100).toFixed(2)} pp`;
-    return `<tr><th scope="row">${esc(describeSet(a.name).dataSet)} <span class="muted">${esc(describeSet(a.name).split)}</span></th><td>${pct(a.metrics.accuracy, 2)}</td><td>${pct(b.metrics.accuracy, 2)}</td><td class="${d > 0 ? 'better' : d < 0 ? 'worse' : ''}">${delta}</td><td>${pct(a.operating.redrawRate)} → ${pct(a.operating.acceptedAccuracy, 2)}</td><td>${pct(b.operating.redrawRate)} → ${pct(b.operating.acceptedAccuracy, 2)}</td></tr>`;
+    const [onlyA, onlyB] = discordant(a, b);
+    return `<tr><th scope="row">${esc(describeSet(a.name).dataSet)} <span class="muted">${esc(describeSet(a.name).split)}</span></th><td>${pct(a.metrics.accuracy, 2)}</td><td>${pct(b.metrics.accuracy, 2)}</td><td class="${d > 0 ? 'better' : d < 0 ? 'worse' : ''}">${delta}</td><td>${int(onlyA)}</td><td>${int(onlyB)}</td><td>${pct(a.operating.redrawRate)} → ${pct(a.operating.acceptedAccuracy, 2)}</td><td>${pct(b.operating.redrawRate)} → ${pct(b.operating.acceptedAccuracy, 2)}</td></tr>`;
   });
-  return `<h3>A against B, evaluated now</h3><div class="scroll"><table class="metrics compare"><thead><tr><th scope="col" class="text">Data set</th><th scope="col">Accuracy A</th><th scope="col">Accuracy B</th><th scope="col">B − A</th><th scope="col">A: redraw → accepted</th><th scope="col">B: redraw → accepted</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+  return `<h3>A against B, evaluated now</h3><div class="scroll"><table class="metrics compare"><thead><tr><th scope="col" class="text">Data set</th><th scope="col">Accuracy A</th><th scope="col">Accuracy B</th><th scope="col">B − A</th><th scope="col">Only A right</th><th scope="col">Only B right</th><th scope="col">A: redraw → accepted</th><th scope="col">B: redraw → accepted</th></tr></thead><tbody>${rows.join('')}</tbody></table></div><p class="hint">Only A right / only B right: items one model got right and the other wrong (the other items both got right or both wrong).</p>`;
 }
 
 /** The confusion matrix as a heat-mapped table: correct cells blue, errors red, by row share. */

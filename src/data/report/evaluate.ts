@@ -63,6 +63,8 @@ export interface SetEvaluation {
   /** The point of the curve at the model's threshold. */
   operating: RedrawPoint;
   mistakes: ReportMistake[];
+  /** For each classified row: the index of its item in the source, and 1 if it was right. */
+  rows: { sourceIndex: Int32Array; correct: Uint8Array };
 }
 
 /** Progress callbacks of `evaluateForReport`. */
@@ -150,6 +152,7 @@ export function evaluateForReport(
     const rows = worstMistakes(top.confidence, right, MISTAKES_SHOWN);
     const sourceIndex = fs.sourceIndex;
     return {
+      rows: { sourceIndex, correct: right },
       name,
       items,
       emptyCount: fs.emptyCount,
