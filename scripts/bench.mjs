@@ -298,7 +298,7 @@ async function browser() {
   const { build } = await import('esbuild');
   const { chromium } = await import('playwright-core');
   const bundle = await build({
-    entryPoints: ['scripts/bench/browser-entry.ts'],
+    entryPoints: ['scripts/bench/browser-entry.mjs'],
     bundle: true,
     format: 'esm',
     target: 'es2022',

@@ -1,17 +1,16 @@
 // The bench page's script (bundled by scripts/bench.mjs with esbuild): recognition from strokes
 // through the core bundle, timed in the page. Not part of the app.
-import type { ModelFile } from '../../src/core/contracts.js';
-import { createRecognizer } from '../../src/core/recognizer.js';
-import { DIGIT_STROKES, drawingOf } from '../../src/server/test-digits.js';
+import { createRecognizer } from '../../src/core/recognizer.ts';
+import { DIGIT_STROKES, drawingOf } from '../../src/server/test-digits.ts';
 
 /** Runs `iterations` recognitions after `warmup`, returning each one's milliseconds. */
-async function runBench(iterations: number, warmup: number) {
-  const model = (await (await fetch('/model.json')).json()) as ModelFile;
+async function runBench(iterations, warmup) {
+  const model = await (await fetch('/model.json')).json();
   const recognizer = createRecognizer(model);
   const drawings = Object.values(DIGIT_STROKES).map((s) => drawingOf(s));
   for (let i = 0; i < warmup; i++) recognizer.recognizeDrawing(drawings[i % drawings.length]);
-  const times: number[] = [];
-  const digits: number[] = [];
+  const times = [];
+  const digits = [];
   for (let i = 0; i < iterations; i++) {
     const t = performance.now();
     const r = recognizer.recognizeDrawing(drawings[i % drawings.length]);
@@ -21,8 +20,8 @@ async function runBench(iterations: number, warmup: number) {
   return {
     times,
     digits,
-    crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated,
+    crossOriginIsolated: globalThis.crossOriginIsolated,
   };
 }
 
-(globalThis as unknown as { runBench: typeof runBench }).runBench = runBench;
+globalThis.runBench = runBench;
