@@ -79,7 +79,7 @@ test('report: the HTML holds the confusion matrix eval computes, and every secti
     assert.ok(html.includes(`<section id="${id}"`), `section ${id}`);
   }
   // 15-bin reliability bars add up to the 120 digits.
-  const counts = [...html.matchAll(/<rect class="bin"[^>]*data-count="(\d+)"/g)].map((m) =>
+  const counts = [...html.matchAll(/<rect class="bin(?: few)?"[^>]*data-count="(\d+)"/g)].map((m) =>
     Number(m[1]),
   );
   assert.equal(

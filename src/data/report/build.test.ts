@@ -105,9 +105,11 @@ test('buildReport: one model — the sections, the numbers, self-contained', () 
   assert.match(html, /data-accuracy="0.5"><strong>50\.00%<\/strong>/);
   // Reliability: one bar of 4 predictions at accuracy 0.5.
   assert.deepEqual(
-    [...html.matchAll(/<rect class="bin"[^>]*data-count="(\d+)" data-accuracy="([\d.]+)"/g)].map(
-      (m) => [m[1], m[2]],
-    ),
+    [
+      ...html.matchAll(
+        /<rect class="bin(?: few)?"[^>]*data-count="(\d+)" data-accuracy="([\d.]+)"/g,
+      ),
+    ].map((m) => [m[1], m[2]]),
     [['4', '0.5']],
   );
   // The redraw curve's operating point: threshold 0.2 accepts all, at accuracy 0.5.
@@ -275,4 +277,29 @@ test('mistakes name their items; a training overlap is flagged', () => {
     html,
     /⚠ This data may overlap the training data \(same name as training source pen\.jsonl\)/,
   );
+});
+
+test('a data set with no ink anywhere gives a report with dashes, not NaN', () => {
+  const blank: LabelledData = {
+    kind: 'gray',
+    images: [{ width: 28, height: 28, data: new Float32Array(784) }],
+    labels: new Uint8Array([3]),
+    names: ['blank.png'],
+    source: 'blank',
+  };
+  const sets = [evaluateForReport([model], blank, 'blank')];
+  assert.equal(sets[0][0].metrics.n, 0);
+  assert.equal(sets[0][0].emptyCount, 1);
+  const html = buildReport({ models: [{ model }], sets });
+  // NaN may sit in data-* attributes for machines, never in the text people read.
+  const text = html.replace(/<[^>]*>/g, ' ');
+  assert.doesNotMatch(text, /NaN/);
+  assert.match(text, /ECE – · n = 0/);
+  assert.match(text, /1 items without ink were not classified/);
+});
+
+test('reliability bins with fewer than 20 predictions are pale', () => {
+  // The tiny set puts 4 predictions in one bin.
+  const html = buildReport({ models: [{ model }], sets: [evaluateForReport([model], data, 'x')] });
+  assert.equal(html.match(/<rect class="bin few"/g)?.length, 1);
 });

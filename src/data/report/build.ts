@@ -12,6 +12,7 @@ import { DIVERGING_CSS, inkOnPaperUri, weightMapUri } from './images.js';
 import {
   cvChart,
   esc,
+  fixed,
   formatC,
   formatScore,
   hogGlyphs,
@@ -141,7 +142,7 @@ function accuracyTable(input: ReportInput): string {
         `<td>${pct(metrics.redrawRate)}</td>`,
         `<td>${metrics.threshold.toFixed(3)}</td>`,
         `<td>${pct(metrics.macroF1, 2)}</td>`,
-        `<td>${metrics.ece.toFixed(4)}</td>`,
+        `<td>${fixed(metrics.ece, 4)}</td>`,
       ],
       now ? '' : 'stored',
     );
@@ -355,7 +356,7 @@ td.better{color:#17803d;font-weight:600}td.worse{color:#b42318;font-weight:600}
 .chart .note{font-weight:600;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
 .chart .note.sub{font-weight:400;fill:var(--muted)}
 .chart .ideal{stroke:var(--ink);stroke-dasharray:5 4;stroke-width:1}
-.chart .bin{fill-opacity:.78}
+.chart .bin{fill-opacity:.78}.chart .bin.few{fill-opacity:.35}
 .chart .count{fill:#8792a2}
 .chart .count-label{font-size:10px;fill:var(--muted)}
 .chart .curve{fill:none;stroke-width:2.4}
@@ -430,7 +431,7 @@ export function buildReport(input: ReportInput): string {
     )}</section>`,
   );
   const reliabilityHead =
-    '<h3>Reliability</h3><p class="hint">Accuracy of the predictions in each of 15 equal-width confidence bins; a calibrated model\'s bars reach the diagonal. Counts per bin below (log scale).</p>';
+    '<h3>Reliability</h3><p class="hint">Accuracy of the predictions in each of 15 equal-width confidence bins; a calibrated model\'s bars reach the diagonal. Counts per bin below (log scale); pale bars hold fewer than 20 predictions.</p>';
   const redrawHead =
     '<h3>Accuracy against redraw rate</h3><p class="hint">Sweeping the confidence threshold: the share of drawings sent back for a redraw (x) and the accuracy on the ones accepted (y). The dot is the model\'s own threshold.</p>';
   sets.forEach((set, s) => {

@@ -17,6 +17,11 @@ export function esc(s: string): string {
     .replace(/'/g, '&#39;');
 }
 
+/** `x` with `digits` decimals, or an en dash for NaN. */
+export function fixed(x: number, digits: number): string {
+  return Number.isFinite(x) ? x.toFixed(digits) : '–';
+}
+
 /** A percentage with `digits` decimals, or an en dash for NaN. */
 export function pct(x: number, digits = 1): string {
   return Number.isFinite(x) ? `${(100 * x).toFixed(digits)}%` : '–';
@@ -226,6 +231,9 @@ export function cvChart(cv: CvTable, color: string, id = 'cv'): string {
   return parts.join('');
 }
 
+/** Bins with fewer predictions than this are drawn pale: their accuracy is noisy. */
+const FEW = 20;
+
 /**
  * The reliability diagram: per bin, a bar of accuracy with the gap to the bin's mean confidence
  * hatched, the diagonal of perfect calibration, and below it the bar counts on a log scale. `id`
@@ -249,7 +257,7 @@ export function reliabilityChart(r: Reliability, color: string, id = 'r'): strin
   };
   const ticks = [0, 0.2, 0.4, 0.6, 0.8, 1].map((v) => ({ v, label: pct(v, 0) }));
   const parts = [
-    svgOpen(w, h, 'chart reliability-chart', `reliability diagram, ECE ${r.ece.toFixed(4)}`),
+    svgOpen(w, h, 'chart reliability-chart', `reliability diagram, ECE ${fixed(r.ece, 4)}`),
     `<defs><pattern id="${hatch}" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="5" height="5" fill="#fff" fill-opacity=".4"/><line x1="0" y1="0" x2="0" y2="5" stroke="#c82828" stroke-width="2.4"/></pattern></defs>`,
     axes(f, ticks, ticks, 'confidence (top-class probability)', 'accuracy'),
   ];
@@ -261,13 +269,13 @@ export function reliabilityChart(r: Reliability, color: string, id = 'r'): strin
     const gapTop = sy(f, Math.max(b.accuracy, b.meanConfidence));
     const gapBottom = sy(f, Math.min(b.accuracy, b.meanConfidence));
     parts.push(
-      `<rect class="bin" fill="${color}" x="${q(x)}" y="${q(top)}" width="${q(bw)}" height="${q(sy(f, 0) - top)}" data-count="${b.count}" data-accuracy="${b.accuracy}"><title>confidence ${pct(b.lo, 0)}–${pct(b.hi, 0)}: ${b.count} predictions, accuracy ${pct(b.accuracy)}, mean confidence ${pct(b.meanConfidence)}</title></rect>`,
+      `<rect class="bin${b.count < FEW ? ' few' : ''}" fill="${color}" x="${q(x)}" y="${q(top)}" width="${q(bw)}" height="${q(sy(f, 0) - top)}" data-count="${b.count}" data-accuracy="${b.accuracy}"><title>confidence ${pct(b.lo, 0)}–${pct(b.hi, 0)}: ${b.count} predictions, accuracy ${pct(b.accuracy)}, mean confidence ${pct(b.meanConfidence)}</title></rect>`,
       `<rect class="gap" fill="url(#${hatch})" x="${q(x)}" y="${q(gapTop)}" width="${q(bw)}" height="${q(Math.max(0, gapBottom - gapTop))}"/>`,
     );
   }
   parts.push(
     `<line class="ideal" x1="${q(sx(f, 0))}" y1="${q(sy(f, 0))}" x2="${q(sx(f, 1))}" y2="${q(sy(f, 1))}"/>`,
-    `<text class="note" x="${f.left}" y="${f.top - 24}">ECE ${esc(r.ece.toFixed(4))} · n = ${r.n.toLocaleString('en-US')}</text>`,
+    `<text class="note" x="${f.left}" y="${f.top - 24}">ECE ${fixed(r.ece, 4)} · n = ${r.n.toLocaleString('en-US')}</text>`,
     `<g class="legend" transform="translate(${f.left} ${f.top - 9})"><rect fill="${color}" fill-opacity=".78" x="0" y="-5" width="12" height="10"/><text x="16" y="0" dominant-baseline="middle">accuracy</text><rect fill="url(#${hatch})" stroke="#c82828" stroke-width=".8" x="78" y="-5" width="12" height="10"/><text x="94" y="0" dominant-baseline="middle">gap to mean confidence</text><line class="ideal" x1="252" x2="274" y1="0" y2="0"/><text x="278" y="0" dominant-baseline="middle">perfectly calibrated</text></g>`,
   );
   // Counts: log-scaled bars with the count written above each.
