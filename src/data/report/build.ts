@@ -240,14 +240,19 @@ function weightMaps(model: ModelFile): string {
   const parts = hogParts(model.features);
   if (parts.length === 0) {
     if (model.nFeatures !== 784) return '<p class="muted">No weight map for these features.</p>';
-    const max = Math.max(...model.weights.flat().map(Math.abs));
+    // A few extreme weights would wash the maps out: the scale ends at the 99th percentile of |w|.
+    const abs = model.weights
+      .flat()
+      .map(Math.abs)
+      .sort((a, b) => a - b);
+    const max = abs[Math.floor(0.99 * (abs.length - 1))] || abs[abs.length - 1] || 1;
     const figures = model.classes
       .map(
         (digit, c) =>
           `<figure class="wmap"><img src="${weightMapUri(model.weights[c], 28, 28, max)}" width="112" height="112" alt="pixel weights of digit ${digit}"><figcaption>${digit}</figcaption></figure>`,
       )
       .join('');
-    return `<p class="hint">Each digit's pixel weights on the canonical 28×28 image: red pixels are evidence for the digit, blue against.</p><div class="wmaps">${figures}</div><div class="colourbar"><span>−${max.toFixed(2)}</span><span class="bar" style="background:${DIVERGING_CSS}"></span><span>+${max.toFixed(2)}</span></div>`;
+    return `<p class="hint">Each digit's pixel weights on the canonical 28×28 image: red pixels are evidence for the digit, blue against (the colour scale ends at the 99th percentile of |weight| over all digits).</p><div class="wmaps">${figures}</div><div class="colourbar"><span>≤ −${max.toFixed(2)}</span><span class="bar" style="background:${DIVERGING_CSS}"></span><span>≥ +${max.toFixed(2)}</span></div>`;
   }
   const cellWeights = parts.map((part) => model.weights.map((w) => hogCellWeights(w, part)));
   const figures = model.classes
