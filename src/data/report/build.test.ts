@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { PNG } from 'pngjs';
 import { fixtureModel } from '../../core/model-fixture.js';
 import type { GrayImage } from '../../core/types.js';
 import type { LabelledData } from '../formats.js';
@@ -302,4 +303,22 @@ test('reliability bins with fewer than 20 predictions are pale', () => {
   // The tiny set puts 4 predictions in one bin.
   const html = buildReport({ models: [{ model }], sets: [evaluateForReport([model], data, 'x')] });
   assert.equal(html.match(/<rect class="bin few"/g)?.length, 1);
+});
+
+test('pixel weight maps: the diverging colours of known weights, scaled to the 99th percentile', () => {
+  const weights = Array.from({ length: 10 }, () => new Array(784).fill(0.5));
+  weights[0][0] = 100; // one extreme weight does not set the scale
+  weights[0][1] = -0.25; // half way to blue
+  weights[0][2] = 0; // white
+  const html = buildReport({ models: [{ model: fixtureModel({ weights }) }], sets: [] });
+  assert.match(html, /<span>≤ −0\.50<\/span>.*<span>≥ \+0\.50<\/span>/);
+  const uri = html.match(/<figure class="wmap"><img src="data:image\/png;base64,([^"]+)"/)?.[1];
+  assert.ok(uri);
+  const png = PNG.sync.read(Buffer.from(uri, 'base64'));
+  assert.deepEqual([png.width, png.height], [28, 28]);
+  const rgb = (i: number) => [...png.data.subarray(4 * i, 4 * i + 3)];
+  assert.deepEqual(rgb(0), [178, 24, 43]); // clipped at full red
+  assert.deepEqual(rgb(1), [140, 175, 210]); // (247, 247, 247) half way to (33, 102, 172)
+  assert.deepEqual(rgb(2), [247, 247, 247]);
+  assert.deepEqual(rgb(3), [178, 24, 43]); // 0.5 is the end of the scale
 });
