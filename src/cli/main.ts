@@ -1,8 +1,10 @@
 /** The `digitrec` command line: dispatches to the commands and turns errors into exit codes. */
 import { UsageError } from './args.js';
+import { CROSSVAL_HELP, crossvalCommand } from './crossval.js';
 import { EVAL_HELP, evalCommand } from './evaluate.js';
 import { PREDICT_HELP, predictCommand } from './predict.js';
 import { REPORT_HELP, reportCommand } from './report.js';
+import { SYNTH_HELP, synthCommand } from './synth.js';
 import { TRAIN_HELP, train } from './train.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => unknown; help: string }> = {
@@ -10,6 +12,8 @@ const COMMANDS: Record<string, { run: (argv: string[]) => unknown; help: string 
   eval: { run: evalCommand, help: EVAL_HELP },
   predict: { run: predictCommand, help: PREDICT_HELP },
   report: { run: reportCommand, help: REPORT_HELP },
+  synth: { run: synthCommand, help: SYNTH_HELP },
+  crossval: { run: crossvalCommand, help: CROSSVAL_HELP },
 };
 
 const USAGE = `digitrec — handwritten digit recognition

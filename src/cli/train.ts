@@ -1,7 +1,14 @@
 /** `digitrec train`: featurise the sources, cross-validate C, calibrate, evaluate, write the model. */
 import { readFileSync } from 'node:fs';
 import { evaluateModel } from '../core/batch.js';
-import { chooseThreshold, fitTemperature, softmaxRows } from '../core/calibration.js';
+import { softmaxRows } from '../core/calibration.js';
+import {
+  calibrateCombined,
+  combineSources,
+  groupAwareFolds,
+  sourceScores,
+  type TrainingSource,
+} from '../core/combined.js';
 import {
   type CvTable,
   type Metrics,
@@ -10,28 +17,45 @@ import {
   type ModelFile,
 } from '../core/contracts.js';
 import { logisticRegressionCV } from '../core/cv.js';
-import { concatFeatureSets, type FeatureSet } from '../core/dataset.js';
+import type { FeatureSet } from '../core/dataset.js';
 import { evaluate } from '../core/metrics.js';
 import { FEATURE_KINDS } from '../core/model-file.js';
 import type { FeatureKind, Scoring } from '../core/types.js';
 import { hashBytes } from '../data/hash.js';
 import { modelId, saveModel } from '../data/model-io.js';
-import { featurizeData, loadDataSource, summarise } from '../data/sources.js';
+import {
+  featurizeData,
+  loadDataSource,
+  parseSourceSpec,
+  type SyntheticSourceOptions,
+  sourceKind,
+  summarise,
+} from '../data/sources.js';
 import { integerOption, numberOption, type OptionSpec, parseArgs, UsageError } from './args.js';
 import { ProgressBar } from './progress.js';
-import { formatCvTable, formatMetricsLine } from './text.js';
+import { formatCvTable, formatMetricsLine, pct, table } from './text.js';
 
 /** Everything `train` can be told, from a config file and/or flags. */
 export interface TrainConfig {
-  /** Sources: `mnist`, `mnist-test`, or paths in any supported format. */
+  /**
+   * Sources, each `NAME[@WEIGHT]`: `mnist`, `mnist-test`, `synthetic[:N]`, `samples[:PATH]`, or
+   * paths in any supported format.
+   */
   data: string[];
+  /** Sample weight per source name (without `@`); a weight in `data` wins. Default 1. */
+  weights: Record<string, number>;
+  /** How the `synthetic` source is generated (seeded by `seed`). */
+  synthetic: SyntheticSourceOptions;
   features: FeatureKind;
   deskew: boolean;
   downscaleTo: number;
   /** A count (log-spaced 1e-4…1e4) or a list of C values. */
   Cs: number | number[];
   cv: number;
-  /** Use group folds keyed by writer / session instead of stratified folds. */
+  /**
+   * Require group-aware folds (a writer's or session's drawings in one fold). They are used
+   * anyway whenever a real-drawing source has writers or sessions; this makes their absence an error.
+   */
   groupCv: boolean;
   scoring: Scoring;
   seed: number;
@@ -49,6 +73,8 @@ export interface TrainConfig {
 
 const DEFAULTS: TrainConfig = {
   data: ['mnist'],
+  weights: {},
+  synthetic: {},
   features: 'hog',
   deskew: true,
   downscaleTo: 0,
@@ -90,16 +116,20 @@ const SPEC: OptionSpec = {
 
 export const TRAIN_HELP = `digitrec train [options]
   --config FILE        JSON file with any of the options below (flags override it)
-  --data LIST          comma-separated sources: mnist, mnist-test, or paths (CSV, IDX,
-                       image folder, UNIPEN, strokes JSONL)            [mnist]
-  --features KIND      hog | pixels                                     [hog]
+  --data LIST          comma-separated sources, each NAME[@WEIGHT]: mnist, mnist-test,
+                       synthetic[:N] (N canvas drawings generated from --seed; 20000),
+                       samples[:DB] (the app's sample store), or paths (CSV, IDX, image
+                       folder, UNIPEN, strokes JSONL); WEIGHT is each row's sample
+                       weight, e.g. mnist,synthetic:20000@2,pen.jsonl@3      [mnist]
+  --features KIND      hog | hog2 | pixels                              [hog]
   --deskew, --no-deskew  straighten by image moments                    [on]
   --downscale-to N     area-average to N×N before cropping (0: off)     [0]
   --Cs N|LIST          N log-spaced values 1e-4…1e4, or a list          [10]
   --cv K               number of folds                                  [5]
-  --group-cv           group folds by writer/session (needs groups)
+  --group-cv           require group-aware folds (a writer/session in one fold); used
+                       anyway when a drawing source has writers or sessions
   --scoring NAME       accuracy | f1_macro | neg_log_loss               [accuracy]
-  --seed N             seed for folds                                   [0]
+  --seed N             seed for folds and the synthetic source          [0]
   --max-iter N, --tol X  L-BFGS limits                                  [100, 1e-4]
   --target-error X     error rate allowed on accepted predictions       [0.01]
   --eval LIST|none     held-out sets to report                          [mnist-test]
@@ -136,6 +166,12 @@ export function trainConfig(argv: string[]): TrainConfig {
       throw new UsageError(`${options.config}: unknown setting ${unknown.join(', ')}`);
     }
     config = { ...config, ...fromFile };
+    if (
+      typeof config.weights !== 'object' ||
+      config.weights === null ||
+      Object.values(config.weights).some((w) => typeof w !== 'number' || !(w >= 0 && w < Infinity))
+    )
+      throw new UsageError(`${options.config}: weights must map source names to numbers ≥ 0`);
   }
   const o = options as Record<string, string>;
   if (o.data) config.data = list(o.data);
@@ -167,6 +203,13 @@ export function trainConfig(argv: string[]): TrainConfig {
     );
   }
   if (config.data.length === 0) throw new UsageError('--data names no source');
+  for (const spec of config.data) {
+    try {
+      parseSourceSpec(spec);
+    } catch (err) {
+      throw new UsageError(`--data: ${(err as Error).message}`);
+    }
+  }
   return config;
 }
 
@@ -181,13 +224,14 @@ function limitSet(fs: FeatureSet, limit?: number): FeatureSet {
   };
 }
 
-/** Loads and featurises one source with a progress bar. */
+/** Loads and featurises one source (without its `@WEIGHT`) with a progress bar. */
 export function prepareSource(
   spec: string,
-  config: Pick<TrainConfig, 'features' | 'deskew' | 'downscaleTo' | 'limit'>,
+  config: Pick<TrainConfig, 'features' | 'deskew' | 'downscaleTo' | 'limit'> &
+    Partial<Pick<TrainConfig, 'seed' | 'synthetic'>>,
   log: (s: string) => void,
 ) {
-  const data = loadDataSource(spec);
+  const data = loadDataSource(spec, { seed: config.seed, synthetic: config.synthetic });
   const pre = { deskew: config.deskew, downscaleTo: config.downscaleTo };
   const bar = new ProgressBar(`features ${spec}`, 1);
   const fs = limitSet(
@@ -198,7 +242,55 @@ export function prepareSource(
     config.limit,
   );
   if (fs.emptyCount > 0) log(`${spec}: ${fs.emptyCount} items had no ink and were left out`);
-  return { data, fs };
+  return { data, fs, kind: sourceKind(spec, data) };
+}
+
+/** Loads, featurises and weighs every `data` source of a configuration. */
+export function prepareTrainingSources(
+  config: TrainConfig,
+  log: (s: string) => void,
+): { sources: TrainingSource[]; summaries: ReturnType<typeof summarise>[] } {
+  const sources: TrainingSource[] = [];
+  const summaries: ReturnType<typeof summarise>[] = [];
+  for (const spec of config.data) {
+    const { name, weight: given } = parseSourceSpec(spec);
+    const weight = given ?? config.weights[name] ?? 1;
+    const { data, fs, kind } = prepareSource(name, config, log);
+    sources.push({ name, kind, set: fs, weight });
+    summaries.push({ ...summarise(name, data, weight), count: fs.X.n });
+  }
+  return { sources, summaries };
+}
+
+/** Per-source out-of-fold table: rows, weight, accuracy per fold at the best C, then OOF metrics. */
+export function formatSourceTable(
+  scores: ReturnType<typeof sourceScores>,
+  weights: readonly number[],
+): string {
+  const nFolds = scores[0]?.foldAccuracy.length ?? 0;
+  const head = [
+    'source',
+    'kind',
+    'n',
+    'weight',
+    ...Array.from({ length: nFolds }, (_, f) => `fold ${f + 1}`),
+    'OOF acc',
+    'ECE',
+    'redraw',
+    'accepted acc',
+  ];
+  const rows = scores.map((s, i) => [
+    s.name,
+    s.kind,
+    String(s.metrics.n),
+    String(weights[i]),
+    ...s.foldAccuracy.map(pct),
+    pct(s.metrics.accuracy),
+    s.metrics.ece.toFixed(4),
+    pct(s.metrics.redrawRate),
+    pct(s.metrics.acceptedAccuracy),
+  ]);
+  return `Out-of-fold scores per source at the best C:\n${table([head, ...rows])}`;
 }
 
 /** Runs `digitrec train`. */
@@ -206,23 +298,29 @@ export function train(argv: string[], log: (s: string) => void = console.log): M
   const config = trainConfig(argv);
   const t0 = performance.now();
   const preprocessing = { deskew: config.deskew, downscaleTo: config.downscaleTo };
-  const sets: FeatureSet[] = [];
-  const sources = config.data.map((spec) => {
-    const { data, fs } = prepareSource(spec, config, log);
-    sets.push(fs);
-    return { ...summarise(spec, data), count: fs.X.n };
-  });
-  const all = concatFeatureSets(sets);
-  if (config.groupCv && !all.groups) {
-    throw new UsageError('--group-cv needs sources with writer/session groups for every item');
+  const { sources: training, summaries: sources } = prepareTrainingSources(config, log);
+  const combined = combineSources(training);
+  const all = combined.data;
+  const grouped = combined.rowGroups.some((g) => g !== undefined);
+  if (config.groupCv && !grouped) {
+    throw new UsageError(
+      '--group-cv needs a drawing source with writers or sessions (e.g. a strokes JSONL file)',
+    );
   }
+  // Writers and sessions whole in one fold; MNIST and synthetic rows stratified around them.
+  const groupFolds = grouped
+    ? groupAwareFolds(all.y, combined.rowGroups, config.cv, config.seed)
+    : undefined;
+  const weighted = training.some((s) => (s.weight ?? 1) !== 1);
   const k = 10;
   const nFits = (typeof config.Cs === 'number' ? config.Cs : config.Cs.length) * config.cv + 1;
   const bar = new ProgressBar('cross-validation', nFits);
   const cvResult = logisticRegressionCV(all.X, all.y, {
     Cs: config.Cs,
     cv: config.cv,
-    groups: config.groupCv ? all.groups : undefined,
+    folds: groupFolds?.folds,
+    groups: groupFolds?.groups,
+    sampleWeight: weighted ? combined.sampleWeight : undefined,
     scoring: config.scoring,
     seed: config.seed,
     maxIter: config.maxIter,
@@ -233,21 +331,31 @@ export function train(argv: string[], log: (s: string) => void = console.log): M
   const cv: CvTable = cvResult.table;
   log(formatCvTable(cv));
 
-  // Calibrate on out-of-fold logits only: the model never saw those rows.
-  const temperature = fitTemperature(cvResult.oofLogits, all.y, k);
+  // Calibrate on out-of-fold logits only (the model never saw those rows), and only on the
+  // real-style rows: real drawings when there are any, else synthetic canvas drawings.
+  const calibration = calibrateCombined(combined, cvResult.oofLogits, all.y, k, config.targetError);
+  const { temperature, threshold } = calibration;
   const oofProbs = softmaxRows(cvResult.oofLogits, k, temperature);
-  const confidences = new Float64Array(all.X.n);
-  const correct = new Uint8Array(all.X.n);
-  for (let i = 0; i < all.X.n; i++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (oofProbs[i * k + c] > oofProbs[i * k + best]) best = c;
-    confidences[i] = oofProbs[i * k + best];
-    correct[i] = best === all.y[i] ? 1 : 0;
-  }
-  const threshold = chooseThreshold(confidences, correct, config.targetError);
   const metrics: Record<string, Metrics> = {
     'cv-out-of-fold': evaluate(oofProbs, all.y, k, threshold),
   };
+  const perSource = sourceScores(
+    combined,
+    cvResult.oofLogits,
+    all.y,
+    k,
+    cvResult.folds,
+    calibration,
+  );
+  if (training.length > 1) {
+    for (const s of perSource) metrics[`cv-out-of-fold:${s.name}`] = s.metrics;
+    log(
+      formatSourceTable(
+        perSource,
+        training.map((s) => s.weight ?? 1),
+      ),
+    );
+  }
   const m = cvResult.model;
   const draft: Omit<ModelFile, 'id'> = {
     format: MODEL_FORMAT,
@@ -277,7 +385,7 @@ export function train(argv: string[], log: (s: string) => void = console.log): M
   };
   const model: ModelFile = { ...draft, id: modelId(draft) };
   log(
-    `temperature ${temperature.toFixed(3)}, threshold ${threshold.toFixed(3)} (target error ${config.targetError})`,
+    `temperature ${temperature.toFixed(3)}, threshold ${threshold.toFixed(3)} (target error ${config.targetError}), fitted on ${calibration.n} out-of-fold ${calibration.kind === 'all' ? '' : `${calibration.kind} `}rows`,
   );
   log(formatMetricsLine('cv-out-of-fold', metrics['cv-out-of-fold']));
   for (const spec of config.eval) {

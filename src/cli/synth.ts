@@ -1,0 +1,66 @@
+/** `digitrec synth`: writes canvas-style synthetic drawings as strokes JSON Lines. */
+import { writeFileSync } from 'node:fs';
+import { formatStrokesJsonl } from '../data/strokes-jsonl.js';
+import { syntheticDrawings } from '../data/synthetic.js';
+import { integerOption, numberOption, parseArgs, UsageError } from './args.js';
+import { ProgressBar } from './progress.js';
+
+export const SYNTH_HELP = `digitrec synth --count N --out FILE.jsonl [options]   synthetic canvas drawings
+  --count N            number of drawings (digits balanced)
+  --seed S             the same seed gives the same drawings (as the
+                       training source synthetic:N with --seed S)        [0]
+  --mix LIST           templates=W,restroked=W: share of template drawings and of
+                       re-stroked MNIST training digits                    [templates=1,restroked=1]
+  --augment P          probability a drawing is augmented (resampled, re-brushed, bent) [0.5]
+  --out FILE           where to write the strokes JSON Lines`;
+
+/** Parses `templates=0.5,restroked=0.5` (either may be left out: 0). */
+export function parseMix(value: string): { templates: number; restroked: number } {
+  const mix = { templates: 0, restroked: 0 };
+  for (const part of value.split(',')) {
+    const [key, w] = part.split('=').map((s) => s.trim());
+    if (key !== 'templates' && key !== 'restroked')
+      throw new UsageError(
+        `--mix: expected templates=W and/or restroked=W, got ${JSON.stringify(part)}`,
+      );
+    mix[key] = numberOption(`mix ${key}`, w ?? '', 0);
+  }
+  if (mix.templates + mix.restroked <= 0)
+    throw new UsageError(`--mix must give a positive weight, got ${JSON.stringify(value)}`);
+  return mix;
+}
+
+/**
+ * Runs `digitrec synth`: the same drawings as the training source `synthetic:N` with `--seed S`
+ * (`syntheticDrawings`).
+ */
+export function synthCommand(argv: string[], log: (s: string) => void = console.log): number {
+  const { options, positionals } = parseArgs(argv, {
+    count: 'string',
+    seed: 'string',
+    mix: 'string',
+    augment: 'string',
+    out: 'string',
+    help: 'boolean',
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  if (typeof options.count !== 'string') throw new UsageError('--count N is required');
+  if (typeof options.out !== 'string') throw new UsageError('--out FILE is required');
+  const count = integerOption('count', options.count, 1, 10_000_000);
+  const seed =
+    typeof options.seed === 'string' ? integerOption('seed', options.seed, 0, 2 ** 32 - 1) : 0;
+  const mix =
+    typeof options.mix === 'string' ? parseMix(options.mix) : { templates: 1, restroked: 1 };
+  const augment =
+    typeof options.augment === 'string' ? numberOption('augment', options.augment, 0, 1) : 0.5;
+  const bar = new ProgressBar('synth', count);
+  const t0 = performance.now();
+  const drawings = syntheticDrawings(count, seed, { mix, augment }, (done) => bar.update(done));
+  writeFileSync(options.out, formatStrokesJsonl(drawings));
+  const byLabel = new Array<number>(10).fill(0);
+  for (const d of drawings) byLabel[d.label]++;
+  log(
+    `wrote ${drawings.length} drawings to ${options.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s (per digit: ${byLabel.join(' ')})`,
+  );
+  return drawings.length;
+}
