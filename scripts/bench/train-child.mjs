@@ -3,14 +3,14 @@ import { logisticRegressionCV } from '../../dist/core/cv.js';
 // One whole training of the default model's recipe, in its own process so its peak RSS is its own:
 // MNIST training images (the first N; beyond 60k, mirrored copies), HOG features with deskew,
 // Cs = 10, 5-fold stratified CV on the SIMD kernel over T threads, refit. Prints one JSON line.
-// Usage: node scripts/bench/train-child.mjs N THREADS [BACKEND] [--test]
+// Usage: node scripts/bench/train-child.mjs N THREADS [parallel|ts|simd] [--test] [--tol X]
 import { featurizeImageSet } from '../../dist/core/dataset.js';
 import { loadMnist } from '../../dist/data/mnist.js';
 import { logisticRegressionCVParallel } from '../../dist/data/parallel/cv.js';
 
 const n = Number(process.argv[2] ?? 60000);
 const threads = Number(process.argv[3] ?? 2);
-const backend = process.argv[4] && process.argv[4] !== '--test' ? process.argv[4] : 'parallel';
+const backend = process.argv[4] && !process.argv[4].startsWith('--') ? process.argv[4] : 'parallel';
 const withTest = process.argv.includes('--test');
 const config = { features: 'hog', preprocessing: { deskew: true, downscaleTo: 0 } };
 
@@ -34,7 +34,9 @@ for (let i = 0; i < n; i++) {
 const set = { n, width: train.width, height: train.height, pixels, labels };
 const fs = featurizeImageSet(set, config);
 const t1 = performance.now();
-const options = { Cs: 10, cv: 5, seed: 0, scoring: 'accuracy', maxIter: 100, tol: 1e-4 };
+const tolAt = process.argv.indexOf('--tol');
+const tol = tolAt > 0 ? Number(process.argv[tolAt + 1]) : 1e-4;
+const options = { Cs: 10, cv: 5, seed: 0, scoring: 'accuracy', maxIter: 100, tol };
 const cv =
   backend === 'parallel'
     ? logisticRegressionCVParallel(fs.X, fs.y, { ...options, threads })
@@ -53,6 +55,7 @@ console.log(
     n: fs.X.n,
     d: fs.X.d,
     threads: backend === 'parallel' ? threads : 1,
+    tol,
     backend,
     featuresSeconds: (t1 - t0) / 1000,
     cvSeconds: (t2 - t1) / 1000,
@@ -61,6 +64,7 @@ console.log(
     bestC: cv.table.bestC,
     meanScores: cv.table.meanScores,
     fitIterations: fits.reduce((a, b) => a + b, 0),
+    iterations: cv.iterations,
     fitsAtMaxIter: cv.converged.flat().filter((c) => !c).length,
     refitIterations: cv.refitIterations,
     testAccuracy,
