@@ -197,7 +197,7 @@ test('confusionTable and describeSet', () => {
   );
   assert.match(
     html,
-    /<td class="diag[^"]*"[^>]*>3<\/td><td class="off[^"]*"[^>]*>1<\/td><td class="total n">4<\/td><td class="total">75\.0%<\/td>/,
+    /<td class="diag[^"]*"[^>]*>3<\/td><td class="off[^"]*"[^>]*>1<\/td><td class="total n">4<\/td><td class="total">75\.0<\/td>/,
   );
   assert.match(html, /<td class="off zero"[^>]*>0<\/td>/);
   assert.deepEqual(describeSet('mnist-test'), { dataSet: 'MNIST', split: 'test split' });

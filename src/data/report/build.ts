@@ -194,6 +194,11 @@ function comparisonTable(input: ReportInput): string {
   return `<h3>A against B, evaluated now</h3><div class="scroll"><table class="metrics compare"><thead><tr><th scope="col" class="text">Data set</th><th scope="col">Accuracy A</th><th scope="col">Accuracy B</th><th scope="col">B − A</th><th scope="col">Only A right</th><th scope="col">Only B right</th><th scope="col">A: redraw → accepted</th><th scope="col">B: redraw → accepted</th></tr></thead><tbody>${rows.join('')}</tbody></table></div><p class="hint">Only A right / only B right: items one model got right and the other wrong (the other items both got right or both wrong).</p>`;
 }
 
+/** A share as a percentage number with one decimal and no sign (the header says %). */
+function share(x: number): string {
+  return Number.isFinite(x) ? (100 * x).toFixed(1) : '–';
+}
+
 /** The confusion matrix as a heat-mapped table: correct cells blue, errors red, by row share. */
 export function confusionTable(m: Metrics, caption: string): string {
   const k = m.confusion.length;
@@ -219,10 +224,15 @@ export function confusionTable(m: Metrics, caption: string): string {
         })
         .join('');
       const recall = total > 0 ? row[r] / total : Number.NaN;
-      return `<tr><th scope="row">${r}</th>${cells}<td class="total n">${total}</td><td class="total">${pct(recall)}</td></tr>`;
+      return `<tr><th scope="row">${r}</th>${cells}<td class="total n">${total}</td><td class="total">${share(recall)}</td></tr>`;
     })
     .join('');
-  return `<div class="scroll"><table class="confusion"><caption>${esc(caption)}</caption><thead><tr><th class="corner" scope="col">true ↓<br>predicted →</th>${head}<th scope="col" class="total n">n</th><th scope="col" class="total">recall</th></tr></thead><tbody>${body}</tbody></table></div>`;
+  const precision = Array.from({ length: k }, (_, c) => {
+    let column = 0;
+    for (let r = 0; r < k; r++) column += m.confusion[r][c];
+    return `<td class="total prec">${column > 0 ? share(m.confusion[c][c] / column) : '–'}</td>`;
+  }).join('');
+  return `<div class="scroll"><table class="confusion"><caption>${esc(caption)}</caption><thead><tr><th class="corner" scope="col" title="rows: true digit; columns: predicted digit">true ↓<br>pred. →</th>${head}<th scope="col" class="total n">n</th><th scope="col" class="total">recall %</th></tr></thead><tbody>${body}</tbody><tfoot><tr><th scope="row" title="precision: the share of each column that is right">prec. %</th>${precision}<td class="total n"></td><td class="total"></td></tr></tfoot></table></div>`;
 }
 
 function mistakesGrid(e: SetEvaluation): string {
@@ -377,6 +387,8 @@ table.confusion td.zero{color:#c5ccd6}
 table.confusion td.dark{color:#fff}
 table.confusion td.diag{font-weight:600}
 table.confusion .total{color:var(--muted);background:var(--soft);width:3.6em}
+table.confusion .prec{font-size:.62rem;letter-spacing:-.02em}
+table.confusion tfoot th{color:var(--muted);font-weight:400;font-size:.7rem}
 .mistakes{display:grid;grid-template-columns:repeat(auto-fill,minmax(96px,1fr));gap:10px;max-width:680px}
 figure{margin:0}
 .mistake{border:1px solid var(--line);border-radius:6px;padding:6px;text-align:center;background:#fff;break-inside:avoid}
@@ -401,7 +413,7 @@ table.kv{font-size:.88rem}
 table.kv th{text-align:left;color:var(--muted);font-weight:500;padding:3px 14px 3px 0;vertical-align:top;white-space:nowrap}
 table.kv td{padding:3px 0}
 footer{max-width:1120px;margin:40px auto 24px;padding:0 16px;color:var(--muted);font-size:.8rem}
-@media (max-width:560px){body{font-size:14px}main,header.top{padding:0 12px}h1{font-size:1.3rem}h2{margin-top:28px}table.metrics{font-size:.78rem}table.metrics th,table.metrics td{padding:4px 5px}table.confusion{font-size:.68rem}table.confusion th,table.confusion td{width:2.3em;height:1.9em;padding:0}table.confusion .total{width:auto;padding:0 3px}table.confusion .n{display:none}table.confusion .corner{font-size:.6rem;padding-right:3px}.chart .tick,.chart .axis-title{font-size:14px}.chart .note{font-size:14px}}
+@media (max-width:560px){body{font-size:14px}main,header.top{padding:0 12px}h1{font-size:1.3rem}h2{margin-top:28px}table.metrics{font-size:.78rem}table.metrics th,table.metrics td{padding:4px 5px}table.confusion{font-size:.68rem}table.confusion th,table.confusion td{width:2.2em;height:1.9em;padding:0}table.confusion .total{width:auto;padding:0 3px}table.confusion .n{display:none}table.confusion .corner{font-size:.6rem;padding-right:3px}.chart .tick,.chart .axis-title{font-size:14px}.chart .note{font-size:14px}}
 @media print{body{font-size:11pt}nav.toc{display:none}h2{break-after:avoid}.col,.scroll,figure,table,svg{break-inside:avoid}.scroll{overflow:visible}a{color:inherit;text-decoration:none}}
 `;
 
