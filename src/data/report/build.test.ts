@@ -200,6 +200,11 @@ test('confusionTable and describeSet', () => {
     /<td class="diag[^"]*"[^>]*>3<\/td><td class="off[^"]*"[^>]*>1<\/td><td class="total n">4<\/td><td class="total">75\.0<\/td>/,
   );
   assert.match(html, /<td class="off zero"[^>]*>0<\/td>/);
+  // Precision per column: 3 of the 3 predicted 0s, 4 of the 5 predicted 1s.
+  assert.deepEqual(
+    [...html.matchAll(/<td class="total prec">([^<]+)</g)].map((m) => m[1]),
+    ['100.0', '80.0'],
+  );
   assert.deepEqual(describeSet('mnist-test'), { dataSet: 'MNIST', split: 'test split' });
   assert.deepEqual(describeSet('cv-out-of-fold', model), {
     dataSet: 'training data (x)',
