@@ -45,6 +45,34 @@ function expFunc() {
         (i64.const 52)))))`;
 }
 
+/**
+ * Classes whose dot products share one pass over a row's groups (K / PASS_CLASSES passes). All K
+ * in one pass measured fastest: on 60k × 784 dense rows, 185 ms a gradient against 265 ms with two
+ * passes of 5 and 247 ms with five passes of 2 (one thread, loaded machine).
+ */
+const PASS_CLASSES = K;
+
+/** One pass over the row's nonzero groups adding W·x (f64) into the accumulators of `classes`. */
+function logitsPass(label, classes) {
+  return `      (local.set $q (local.get $q0))
+      (block $${label}Done (loop $${label}
+        (br_if $${label}Done (i32.ge_u (local.get $q) (local.get $q1)))
+        (local.set $wo (i32.add (local.get $W)
+          (i32.mul (i32.load (i32.add (local.get $gIdx) (i32.shl (local.get $q) (i32.const 2)))) (i32.const ${W_BLOCK}))))
+        (local.set $x (v128.load (i32.add (local.get $gVal) (i32.shl (local.get $q) (i32.const 4)))))
+        (local.set $xlo (f64x2.promote_low_f32x4 (local.get $x)))
+        (local.set $xhi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))))
+${classes
+  .map(
+    (c) => `        (local.set $a${c} (f64x2.add (local.get $a${c}) (f64x2.add
+          (f64x2.mul (v128.load offset=${c * 32} (local.get $wo)) (local.get $xlo))
+          (f64x2.mul (v128.load offset=${c * 32 + 16} (local.get $wo)) (local.get $xhi)))))`,
+  )
+  .join('\n')}
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $${label})))`;
+}
+
 function wat(shared) {
   const memory = shared ? '(memory 1 65536 shared)' : '(memory 1)';
   return `(module
@@ -110,22 +138,15 @@ ${each((c) => `    (local $a${c} v128) (local $z${c} f64) (local $r${c} v128)`)}
       (local.set $q0 (i32.load (i32.add (local.get $rowPtr) (i32.shl (local.get $r) (i32.const 2)))))
       (local.set $q1 (i32.load offset=4 (i32.add (local.get $rowPtr) (i32.shl (local.get $r) (i32.const 2)))))
 ${each((c) => `      (local.set $a${c} (v128.const i32x4 0 0 0 0))`)}
-      ;; Logits: every nonzero group of x serves the K dot products.
-      (local.set $q (local.get $q0))
-      (block $gDone (loop $g
-        (br_if $gDone (i32.ge_u (local.get $q) (local.get $q1)))
-        (local.set $wo (i32.add (local.get $W)
-          (i32.mul (i32.load (i32.add (local.get $gIdx) (i32.shl (local.get $q) (i32.const 2)))) (i32.const ${W_BLOCK}))))
-        (local.set $x (v128.load (i32.add (local.get $gVal) (i32.shl (local.get $q) (i32.const 4)))))
-        (local.set $xlo (f64x2.promote_low_f32x4 (local.get $x)))
-        (local.set $xhi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))))
-${each(
-  (c) => `        (local.set $a${c} (f64x2.add (local.get $a${c}) (f64x2.add
-          (f64x2.mul (v128.load offset=${c * 32} (local.get $wo)) (local.get $xlo))
-          (f64x2.mul (v128.load offset=${c * 32 + 16} (local.get $wo)) (local.get $xhi)))))`,
-)}
-        (local.set $q (i32.add (local.get $q) (i32.const 1)))
-        (br $g)))
+      ;; Logits: every nonzero group of x serves the dot products of the classes of a pass.
+${range(K / PASS_CLASSES)
+  .map((h) =>
+    logitsPass(
+      `l${h}`,
+      range(PASS_CLASSES).map((i) => h * PASS_CLASSES + i),
+    ),
+  )
+  .join('\n')}
 ${each(
   (c) => `      (local.set $z${c} (f64.add (f64.load offset=${c * 8} (local.get $bias))
         (f64.add (f64x2.extract_lane 0 (local.get $a${c})) (f64x2.extract_lane 1 (local.get $a${c})))))`,
