@@ -125,7 +125,7 @@ test('buildReport: one model — the sections, the numbers, self-contained', () 
   // Two mistakes as inline PNGs, then ten pixel weight maps.
   const mistakes = [
     ...html.matchAll(
-      /<figure class="mistake" data-label="(\d)" data-predicted="(\d)"><img src="data:image\/png;base64,/g,
+      /<figure class="mistake" data-label="(\d)" data-predicted="(\d)"><div class="pics"><img src="data:image\/png;base64,/g,
     ),
   ];
   assert.deepEqual(
@@ -279,6 +279,11 @@ test('mistakes name their items; a training overlap is flagged', () => {
   );
   const html = buildReport({ models: [{ model: m }], sets });
   assert.match(html, /<span class="muted item">pen\/0<\/span>/);
+  // The drawing as drawn beside the canonical image: its one stroke, in its brush width.
+  assert.match(
+    html,
+    /<figure class="mistake with-drawing"[^>]*><div class="pics"><svg class="drawing" viewBox="0 0 100 100"[^>]*><rect class="paper"[^>]*\/><g class="ink" stroke-width="8"><polyline points="20,20 60,80"\/><\/g><\/svg><img src="data:image\/png/,
+  );
   assert.match(
     html,
     /⚠ This data may overlap the training data \(same name as training source pen\.jsonl\)/,

@@ -11,6 +11,7 @@ import type { SetEvaluation } from './evaluate.js';
 import { DIVERGING_CSS, inkOnPaperUri, weightMapUri } from './images.js';
 import {
   cvChart,
+  drawingSvg,
   esc,
   fixed,
   formatC,
@@ -240,7 +241,7 @@ function mistakesGrid(e: SetEvaluation): string {
   const figures = e.mistakes
     .map(
       (x) =>
-        `<figure class="mistake" data-label="${x.label}" data-predicted="${x.predicted}"><img src="${inkOnPaperUri(x.canonical)}" width="84" height="84" alt="item ${x.index}: a ${x.label} read as ${x.predicted}"><figcaption><span class="said" title="the model's confidence in ${x.predicted}">said <b>${x.predicted}</b><small>${probability(x.confidence)}</small></span><span class="truth" title="the probability the model gave the true digit ${x.label}">true <b>${x.label}</b><small>${probability(x.trueProbability)}</small></span><span class="muted item">${esc(x.item)}</span></figcaption></figure>`,
+        `<figure class="mistake${x.drawing ? ' with-drawing' : ''}" data-label="${x.label}" data-predicted="${x.predicted}"><div class="pics">${x.drawing ? drawingSvg(x.drawing, `item ${x.item} as drawn`) : ''}<img src="${inkOnPaperUri(x.canonical)}" width="84" height="84" alt="item ${x.item}: a ${x.label} read as ${x.predicted}"></div><figcaption><span class="said" title="the model's confidence in ${x.predicted}">said <b>${x.predicted}</b><small>${probability(x.confidence)}</small></span><span class="truth" title="the probability the model gave the true digit ${x.label}">true <b>${x.label}</b><small>${probability(x.trueProbability)}</small></span><span class="muted item">${esc(x.item)}</span></figcaption></figure>`,
     )
     .join('');
   return `<div class="mistakes">${figures}</div>`;
@@ -396,6 +397,11 @@ figure{margin:0}
 .mistake figcaption{font-size:.78rem;line-height:1.3;margin-top:4px;display:flex;flex-direction:column}
 .mistake .said b{color:#b42318;font-size:1rem}
 .mistake .truth b{font-size:1rem}
+.mistake .pics{display:flex;justify-content:center;gap:4px}
+.mistake.with-drawing img,.mistake svg.drawing{width:64px;height:64px;margin:0}
+.mistake svg.drawing{border:1px solid var(--line)}
+.drawing .paper{fill:#fff}.drawing .ink{fill:#111a2b;stroke:#111a2b;stroke-linecap:round;stroke-linejoin:round}.drawing .ink polyline{fill:none}
+.mistakes:has(.with-drawing){grid-template-columns:repeat(auto-fill,minmax(150px,1fr))}
 .mistake small{display:block;font-size:.75rem;color:var(--muted);margin-bottom:2px}
 .mistake .item{font-size:.7rem;overflow-wrap:anywhere}
 .wmaps{display:grid;grid-template-columns:repeat(auto-fill,minmax(120px,1fr));gap:10px;max-width:700px}
@@ -471,7 +477,7 @@ export function buildReport(input: ReportInput): string {
         (compare
           ? `${reliabilityHead}${cols((m) => reliabilityChart(set[m].reliability, MODEL_COLOURS[m], `${s}-${m}`))}${redrawHead}<div class="pair"><div class="col">${redrawChart(series)}</div></div>`
           : `<div class="pair two"><div class="col">${reliabilityHead}${reliabilityChart(first.reliability, MODEL_COLOURS[0], `${s}-0`)}</div><div class="col">${redrawHead}${redrawChart(series)}</div></div>`) +
-        `<h3>Most confident mistakes</h3><p class="hint">The canonical 28×28 image the model saw, what it said with what confidence, and the true digit with the probability it got.</p>${cols((m) => mistakesGrid(set[m]))}` +
+        `<h3>Most confident mistakes</h3><p class="hint">The wrong predictions the model was surest of: the drawing as drawn (for stroke data), the canonical 28×28 image the model saw, what it said with what confidence, and the true digit with the probability it got.</p>${cols((m) => mistakesGrid(set[m]))}` +
         '</section>',
     );
   });

@@ -19,7 +19,7 @@ import type { Metrics, ModelFile } from '../../core/contracts.js';
 import type { FeatureSet } from '../../core/dataset.js';
 import { evaluate } from '../../core/metrics.js';
 import { imageFromBytes, preprocessDrawing, preprocessImage } from '../../core/preprocess.js';
-import type { GrayImage } from '../../core/types.js';
+import type { Drawing, GrayImage } from '../../core/types.js';
 import type { LabelledData } from '../formats.js';
 import { countItems, featurizeData, hashData, MNIST_SOURCES } from '../sources.js';
 
@@ -42,6 +42,8 @@ export interface ReportMistake {
   /** The probability the model gave the true label. */
   trueProbability: number;
   canonical: GrayImage;
+  /** The drawing as drawn, when the data set holds strokes. */
+  drawing?: Drawing;
 }
 
 /** A model's results on one data set evaluated for the report. */
@@ -170,6 +172,7 @@ export function evaluateForReport(
         confidence: top.confidence[r],
         trueProbability: probs[r * k + labels[r]],
         canonical: canonicalOf(data, sourceIndex[r], model),
+        drawing: data.kind === 'drawings' ? data.drawings[sourceIndex[r]].drawing : undefined,
       })),
     };
   });

@@ -5,6 +5,7 @@
  */
 import type { RedrawPoint, Reliability } from '../../core/confidence-curves.js';
 import type { CvTable } from '../../core/contracts.js';
+import type { Drawing } from '../../core/types.js';
 import { glyphDirection, type HogPart } from '../../core/weight-maps.js';
 
 /** Text safe inside HTML or SVG text and attribute values. */
@@ -423,4 +424,17 @@ export function hogGlyphs(cells: Float64Array, part: HogPart, max: number, label
   }
   parts.push('</svg>');
   return parts.join('');
+}
+
+/** A drawing's strokes as drawn on its canvas, in the drawing's own brush width. */
+export function drawingSvg(d: Drawing, label: string): string {
+  const r = d.brushWidth / 2;
+  const marks = d.strokes
+    .map((stroke) =>
+      stroke.length === 1
+        ? `<circle cx="${q(stroke[0].x)}" cy="${q(stroke[0].y)}" r="${q(r)}"/>`
+        : `<polyline points="${stroke.map((p) => `${q(p.x)},${q(p.y)}`).join(' ')}"/>`,
+    )
+    .join('');
+  return `${svgOpen(d.width, d.height, 'drawing', label)}<rect class="paper" width="${d.width}" height="${d.height}"/><g class="ink" stroke-width="${q(d.brushWidth)}">${marks}</g></svg>`;
 }
