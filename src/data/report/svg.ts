@@ -198,6 +198,8 @@ export function cvChart(cv: CvTable, color: string, id = 'cv'): string {
     );
   });
   parts.push('</g>');
+  // Written last, so its halo covers the lines it crosses.
+  const zoomNote: string[] = [];
   if (zoomed) {
     const below = cv.Cs.filter((_, i) => cv.meanScores[i] < y0);
     const bottom = h - f.bottom;
@@ -209,7 +211,7 @@ export function cvChart(cv: CvTable, color: string, id = 'cv'): string {
       );
     }
     const min = Math.min(...cv.meanScores);
-    parts.push(
+    zoomNote.push(
       `<text class="note sub" x="${w - f.right - 6}" y="${q(bottom - 14)}" text-anchor="end">▼ ${below.length} C value${below.length === 1 ? '' : 's'} below the axis (mean down to ${formatScore(cv.scoring, min, 1)})</text>`,
     );
   }
@@ -226,6 +228,7 @@ export function cvChart(cv: CvTable, color: string, id = 'cv'): string {
     );
   }
   parts.push(
+    ...zoomNote,
     `<g class="legend" transform="translate(${f.left} 14)"><line class="fold" x1="0" x2="18" y1="0" y2="0"/><text x="22" y="0" dominant-baseline="middle">${cv.scores.length} folds</text><line class="mean" stroke="${color}" x1="80" x2="98" y1="0" y2="0"/><text x="102" y="0" dominant-baseline="middle">mean</text></g>`,
     '</svg>',
   );
