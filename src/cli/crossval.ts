@@ -9,13 +9,15 @@ import type { TrainingSource } from '../core/combined.js';
 import type { Metrics } from '../core/contracts.js';
 import { logisticRegressionCV } from '../core/cv.js';
 import { type WriterCvResult, writerCrossValidation } from '../core/writer-cv.js';
+import { parseSourceSpec } from '../data/sources.js';
 import { integerOption, parseArgs, UsageError } from './args.js';
 import { ProgressBar } from './progress.js';
 import { formatMetricsLine, pct, table } from './text.js';
 import { prepareSource, prepareTrainingSources, TRAIN_HELP, trainConfig } from './train.js';
 
 export const CROSSVAL_HELP = `digitrec crossval --real FILE [options]   writer-disjoint evaluation on real drawings
-  --real FILE          real drawings with writers (e.g. a strokes JSONL file); held out by writer
+  --real FILE[@W]      real drawings with writers (e.g. a strokes JSONL file), held out by
+                       writer; W is their sample weight when trained on  [1]
   --folds K            outer folds over the writers                      [5]
   --without-real       train on --data only (the real drawings are only tested on)
   --ladder             run MNIST alone, then --data, then --data + real drawings
@@ -108,15 +110,16 @@ export function crossvalCommand(
   const t0 = performance.now();
 
   const { sources: base } = prepareTrainingSources(config, log);
-  const realPrepared = prepareSource(options.real, { ...config, limit: undefined }, log);
+  const realSpec = parseSourceSpec(options.real);
+  const realPrepared = prepareSource(realSpec.name, { ...config, limit: undefined }, log);
   if (!realPrepared.fs.groups || realPrepared.fs.groups.some((g) => g === '')) {
-    throw new UsageError(`--real ${options.real}: every drawing needs a writer or session`);
+    throw new UsageError(`--real ${realSpec.name}: every drawing needs a writer or session`);
   }
   const real: TrainingSource = {
-    name: options.real,
+    name: realSpec.name,
     kind: 'real',
     set: realPrepared.fs,
-    weight: config.weights[options.real] ?? 1,
+    weight: realSpec.weight ?? config.weights[realSpec.name] ?? 1,
   };
   const tests = Object.fromEntries(
     config.eval.map((spec) => [spec, prepareSource(spec, { ...config, limit: undefined }, log).fs]),
