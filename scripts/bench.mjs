@@ -10,6 +10,7 @@ import http from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 const PARTS = ['gradient', 'fit', 'train', 'scaling', 'recognize', 'browser', 'server'];
 const argv = process.argv.slice(2);
@@ -46,6 +47,29 @@ function pkgVersion(name) {
   }
 }
 
+/**
+ * CPUs this process actually gets: two threads spin for 1 s; (their CPU time) / (wall time).
+ * Near 2 on an idle machine; near 1 when other work holds a core, and then no 2-thread figure
+ * can beat its 1-thread one.
+ */
+async function coresAvailable() {
+  const spin =
+    'let x = 0; const t = Date.now(); while (Date.now() - t < 1000) x += Math.sqrt(x + 1);';
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const w = new Worker(`${spin} require('node:worker_threads').parentPort.postMessage(x);`, {
+    eval: true,
+  });
+  const done = new Promise((r) => w.once('message', r));
+  let x = 0;
+  const t = Date.now();
+  while (Date.now() - t < 1000) x += Math.sqrt(x + 1);
+  await done;
+  const cpu = process.cpuUsage(c0);
+  await w.terminate();
+  return round((cpu.user + cpu.system) / 1000 / (performance.now() - t0));
+}
+
 const results = {
   date: new Date().toISOString(),
   commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim(),
@@ -63,6 +87,7 @@ const results = {
       ]),
     ),
     loadAverageBefore: os.loadavg().map((x) => round(x)),
+    coresAvailableBefore: await coresAvailable(),
   },
   parts: {},
 };
@@ -505,6 +530,7 @@ for (const part of PARTS) {
   process.stderr.write(`bench: ${part} took ${round((performance.now() - t0) / 1000)} s\n`);
 }
 results.machine.loadAverageAfter = os.loadavg().map((x) => round(x));
+results.machine.coresAvailableAfter = await coresAvailable();
 results.table = table.map(([figure, measured, target, verdict]) => ({
   figure,
   measured,
@@ -520,7 +546,8 @@ console.log(
   `digitrec bench ${results.date} on ${results.machine.cpu}, ${results.machine.cores} cores, node ${process.version}`,
 );
 console.log(
-  `load average before ${results.machine.loadAverageBefore.join(' ')}, after ${results.machine.loadAverageAfter.join(' ')}`,
+  `load average before ${results.machine.loadAverageBefore.join(' ')}, after ${results.machine.loadAverageAfter.join(' ')}; ` +
+    `CPUs two spinning threads got: ${results.machine.coresAvailableBefore} before, ${results.machine.coresAvailableAfter} after`,
 );
 console.log(line(['figure', 'measured', 'target', '']));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
