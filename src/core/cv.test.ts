@@ -85,6 +85,24 @@ test('logisticRegressionCV with refit equals a direct fit at the best C', () => 
   assert.ok(r.refitIterations > 0);
 });
 
+test('logisticRegressionCV: refitTol and refitMaxIter govern the refit only', () => {
+  const { X, y } = blobs(150, 3);
+  const loose = logisticRegressionCV(X, y, { Cs: 3, cv: 3, tol: 1e-2 });
+  const tight = logisticRegressionCV(X, y, {
+    Cs: 3,
+    cv: 3,
+    tol: 1e-2,
+    refitTol: 1e-9,
+    refitMaxIter: 1000,
+  });
+  // Same CV fits, so the same table; only the refit went further.
+  assert.deepEqual(tight.table, loose.table);
+  assert.deepEqual(tight.iterations, loose.iterations);
+  assert.ok(tight.refitIterations > loose.refitIterations);
+  const direct = fitLogisticRegression(X, y, { C: tight.table.bestC, tol: 1e-9, maxIter: 1000 });
+  assert.ok(maxAbsDiff(tight.model.weights, direct.weights) < 1e-5);
+});
+
 test('logisticRegressionCV: out-of-fold logits come from the model that did not see the row', () => {
   const { X, y } = blobs(120, 4, 2);
   const opts = { Cs: [0.01, 1], cv: 3, tol: 1e-9, maxIter: 1000 };

