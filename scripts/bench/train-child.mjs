@@ -4,6 +4,7 @@ import { logisticRegressionCV } from '../../dist/core/cv.js';
 // MNIST training images (the first N; beyond 60k, mirrored copies), HOG features with deskew,
 // Cs = 10, 5-fold stratified CV on the SIMD kernel over T threads, refit. Prints one JSON line.
 // Usage: node scripts/bench/train-child.mjs N THREADS [parallel|ts|simd] [--test] [--tol X]
+//   [--refit-tol X] (the refit then runs up to 5000 iterations)
 import { featurizeImageSet } from '../../dist/core/dataset.js';
 import { loadMnist } from '../../dist/data/mnist.js';
 import { logisticRegressionCVParallel } from '../../dist/data/parallel/cv.js';
@@ -36,7 +37,18 @@ const fs = featurizeImageSet(set, config);
 const t1 = performance.now();
 const tolAt = process.argv.indexOf('--tol');
 const tol = tolAt > 0 ? Number(process.argv[tolAt + 1]) : 1e-4;
-const options = { Cs: 10, cv: 5, seed: 0, scoring: 'accuracy', maxIter: 100, tol };
+const refitTolAt = process.argv.indexOf('--refit-tol');
+const refitTol = refitTolAt > 0 ? Number(process.argv[refitTolAt + 1]) : undefined;
+const options = {
+  Cs: 10,
+  cv: 5,
+  seed: 0,
+  scoring: 'accuracy',
+  maxIter: 100,
+  tol,
+  refitTol,
+  refitMaxIter: refitTol === undefined ? undefined : 5000,
+};
 const cv =
   backend === 'parallel'
     ? logisticRegressionCVParallel(fs.X, fs.y, { ...options, threads })
@@ -56,6 +68,7 @@ console.log(
     d: fs.X.d,
     threads: backend === 'parallel' ? threads : 1,
     tol,
+    refitTol: refitTol ?? tol,
     backend,
     featuresSeconds: (t1 - t0) / 1000,
     cvSeconds: (t2 - t1) / 1000,
