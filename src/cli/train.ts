@@ -16,13 +16,13 @@ import {
   MODEL_FORMAT_VERSION,
   type ModelFile,
 } from '../core/contracts.js';
-import { logisticRegressionCV } from '../core/cv.js';
 import type { FeatureSet } from '../core/dataset.js';
 import { evaluate } from '../core/metrics.js';
 import { FEATURE_KINDS } from '../core/model-file.js';
 import type { FeatureKind, Scoring } from '../core/types.js';
 import { hashBytes } from '../data/hash.js';
 import { modelId, saveModel } from '../data/model-io.js';
+import { logisticRegressionCVParallel } from '../data/parallel/cv.js';
 import {
   featurizeData,
   loadDataSource,
@@ -315,7 +315,7 @@ export function train(argv: string[], log: (s: string) => void = console.log): M
   const k = 10;
   const nFits = (typeof config.Cs === 'number' ? config.Cs : config.Cs.length) * config.cv + 1;
   const bar = new ProgressBar('cross-validation', nFits);
-  const cvResult = logisticRegressionCV(all.X, all.y, {
+  const cvResult = logisticRegressionCVParallel(all.X, all.y, {
     Cs: config.Cs,
     cv: config.cv,
     folds: groupFolds?.folds,
