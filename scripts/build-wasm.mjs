@@ -58,7 +58,7 @@ function logitsPass(label, classes) {
       (block $${label}Done (loop $${label}
         (br_if $${label}Done (i32.ge_u (local.get $q) (local.get $q1)))
         (local.set $wo (i32.add (local.get $W)
-          (i32.mul (i32.load (i32.add (local.get $gIdx) (i32.shl (local.get $q) (i32.const 2)))) (i32.const ${W_BLOCK}))))
+          (i32.mul (i32.load16_u (i32.add (local.get $gIdx) (i32.shl (local.get $q) (i32.const 1)))) (i32.const ${W_BLOCK}))))
         (local.set $x (v128.load (i32.add (local.get $gVal) (i32.shl (local.get $q) (i32.const 4)))))
         (local.set $xlo (f64x2.promote_low_f32x4 (local.get $x)))
         (local.set $xhi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))))
@@ -109,7 +109,7 @@ ${expFunc()}
   ;; promoted), softmax, residual, and the gradient W-part accumulated as f32x4 in blocks of
   ;; blockRows rows, flushed into f64. Returns Σ s·logloss; writes the intercept gradient
   ;; (K f64) and Σ s (one f64) at gb. X is stored by groups of 4 features: row r's nonzero groups
-  ;; are q in [rowPtr[r], rowPtr[r+1]), group index gIdx[q] and values gVal[q] (f32x4).
+  ;; are q in [rowPtr[r], rowPtr[r+1]), group index gIdx[q] (u16) and values gVal[q] (f32x4).
   (func (export "objective")
     (param $rows i32) (param $start i32) (param $end i32)
     (param $rowPtr i32) (param $gIdx i32) (param $gVal i32)
@@ -183,7 +183,7 @@ ${each(
       (block $gDone2 (loop $g2
         (br_if $gDone2 (i32.ge_u (local.get $q) (local.get $q1)))
         (local.set $go (i32.add (local.get $g32)
-          (i32.mul (i32.load (i32.add (local.get $gIdx) (i32.shl (local.get $q) (i32.const 2)))) (i32.const ${G_BLOCK}))))
+          (i32.mul (i32.load16_u (i32.add (local.get $gIdx) (i32.shl (local.get $q) (i32.const 1)))) (i32.const ${G_BLOCK}))))
         (local.set $x (v128.load (i32.add (local.get $gVal) (i32.shl (local.get $q) (i32.const 4)))))
 ${each(
   (c) => `        (v128.store offset=${c * 16} (local.get $go)
@@ -217,7 +217,7 @@ ${each((c) => `      (local.set $a${c} (v128.const i32x4 0 0 0 0))`)}
       (block $gDone (loop $g
         (br_if $gDone (i32.ge_u (local.get $q) (local.get $q1)))
         (local.set $wo (i32.add (local.get $W)
-          (i32.mul (i32.load (i32.add (local.get $gIdx) (i32.shl (local.get $q) (i32.const 2)))) (i32.const ${W_BLOCK}))))
+          (i32.mul (i32.load16_u (i32.add (local.get $gIdx) (i32.shl (local.get $q) (i32.const 1)))) (i32.const ${W_BLOCK}))))
         (local.set $x (v128.load (i32.add (local.get $gVal) (i32.shl (local.get $q) (i32.const 4)))))
         (local.set $xlo (f64x2.promote_low_f32x4 (local.get $x)))
         (local.set $xhi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))))

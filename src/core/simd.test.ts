@@ -122,6 +122,21 @@ test('simd: more classes than the kernel takes: auto falls back to TypeScript, s
   assert.throws(() => bindBackend('gpu' as 'ts', problem), TypeError);
 });
 
+test('simd: more features than u16 group indices reach: the backend declines, auto falls back', () => {
+  const d = 4 * 65536 + 1;
+  const X: Matrix = { n: 2, d, data: new Float32Array(2 * d).fill(0.5) };
+  const col = new Int16Array(256).fill(-1);
+  col[0] = 0;
+  col[1] = 1;
+  const problem = { X, y: Uint8Array.of(0, 1), k: 2, col };
+  assert.equal(simdBackend.bind(problem), null);
+  const params = new Float64Array(2 * d + 2);
+  assert.equal(
+    bindBackend('auto', problem)(1, params, new Float64Array(params.length)),
+    Math.log(2),
+  );
+});
+
 test('simd: models fitted on either backend predict the same classes', () => {
   const { X, y } = randomProblem(600, 30, 10, 21, 0.6);
   const fits = (['ts', 'simd'] as const).map((backend) =>

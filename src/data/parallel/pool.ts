@@ -135,7 +135,13 @@ export function createParallelBackend(options: ParallelOptions = {}): ParallelBa
       if (problem.k > SIMD_MAX_CLASSES || simdModule(true) === null) return null;
       if (!team || teamX !== problem.X.data || team.data.n !== problem.X.n) {
         void stop();
-        team = start(problem);
+        try {
+          team = start(problem);
+        } catch (err) {
+          // Too large for the kernel (over 4 GiB, or over 262,144 features): use the fallback.
+          if (err instanceof RangeError) return null;
+          throw err;
+        }
         teamX = problem.X.data;
       }
       const current = team;
