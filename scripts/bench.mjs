@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench` (after `npm run build`): the speed figures of issue 5, as a table on stdout and
 // JSON in bench/results/<date>.json and bench/results/latest.json. Not part of the tests.
-//   node scripts/bench.mjs [--only gradient,fit,train,scaling,recognize,browser,server] [--quick]
+//   node scripts/bench.mjs [--only gradient,fit,train,default,scaling,recognize,browser,server]
+//   [--quick]
 // Every figure is a median of repeated runs; the machine's load average is recorded before and
 // after, because the 2 cores may be shared with other work.
 import { spawn, spawnSync } from 'node:child_process';
@@ -12,7 +13,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
-const PARTS = ['gradient', 'fit', 'train', 'scaling', 'recognize', 'browser', 'server'];
+const PARTS = ['gradient', 'fit', 'train', 'default', 'scaling', 'recognize', 'browser', 'server'];
 const argv = process.argv.slice(2);
 const onlyAt = argv.indexOf('--only');
 const only = onlyAt >= 0 ? argv[onlyAt + 1].split(',') : PARTS;
@@ -274,6 +275,35 @@ async function train() {
   return out;
 }
 
+/** The committed default config through `digitrec train` (its data and Cs may differ from 'train'). */
+async function defaultTraining() {
+  const dir = mkdtempSync(join(os.tmpdir(), 'digitrec-bench-'));
+  try {
+    const runs = [];
+    for (let i = 0; i < (quick ? 1 : 2); i++) {
+      const r = spawnSync(
+        process.execPath,
+        ['scripts/bench/train-cli-child.mjs', join(dir, `m${i}.json`)],
+        { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 },
+      );
+      if (r.status !== 0) throw new Error(`digitrec train failed: ${r.stderr.slice(-500)}`);
+      runs.push(JSON.parse(r.stdout.trim().split('\n').pop()));
+    }
+    const med = median(runs.map((r) => r.seconds));
+    const rss = Math.max(...runs.map((r) => r.peakRssMB));
+    const c = runs[0].config;
+    row(
+      `digitrec train, committed default config (${c.data.join('+')}, ${c.features}, Cs ${JSON.stringify(c.Cs)}, ${c.cv}-fold)`,
+      `${round(med)} s, peak RSS ${round(rss)} MB`,
+      '≤ 180 s, < 2048 MB',
+      med <= 180 && rss < 2048,
+    );
+    return { medianSeconds: round(med), peakRssMB: round(rss), runs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function scaling() {
   const out = [];
   for (const n of quick ? [10000, 30000] : [10000, 30000, 60000, 120000]) {
@@ -516,7 +546,16 @@ async function load(agent, port, bodies) {
 
 // ---- run ----------------------------------------------------------------------------------------
 
-const runners = { gradient, fit, train, scaling, recognize, browser, server };
+const runners = {
+  gradient,
+  fit,
+  train,
+  default: defaultTraining,
+  scaling,
+  recognize,
+  browser,
+  server,
+};
 for (const part of PARTS) {
   if (!only.includes(part)) continue;
   const t0 = performance.now();
