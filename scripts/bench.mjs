@@ -275,15 +275,24 @@ async function train() {
   return out;
 }
 
-/** The committed default config through `digitrec train` (its data and Cs may differ from 'train'). */
+/** The committed default config through `digitrec train` (its data and Cs differ from 'train'). */
 async function defaultTraining() {
   const dir = mkdtempSync(join(os.tmpdir(), 'digitrec-bench-'));
+  // The committed config, not the working copy (which may hold someone's experiment).
+  const committed = spawnSync('git', ['show', 'HEAD:models/default.config.json'], {
+    encoding: 'utf8',
+  });
+  const config = join(dir, 'default.config.json');
+  writeFileSync(
+    config,
+    committed.status === 0 ? committed.stdout : readFileSync('models/default.config.json'),
+  );
   try {
     const runs = [];
     for (let i = 0; i < (quick ? 1 : 2); i++) {
       const r = spawnSync(
         process.execPath,
-        ['scripts/bench/train-cli-child.mjs', join(dir, `m${i}.json`)],
+        ['scripts/bench/train-cli-child.mjs', join(dir, `m${i}.json`), config],
         { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 },
       );
       if (r.status !== 0) throw new Error(`digitrec train failed: ${r.stderr.slice(-500)}`);
