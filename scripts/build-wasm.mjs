@@ -52,25 +52,57 @@ function expFunc() {
  */
 const PASS_CLASSES = K;
 
+/**
+ * A loop over row r's stored groups, in increasing g, with q the stored value's index (from q0).
+ * A row with every group stored counts g up directly; otherwise g walks the set bits of the row's
+ * presence mask (nWords u64 words). `body` uses $g and $q.
+ */
+function groupLoop(label, body) {
+  return `      (local.set $q (local.get $q0))
+      (if (i32.eq (i32.sub (local.get $q1) (local.get $q0)) (local.get $nGroups))
+        (then
+          (local.set $g (i32.const 0))
+          (block $${label}DenseDone (loop $${label}Dense
+            (br_if $${label}DenseDone (i32.ge_u (local.get $g) (local.get $nGroups)))
+${body}
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (local.set $g (i32.add (local.get $g) (i32.const 1)))
+            (br $${label}Dense))))
+        (else
+          (local.set $mw (i32.add (local.get $mask) (i32.shl (i32.mul (local.get $r) (local.get $nWords)) (i32.const 3))))
+          (local.set $wEnd (i32.add (local.get $mw) (i32.shl (local.get $nWords) (i32.const 3))))
+          (local.set $gBase (i32.const 0))
+          (block $${label}Done (loop $${label}Words
+            (br_if $${label}Done (i32.ge_u (local.get $mw) (local.get $wEnd)))
+            (local.set $bits (i64.load (local.get $mw)))
+            (block $${label}BitsDone (loop $${label}Bits
+              (br_if $${label}BitsDone (i64.eqz (local.get $bits)))
+              (local.set $g (i32.add (local.get $gBase) (i32.wrap_i64 (i64.ctz (local.get $bits)))))
+              (local.set $bits (i64.and (local.get $bits) (i64.sub (local.get $bits) (i64.const 1))))
+${body}
+              (local.set $q (i32.add (local.get $q) (i32.const 1)))
+              (br $${label}Bits)))
+            (local.set $mw (i32.add (local.get $mw) (i32.const 8)))
+            (local.set $gBase (i32.add (local.get $gBase) (i32.const 64)))
+            (br $${label}Words)))))`;
+}
+
 /** One pass over the row's nonzero groups adding W·x (f64) into the accumulators of `classes`. */
 function logitsPass(label, classes) {
-  return `      (local.set $q (local.get $q0))
-      (block $${label}Done (loop $${label}
-        (br_if $${label}Done (i32.ge_u (local.get $q) (local.get $q1)))
-        (local.set $wo (i32.add (local.get $W)
-          (i32.mul (i32.load16_u (i32.add (local.get $gIdx) (i32.shl (local.get $q) (i32.const 1)))) (i32.const ${W_BLOCK}))))
-        (local.set $x (v128.load (i32.add (local.get $gVal) (i32.shl (local.get $q) (i32.const 4)))))
-        (local.set $xlo (f64x2.promote_low_f32x4 (local.get $x)))
-        (local.set $xhi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))))
+  return groupLoop(
+    label,
+    `          (local.set $wo (i32.add (local.get $W) (i32.mul (local.get $g) (i32.const ${W_BLOCK}))))
+          (local.set $x (v128.load (i32.add (local.get $gVal) (i32.shl (local.get $q) (i32.const 4)))))
+          (local.set $xlo (f64x2.promote_low_f32x4 (local.get $x)))
+          (local.set $xhi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))))
 ${classes
   .map(
-    (c) => `        (local.set $a${c} (f64x2.add (local.get $a${c}) (f64x2.add
-          (f64x2.mul (v128.load offset=${c * 32} (local.get $wo)) (local.get $xlo))
-          (f64x2.mul (v128.load offset=${c * 32 + 16} (local.get $wo)) (local.get $xhi)))))`,
+    (c) => `          (local.set $a${c} (f64x2.add (local.get $a${c}) (f64x2.add
+            (f64x2.mul (v128.load offset=${c * 32} (local.get $wo)) (local.get $xlo))
+            (f64x2.mul (v128.load offset=${c * 32 + 16} (local.get $wo)) (local.get $xhi)))))`,
   )
-  .join('\n')}
-        (local.set $q (i32.add (local.get $q) (i32.const 1)))
-        (br $${label})))`;
+  .join('\n')}`,
+  );
 }
 
 function wat(shared) {
@@ -109,16 +141,18 @@ ${expFunc()}
   ;; promoted), softmax, residual, and the gradient W-part accumulated as f32x4 in blocks of
   ;; blockRows rows, flushed into f64. Returns Σ s·logloss; writes the intercept gradient
   ;; (K f64) and Σ s (one f64) at gb. X is stored by groups of 4 features: row r's nonzero groups
-  ;; are q in [rowPtr[r], rowPtr[r+1]), group index gIdx[q] (u16) and values gVal[q] (f32x4).
+  ;; are the set bits g of its mask (nWords u64 words per row), stored from q = rowPtr[r] on as
+  ;; gVal[q] (f32x4).
   (func (export "objective")
     (param $rows i32) (param $start i32) (param $end i32)
-    (param $rowPtr i32) (param $gIdx i32) (param $gVal i32)
+    (param $rowPtr i32) (param $mask i32) (param $nWords i32) (param $gVal i32)
     (param $lab i32) (param $sw i32) (param $W i32) (param $bias i32)
     (param $g32 i32) (param $g64 i32) (param $gb i32)
     (param $nGroups i32) (param $blockRows i32)
     (result f64)
     (local $p i32) (local $r i32) (local $s f64) (local $swSum f64) (local $loss f64)
-    (local $q i32) (local $q1 i32) (local $q0 i32) (local $x v128) (local $xlo v128) (local $xhi v128)
+    (local $q i32) (local $q0 i32) (local $q1 i32) (local $x v128) (local $xlo v128) (local $xhi v128)
+    (local $mw i32) (local $wEnd i32) (local $gBase i32) (local $bits i64) (local $g i32)
     (local $wo i32) (local $go i32) (local $zmax f64) (local $sum f64) (local $inv f64) (local $y i32)
     (local $cnt i32) (local $e f64) (local $rc f64)
 ${each((c) => `    (local $a${c} v128) (local $z${c} f64) (local $r${c} v128)`)}
@@ -179,18 +213,15 @@ ${each(
       (local.set $r${c} (f32x4.splat (f32.demote_f64 (local.get $rc))))`,
 )}
       ;; Gradient: residual ⊗ x over the same nonzero groups.
-      (local.set $q (local.get $q0))
-      (block $gDone2 (loop $g2
-        (br_if $gDone2 (i32.ge_u (local.get $q) (local.get $q1)))
-        (local.set $go (i32.add (local.get $g32)
-          (i32.mul (i32.load16_u (i32.add (local.get $gIdx) (i32.shl (local.get $q) (i32.const 1)))) (i32.const ${G_BLOCK}))))
-        (local.set $x (v128.load (i32.add (local.get $gVal) (i32.shl (local.get $q) (i32.const 4)))))
+${groupLoop(
+  'g2',
+  `          (local.set $go (i32.add (local.get $g32) (i32.mul (local.get $g) (i32.const ${G_BLOCK}))))
+          (local.set $x (v128.load (i32.add (local.get $gVal) (i32.shl (local.get $q) (i32.const 4)))))
 ${each(
-  (c) => `        (v128.store offset=${c * 16} (local.get $go)
-          (f32x4.add (v128.load offset=${c * 16} (local.get $go)) (f32x4.mul (local.get $r${c}) (local.get $x))))`,
+  (c) => `          (v128.store offset=${c * 16} (local.get $go)
+            (f32x4.add (v128.load offset=${c * 16} (local.get $go)) (f32x4.mul (local.get $r${c}) (local.get $x))))`,
+)}`,
 )}
-        (local.set $q (i32.add (local.get $q) (i32.const 1)))
-        (br $g2)))
       (local.set $cnt (i32.add (local.get $cnt) (i32.const 1)))
       (if (i32.ge_u (local.get $cnt) (local.get $blockRows)) (then
         (call $flush (local.get $g32) (local.get $g64) (local.get $nGroups))
@@ -199,44 +230,6 @@ ${each(
     (call $flush (local.get $g32) (local.get $g64) (local.get $nGroups))
     (f64.store offset=${K * 8} (local.get $gb) (local.get $swSum))
     (local.get $loss))
-
-  ;; Logits only (K f64 per row position, written at out) for the rows at [start, end).
-  (func (export "logits")
-    (param $rows i32) (param $start i32) (param $end i32)
-    (param $rowPtr i32) (param $gIdx i32) (param $gVal i32) (param $W i32) (param $bias i32) (param $out i32)
-    (local $p i32) (local $r i32) (local $q i32) (local $q1 i32) (local $x v128) (local $xlo v128) (local $xhi v128)
-    (local $wo i32) (local $o i32)
-${each((c) => `    (local $a${c} v128)`)}
-    (local.set $p (local.get $start))
-    (block $rowsDone (loop $row
-      (br_if $rowsDone (i32.ge_u (local.get $p) (local.get $end)))
-      (local.set $r (i32.load (i32.add (local.get $rows) (i32.shl (local.get $p) (i32.const 2)))))
-      (local.set $q (i32.load (i32.add (local.get $rowPtr) (i32.shl (local.get $r) (i32.const 2)))))
-      (local.set $q1 (i32.load offset=4 (i32.add (local.get $rowPtr) (i32.shl (local.get $r) (i32.const 2)))))
-${each((c) => `      (local.set $a${c} (v128.const i32x4 0 0 0 0))`)}
-      (block $gDone (loop $g
-        (br_if $gDone (i32.ge_u (local.get $q) (local.get $q1)))
-        (local.set $wo (i32.add (local.get $W)
-          (i32.mul (i32.load16_u (i32.add (local.get $gIdx) (i32.shl (local.get $q) (i32.const 1)))) (i32.const ${W_BLOCK}))))
-        (local.set $x (v128.load (i32.add (local.get $gVal) (i32.shl (local.get $q) (i32.const 4)))))
-        (local.set $xlo (f64x2.promote_low_f32x4 (local.get $x)))
-        (local.set $xhi (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $x) (local.get $x))))
-${each(
-  (c) => `        (local.set $a${c} (f64x2.add (local.get $a${c}) (f64x2.add
-          (f64x2.mul (v128.load offset=${c * 32} (local.get $wo)) (local.get $xlo))
-          (f64x2.mul (v128.load offset=${c * 32 + 16} (local.get $wo)) (local.get $xhi)))))`,
-)}
-        (local.set $q (i32.add (local.get $q) (i32.const 1)))
-        (br $g)))
-      (local.set $o (i32.add (local.get $out) (i32.mul (i32.sub (local.get $p) (local.get $start)) (i32.const ${K * 8}))))
-${each(
-  (
-    c,
-  ) => `      (f64.store offset=${c * 8} (local.get $o) (f64.add (f64.load offset=${c * 8} (local.get $bias))
-        (f64.add (f64x2.extract_lane 0 (local.get $a${c})) (f64x2.extract_lane 1 (local.get $a${c})))))`,
-)}
-      (local.set $p (i32.add (local.get $p) (i32.const 1)))
-      (br $row))))
 )
 `;
 }

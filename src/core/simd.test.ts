@@ -122,19 +122,10 @@ test('simd: more classes than the kernel takes: auto falls back to TypeScript, s
   assert.throws(() => bindBackend('gpu' as 'ts', problem), TypeError);
 });
 
-test('simd: more features than u16 group indices reach: the backend declines, auto falls back', () => {
-  const d = 4 * 65536 + 1;
-  const X: Matrix = { n: 2, d, data: new Float32Array(2 * d).fill(0.5) };
-  const col = new Int16Array(256).fill(-1);
-  col[0] = 0;
-  col[1] = 1;
-  const problem = { X, y: Uint8Array.of(0, 1), k: 2, col };
-  assert.equal(simdBackend.bind(problem), null);
-  const params = new Float64Array(2 * d + 2);
-  assert.equal(
-    bindBackend('auto', problem)(1, params, new Float64Array(params.length)),
-    Math.log(2),
-  );
+test('simd: rows wider than one 64-group mask word (d = 600, groups 0–149)', () => {
+  const { X, y, k, col, rng } = randomProblem(70, 600, 10, 31, 0.9);
+  const params = new Float64Array(k * 600 + k).map(() => 0.1 * normal(rng));
+  assertAgrees({ X, y, k, col }, 0.7, params, 'd=600 sparse');
 });
 
 test('simd: models fitted on either backend predict the same classes', () => {

@@ -3,7 +3,7 @@
  *
  * X is copied once into the kernel's memory, compacted by groups of 4 features: a row keeps only
  * the groups with a nonzero value (raw MNIST pixels keep about a quarter, hog2 features 85%),
- * stored as f32x4 with a u16 group index. One
+ * stored as f32x4, with one presence bit per group and row. One
  * pass over the rows computes logits in f64 (x promoted from f32; weights f64), the softmax in
  * f64, and accumulates residual ⊗ x as f32x4 for at most `BLOCK_ROWS` rows before adding into f64
  * sums, so the gradient agrees with the float64 reference to about 1e-7 relative (tested). The
@@ -44,8 +44,6 @@ export const BLOCK_ROWS = 64;
 export const SIMD_MAX_CLASSES = KERNEL_CLASSES;
 const K = KERNEL_CLASSES;
 const PAGE = 65536;
-/** Feature groups a row can have: group indices are stored as u16. */
-const MAX_GROUPS = 65536;
 /** Intercept of a padding class: its probability underflows to exactly 0. */
 const PAD_INTERCEPT = -1e300;
 
@@ -109,11 +107,13 @@ export interface SimdData {
   readonly d: number;
   /** Feature groups of 4: ⌈d / 4⌉. */
   readonly nGroups: number;
+  /** u64 words of each row's group-presence mask: ⌈nGroups / 64⌉. */
+  readonly nWords: number;
   readonly threads: number;
   readonly memory: WasmMemory;
   readonly module: WasmModule;
   readonly rowPtr: number;
-  readonly gIdx: number;
+  readonly mask: number;
   readonly gVal: number;
   readonly rows: number;
   readonly lab: number;
@@ -150,8 +150,7 @@ export function prepareSimd(X: Matrix, options: { threads?: number; shared?: boo
   if (!mod || !wasmApi) throw new Error('WebAssembly SIMD is not available in this runtime');
   const { n, d, data } = X;
   const nGroups = Math.ceil(d / 4);
-  if (nGroups > MAX_GROUPS)
-    throw new RangeError(`the SIMD kernel takes at most ${4 * MAX_GROUPS} features, got ${d}`);
+  const nWords = Math.ceil(nGroups / 64);
   // First pass: count the nonzero groups.
   let stored = 0;
   for (let r = 0; r < n; r++) {
@@ -174,7 +173,7 @@ export function prepareSimd(X: Matrix, options: { threads?: number; shared?: boo
     return off;
   };
   const rowPtr = take((n + 1) * 4);
-  const gIdx = take(stored * 2);
+  const mask = take(n * nWords * 8);
   const gVal = take(stored * 16);
   const rows = take(n * 4);
   const lab = take(n);
@@ -193,7 +192,8 @@ export function prepareSimd(X: Matrix, options: { threads?: number; shared?: boo
   );
   const buf = memory.buffer;
   const ptr = new Uint32Array(buf, rowPtr, n + 1);
-  const idx = new Uint16Array(buf, gIdx, stored);
+  // Little-endian u64 mask words seen as u32 pairs: bit g of a row is u32 word g >> 5, bit g & 31.
+  const bits = new Uint32Array(buf, mask, n * nWords * 2);
   const val = new Float32Array(buf, gVal, stored * 4);
   let q = 0;
   for (let r = 0; r < n; r++) {
@@ -205,7 +205,7 @@ export function prepareSimd(X: Matrix, options: { threads?: number; shared?: boo
       let any = false;
       for (let j = j0; j < j1; j++) if (data[base + j] !== 0) any = true;
       if (!any) continue;
-      idx[q] = g;
+      bits[r * nWords * 2 + (g >> 5)] |= 1 << (g & 31);
       for (let j = j0; j < j1; j++) val[4 * q + j - j0] = data[base + j];
       q++;
     }
@@ -215,11 +215,12 @@ export function prepareSimd(X: Matrix, options: { threads?: number; shared?: boo
     n,
     d,
     nGroups,
+    nWords,
     threads,
     memory,
     module: mod,
     rowPtr,
-    gIdx,
+    mask,
     gVal,
     rows,
     lab,
@@ -260,6 +261,9 @@ export function partition(m: number, t: number, threads: number): [number, numbe
   return [Math.floor((t * m) / threads), Math.floor(((t + 1) * m) / threads)];
 }
 
+/** Number of arguments of the kernel's `objective` export. */
+export const KERNEL_ARGS = 16;
+
 /** Arguments of the kernel's `objective` export for thread t's rows. */
 export function kernelArgs(bound: BoundProblem, t: number): number[] {
   const { data, m } = bound;
@@ -270,7 +274,8 @@ export function kernelArgs(bound: BoundProblem, t: number): number[] {
     start,
     end,
     data.rowPtr,
-    data.gIdx,
+    data.mask,
+    data.nWords,
     data.gVal,
     data.lab,
     bound.hasWeights ? data.sw : 0,
@@ -299,7 +304,6 @@ export function instantiateKernel(data: SimdData): KernelExports {
 /** The kernel's exports. */
 export interface KernelExports {
   objective(...args: number[]): number;
-  logits(...args: number[]): void;
 }
 
 /** Writes params (k × d weights row-major, then k intercepts) into the kernel's layout. */
@@ -385,7 +389,7 @@ export const simdBackend: ObjectiveBackend = {
       try {
         data = prepareSimd(problem.X);
       } catch (err) {
-        // Too large for the kernel (over 4 GiB, or over 262,144 features): use the fallback.
+        // Too large for the kernel's 4 GiB: use the fallback.
         if (err instanceof RangeError) return null;
         throw err;
       }

@@ -14,6 +14,7 @@ import {
   bindSimd,
   combine,
   instantiateKernel,
+  KERNEL_ARGS,
   type KernelExports,
   kernelArgs,
   prepareSimd,
@@ -44,8 +45,8 @@ const CMD = 1;
 const DONE = 4;
 const CMD_RUN = 1;
 const CMD_QUIT = 2;
-/** Float64 slots per thread in the argument array: 15 kernel arguments, then the result. */
-const ARG_SLOTS = 16;
+/** Float64 slots per thread in the argument array: the kernel's arguments, then the result. */
+const ARG_SLOTS = KERNEL_ARGS + 1;
 
 // Plain CommonJS (eval: true), so it runs the same from src through tsx and from dist.
 const WORKER_SOURCE = `
@@ -63,8 +64,8 @@ for (;;) {
   if (Atomics.load(ctrl, ${CMD}) === ${CMD_QUIT}) break;
   let mark = gen;
   try {
-    const a = Array.from(args.subarray(t * ${ARG_SLOTS}, t * ${ARG_SLOTS} + 15));
-    args[t * ${ARG_SLOTS} + 15] = inst.exports.objective(...a);
+    const a = Array.from(args.subarray(t * ${ARG_SLOTS}, t * ${ARG_SLOTS} + ${KERNEL_ARGS}));
+    args[t * ${ARG_SLOTS} + ${KERNEL_ARGS}] = inst.exports.objective(...a);
   } catch (err) {
     mark = -gen;
   }
@@ -138,7 +139,7 @@ export function createParallelBackend(options: ParallelOptions = {}): ParallelBa
         try {
           team = start(problem);
         } catch (err) {
-          // Too large for the kernel (over 4 GiB, or over 262,144 features): use the fallback.
+          // Too large for the kernel's 4 GiB: use the fallback.
           if (err instanceof RangeError) return null;
           throw err;
         }
@@ -167,7 +168,7 @@ export function createParallelBackend(options: ParallelOptions = {}): ParallelBa
               throw new Error(`worker ${t} did not answer within ${timeoutMs} ms`);
             Atomics.wait(ctrl, DONE + t, mark, 1000);
           }
-          losses.push(args[t * ARG_SLOTS + 15]);
+          losses.push(args[t * ARG_SLOTS + KERNEL_ARGS]);
         }
         return combine(bound, losses, C, params, grad);
       };
