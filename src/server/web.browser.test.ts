@@ -13,10 +13,11 @@ import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { ModelFile } from '../core/contracts.js';
+import { createRecognizer } from '../core/recognizer.js';
 import type { Drawing } from '../core/types.js';
 import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
 import { buildApp, DEFAULT_WEB_ROOT } from './app.js';
-import { AMBIGUOUS_STROKES, DIGIT_STROKES, drawingOf } from './test-digits.js';
+import { DIGIT_STROKES, drawingOf, leastSureScribble } from './test-digits.js';
 
 // Browser globals used inside page callbacks: this file is typechecked without the DOM library.
 interface ElementLike {
@@ -321,8 +322,18 @@ describe('the Draw page', () => {
   });
 
   test('redraw path: an ambiguous scribble says Not sure, and the right digit can be given', async () => {
+    const recognizer = createRecognizer(model);
+    const scribble = leastSureScribble(
+      (d) => recognizer.recognizeDrawing(d),
+      model.canvas.brushWidth,
+      model.canvas.size,
+    );
+    assert.ok(
+      scribble.maxConfidence < model.threshold,
+      `precondition: the model is unsure of the "${scribble.name}" scribble (${scribble.maxConfidence} < ${model.threshold})`,
+    );
     const page = await openPage(context, '/');
-    await drawWithMouse(page, fixture(AMBIGUOUS_STROKES));
+    await drawWithMouse(page, fixture(scribble.strokes));
     const text = await waitForStatus(page, /Not sure/);
     assert.match(text, /^Not sure — is it (\d) or (\d)\? Please redraw\.$/);
     assert.equal(await page.getByRole('button', { name: /^Yes/ }).isVisible(), false);
