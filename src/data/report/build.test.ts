@@ -243,6 +243,30 @@ test('the CV chart zooms on the best scores and marks the C values below the axi
   for (const label of ['10⁻⁴', '>0.01<', '>1<', '>100<']) assert.ok(html.includes(label), label);
 });
 
+test('the CV chart labels close scores with enough decimals that no two ticks read the same', () => {
+  // Scores within 0.05 points of each other, as on 80,000 rows: ticks every 0.01 points.
+  const cv = {
+    Cs: [0.3, 1, 3],
+    scoring: 'accuracy' as const,
+    foldKind: 'stratified' as const,
+    nFolds: 2,
+    scores: [
+      [0.9879, 0.9882, 0.9881],
+      [0.9878, 0.9883, 0.9882],
+    ],
+    meanScores: [0.98785, 0.98825, 0.98815],
+    bestC: 1,
+  };
+  const html = buildReport({ models: [{ model: fixtureModel({ cv }) }], sets: [] });
+  // With no data sets, the CV chart is the only chart with percentage ticks on a left axis.
+  const ticks = [...html.matchAll(/<text class="tick"[^>]*text-anchor="end"[^>]*>([^<]*%)</g)].map(
+    (m) => m[1],
+  );
+  assert.ok(ticks.length >= 3, `y ticks: ${ticks}`);
+  assert.equal(new Set(ticks).size, ticks.length, `distinct y ticks: ${ticks}`);
+  assert.ok(ticks.includes('98.80%'), `ticks in hundredths of a point: ${ticks}`);
+});
+
 test('mistakes name their items; a training overlap is flagged', () => {
   const drawings: LabelledData = {
     kind: 'drawings',

@@ -175,9 +175,13 @@ export function cvChart(cv: CvTable, color: string, id = 'cv'): string {
     powers.length >= 2
       ? powers.map((k) => ({ v: k, label: powerLabel(k) }))
       : cv.Cs.map((c) => ({ v: Math.log10(c), label: formatC(c) }));
-  const yTicks = niceTicks(y0, y1, 5).map((v) => ({
+  const yValues = niceTicks(y0, y1, 5);
+  // Enough decimals that neighbouring ticks read differently (a 0.01-point step needs two).
+  const yStep = yValues.length > 1 ? (yValues[1] - yValues[0]) * 100 : 1;
+  const yDigits = Math.max(0, Math.ceil(-Math.log10(yStep) - 1e-9));
+  const yTicks = yValues.map((v) => ({
     v,
-    label: formatScore(cv.scoring, v, span < 0.02 ? 1 : 0),
+    label: formatScore(cv.scoring, v, yDigits),
   }));
   const line = (scores: number[]) =>
     scores.map((s, i) => `${i === 0 ? 'M' : 'L'}${q(sx(f, logs[i]))} ${q(sy(f, s))}`).join('');
