@@ -298,8 +298,13 @@ export function train(argv: string[], log: (s: string) => void = console.log): M
   const config = trainConfig(argv);
   const t0 = performance.now();
   const preprocessing = { deskew: config.deskew, downscaleTo: config.downscaleTo };
-  const { sources: training, summaries: sources } = prepareTrainingSources(config, log);
-  const combined = combineSources(training);
+  const prepared = prepareTrainingSources(config, log);
+  const combined = combineSources(prepared.sources);
+  const sources = prepared.summaries;
+  // Only names, kinds and weights are needed from here on: drop the per-source matrices, which
+  // `combined` has copied, so the training data is not held twice through the CV.
+  const training = prepared.sources.map(({ name, kind, weight }) => ({ name, kind, weight }));
+  prepared.sources.length = 0;
   const all = combined.data;
   const grouped = combined.rowGroups.some((g) => g !== undefined);
   if (config.groupCv && !grouped) {
