@@ -3,6 +3,7 @@
  * minimises C · Σᵢ sᵢ·logloss(xᵢ, yᵢ) + ½‖W‖² (intercepts not penalised), solved by L-BFGS.
  */
 import { minimizeLbfgs } from './lbfgs.js';
+import { finishObjective } from './objective.js';
 import { simdBackend } from './simd.js';
 import type { Matrix } from './types.js';
 
@@ -413,20 +414,7 @@ function objectiveUnchecked(
     }
     addOuter(grad, d, k, row, res);
   }
-  if (swSum === 0) {
-    // No weight at all: the loss term vanishes and only the penalty is left (scaled by 1/C).
-    swSum = 1;
-  }
-  const scale = 1 / swSum;
-  const lambda = 1 / (C * swSum);
-  let penalty = 0;
-  for (let j = 0; j < bOff; j++) {
-    const w = params[j];
-    penalty += w * w;
-    grad[j] = grad[j] * scale + lambda * w;
-  }
-  for (let c = 0; c < k; c++) grad[bOff + c] *= scale;
-  return loss * scale + 0.5 * lambda * penalty;
+  return finishObjective(loss, swSum, C, params, grad, bOff, k);
 }
 
 /** The float64 TypeScript objective: the reference, and the fallback of every other backend. */

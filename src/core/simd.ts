@@ -13,6 +13,7 @@
  * Pure: uses only the standard `WebAssembly` global. Worker threads live in src/data/parallel.
  */
 import type { ObjectiveBackend, ObjectiveKernel, ObjectiveProblem } from './logistic.js';
+import { finishObjective } from './objective.js';
 import {
   KERNEL_CLASSES,
   KERNEL_WASM_BASE64,
@@ -358,17 +359,7 @@ export function combine(
       grad[bOff + c] += gb[c];
     }
   }
-  if (swSum === 0) swSum = 1;
-  const scale = 1 / swSum;
-  const lambda = 1 / (C * swSum);
-  let penalty = 0;
-  for (let j = 0; j < bOff; j++) {
-    const w = params[j];
-    penalty += w * w;
-    grad[j] = grad[j] * scale + lambda * w;
-  }
-  for (let c = 0; c < k; c++) grad[bOff + c] *= scale;
-  return loss * scale + 0.5 * lambda * penalty;
+  return finishObjective(loss, swSum, C, params, grad, bOff, k);
 }
 
 /** Kernel memories of one thread, per X (released with X). */
