@@ -1,44 +1,25 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { imageFromBytes } from '../core/preprocess.js';
 import type { ImageSet } from '../core/types.js';
 import { formatDigitCsv } from '../data/csv.js';
 import { encodePng } from '../data/image-decode.js';
 import { loadMnist } from '../data/mnist.js';
 import { loadModel } from '../data/model-io.js';
+import { cliHarness, sliceImageSet } from './test-harness.js';
 
 // End to end through the built command (`npm test` builds first), on small MNIST slices written
 // in the formats people have: train on a CSV, evaluate on another, predict PNGs.
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'digitrec.js');
-const dir = mkdtempSync(join(tmpdir(), 'digitrec-cli-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function slice(set: ImageSet, start: number, n: number): ImageSet {
-  const size = set.width * set.height;
-  return {
-    n,
-    width: set.width,
-    height: set.height,
-    pixels: set.pixels.slice(start * size, (start + n) * size),
-    labels: set.labels.slice(start, start + n),
-  };
-}
-
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: dir });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const { dir, run } = cliHarness('cli');
 
 let test10: ImageSet;
 before(() => {
   const train = loadMnist('train');
-  test10 = slice(loadMnist('test'), 0, 10);
-  writeFileSync(join(dir, 'train.csv'), formatDigitCsv(slice(train, 0, 1500)));
-  writeFileSync(join(dir, 'test.csv'), formatDigitCsv(slice(loadMnist('test'), 0, 500)));
+  test10 = sliceImageSet(loadMnist('test'), 0, 10);
+  writeFileSync(join(dir, 'train.csv'), formatDigitCsv(sliceImageSet(train, 0, 1500)));
+  writeFileSync(join(dir, 'test.csv'), formatDigitCsv(sliceImageSet(loadMnist('test'), 0, 500)));
   for (let i = 0; i < 10; i++) {
     writeFileSync(
       join(dir, `digit${i}.png`),

@@ -1,38 +1,18 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { ImageSet } from '../core/types.js';
+import { before, test } from 'node:test';
 import { formatDigitCsv } from '../data/csv.js';
 import { loadMnist } from '../data/mnist.js';
+import { cliHarness, sliceImageSet } from './test-harness.js';
 
 // `digitrec report` end to end through the built command (`npm test` builds first): two tiny
 // models trained on 300 MNIST digits, reported on 120 others from a CSV.
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'digitrec.js');
-const dir = mkdtempSync(join(tmpdir(), 'digitrec-report-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function slice(set: ImageSet, start: number, n: number): ImageSet {
-  const size = set.width * set.height;
-  return {
-    n,
-    width: set.width,
-    height: set.height,
-    pixels: set.pixels.slice(start * size, (start + n) * size),
-    labels: set.labels.slice(start, start + n),
-  };
-}
-
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: dir });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const { dir, run } = cliHarness('report');
 
 before(() => {
-  writeFileSync(join(dir, 'train.csv'), formatDigitCsv(slice(loadMnist('train'), 0, 300)));
-  writeFileSync(join(dir, 'test.csv'), formatDigitCsv(slice(loadMnist('test'), 0, 120)));
+  writeFileSync(join(dir, 'train.csv'), formatDigitCsv(sliceImageSet(loadMnist('train'), 0, 300)));
+  writeFileSync(join(dir, 'test.csv'), formatDigitCsv(sliceImageSet(loadMnist('test'), 0, 120)));
   for (const [features, out] of [
     ['pixels', 'px.json'],
     ['hog', 'hog.json'],

@@ -1,23 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { loadModel } from '../data/model-io.js';
 import { formatStrokesJsonl, parseStrokesJsonl } from '../data/strokes-jsonl.js';
 import { syntheticDrawings } from '../data/synthetic.js';
+import { cliHarness } from './test-harness.js';
 
 // End to end through the built command (`npm test` builds first): synth, training on mixed
 // weighted sources with writer groups, and the writer-disjoint evaluation, on small data.
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'digitrec.js');
-const dir = mkdtempSync(join(tmpdir(), 'digitrec-synth-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: dir });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const { dir, run } = cliHarness('synth');
 
 before(() => {
   // Stand-ins for real drawings: 120 synthetic drawings by six "writers" of 20 each.
