@@ -7,9 +7,9 @@ import {
   type ObjectiveProblem,
   tsBackend,
 } from './logistic.js';
-import { createRng, normal } from './random.js';
+import { normal } from './random.js';
+import { randomProblem } from './random-problem.js';
 import { partition, SIMD_MAX_CLASSES, simdAvailable, simdBackend } from './simd.js';
-import type { Matrix } from './types.js';
 
 /**
  * Tolerance of the SIMD objective against the float64 reference: the value to 1e-9 relative, each
@@ -17,22 +17,6 @@ import type { Matrix } from './types.js';
  */
 const VALUE_TOL = 1e-9;
 const GRAD_TOL = 1e-6;
-
-/** n rows of d features, about `zeros` of them 0 (MNIST-like sparsity), labels from k classes. */
-function randomProblem(n: number, d: number, k: number, seed: number, zeros = 0) {
-  const rng = createRng(seed);
-  const data = new Float32Array(n * d);
-  const y = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % k;
-    for (let j = 0; j < d; j++)
-      data[i * d + j] = rng() < zeros ? 0 : normal(rng) + (j % k === y[i] ? 1 : 0);
-  }
-  const X: Matrix = { n, d, data };
-  const col = new Int16Array(256).fill(-1);
-  for (let c = 0; c < k; c++) col[c] = c;
-  return { X, y, k, col, rng };
-}
 
 function maxAbs(a: ArrayLike<number>): number {
   let m = 0;

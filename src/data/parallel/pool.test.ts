@@ -2,27 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { logisticRegressionCV } from '../../core/cv.js';
 import { fitLogisticRegression, tsBackend } from '../../core/logistic.js';
-import { createRng, normal } from '../../core/random.js';
+import { normal } from '../../core/random.js';
+import { randomProblem } from '../../core/random-problem.js';
 import { simdBackend } from '../../core/simd.js';
-import type { Matrix } from '../../core/types.js';
 import { logisticRegressionCVParallel } from './cv.js';
 import { createParallelBackend } from './pool.js';
-
-/** n rows of d features, about `zeros` of them 0, labels from k classes, class signal on j % k. */
-function randomProblem(n: number, d: number, k: number, seed: number, zeros = 0) {
-  const rng = createRng(seed);
-  const data = new Float32Array(n * d);
-  const y = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % k;
-    for (let j = 0; j < d; j++)
-      data[i * d + j] = rng() < zeros ? 0 : normal(rng) + (j % k === y[i] ? 1 : 0);
-  }
-  const X: Matrix = { n, d, data };
-  const col = new Int16Array(256).fill(-1);
-  for (let c = 0; c < k; c++) col[c] = c;
-  return { X, y, k, col, rng };
-}
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
