@@ -161,6 +161,30 @@ export function writerCrossValidation(
     Object.fromEntries(
       Object.entries(tests).map(([name, set]) => [name, score(model, set, t, thr).metrics]),
     );
+  /** Scores fold `f`'s held-out writers with `fit`, pools their probabilities, keeps the record. */
+  const recordFold = (
+    f: number,
+    heldRows: Int32Array,
+    fit: ReturnType<typeof fitCalibrated>,
+    testMetrics: Record<string, Metrics>,
+  ) => {
+    const held = subset(real.set, heldRows);
+    const { metrics, probs } = score(fit.model, held, fit.temperature, fit.threshold);
+    heldRows.forEach((r, i) => {
+      pooledProbs.set(probs.subarray(i * 10, i * 10 + 10), r * 10);
+      rowThreshold[r] = fit.threshold;
+    });
+    folds.push({
+      fold: f,
+      writers: [...new Set(held.groups)].sort(),
+      nTrain: fit.n,
+      C: fit.C,
+      temperature: fit.temperature,
+      threshold: fit.threshold,
+      heldOut: metrics,
+      tests: testMetrics,
+    });
+  };
 
   if (!includeReal) {
     options.onFold?.(
@@ -171,29 +195,17 @@ export function writerCrossValidation(
     const fit = fitCalibrated([...base], options);
     const testMetrics = runTests(fit.model, fit.temperature, fit.threshold);
     for (let f = 0; f < nFolds; f++) {
-      const rows = rowsWhere(outer, (g) => g === f);
-      const held = subset(real.set, rows);
-      const { metrics, probs } = score(fit.model, held, fit.temperature, fit.threshold);
-      rows.forEach((r, i) => {
-        pooledProbs.set(probs.subarray(i * 10, i * 10 + 10), r * 10);
-        rowThreshold[r] = fit.threshold;
-      });
-      folds.push({
-        fold: f,
-        writers: [...new Set(held.groups)].sort(),
-        nTrain: fit.n,
-        C: fit.C,
-        temperature: fit.temperature,
-        threshold: fit.threshold,
-        heldOut: metrics,
-        tests: testMetrics,
-      });
+      recordFold(
+        f,
+        rowsWhere(outer, (g) => g === f),
+        fit,
+        testMetrics,
+      );
     }
   } else {
     for (let f = 0; f < nFolds; f++) {
       const heldRows = rowsWhere(outer, (g) => g === f);
       const trainRows = rowsWhere(outer, (g) => g !== f);
-      const held = subset(real.set, heldRows);
       const sources = [...base, { ...real, set: subset(real.set, trainRows) }];
       options.onFold?.(
         f,
@@ -201,21 +213,7 @@ export function writerCrossValidation(
         sources.reduce((a, s) => a + s.set.X.n, 0),
       );
       const fit = fitCalibrated(sources, options);
-      const { metrics, probs } = score(fit.model, held, fit.temperature, fit.threshold);
-      heldRows.forEach((r, i) => {
-        pooledProbs.set(probs.subarray(i * 10, i * 10 + 10), r * 10);
-        rowThreshold[r] = fit.threshold;
-      });
-      folds.push({
-        fold: f,
-        writers: [...new Set(held.groups)].sort(),
-        nTrain: fit.n,
-        C: fit.C,
-        temperature: fit.temperature,
-        threshold: fit.threshold,
-        heldOut: metrics,
-        tests: runTests(fit.model, fit.temperature, fit.threshold),
-      });
+      recordFold(f, heldRows, fit, runTests(fit.model, fit.temperature, fit.threshold));
     }
   }
 
