@@ -3,6 +3,7 @@
  * threshold below which a drawing is sent back for a redraw. Logits are n × k row-major
  * Float64Arrays; labels are column indices 0 … k−1.
  */
+import { checkTypedArray } from './check.js';
 
 /** Temperatures `fitTemperature` may return: the optimum is clamped to this range. */
 export const TEMPERATURE_MIN = 0.01;
@@ -12,10 +13,7 @@ export const TEMPERATURE_MAX = 100;
 function checkLogits(logits: Float64Array, labels: ArrayLike<number>, k: number): number {
   if (typeof k !== 'number') throw new TypeError(`k must be a number, got ${typeof k}`);
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be an integer ≥ 1, got ${k}`);
-  if (!(logits instanceof Float64Array))
-    throw new TypeError(
-      `logits must be a Float64Array, got ${Object.prototype.toString.call(logits)}`,
-    );
+  checkTypedArray('logits', logits, Float64Array);
   if (labels === null || typeof labels !== 'object' || typeof labels.length !== 'number')
     throw new TypeError(`labels must be an array of labels, got ${typeof labels}`);
   if (logits.length !== labels.length * k)
@@ -100,10 +98,7 @@ export function fitTemperature(logits: Float64Array, labels: ArrayLike<number>, 
 
 /** Softmax of each row of k logits divided by `temperature`, as a new array. */
 export function softmaxRows(logits: Float64Array, k: number, temperature = 1): Float64Array {
-  if (!(logits instanceof Float64Array))
-    throw new TypeError(
-      `logits must be a Float64Array, got ${Object.prototype.toString.call(logits)}`,
-    );
+  checkTypedArray('logits', logits, Float64Array);
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be an integer ≥ 1, got ${k}`);
   if (logits.length % k !== 0)
     throw new RangeError(`logits.length must be a multiple of k = ${k}, got ${logits.length}`);
@@ -136,14 +131,8 @@ export function chooseThreshold(
   correct: Uint8Array,
   targetError = 0.01,
 ): number {
-  if (!(confidences instanceof Float64Array))
-    throw new TypeError(
-      `confidences must be a Float64Array, got ${Object.prototype.toString.call(confidences)}`,
-    );
-  if (!(correct instanceof Uint8Array))
-    throw new TypeError(
-      `correct must be a Uint8Array, got ${Object.prototype.toString.call(correct)}`,
-    );
+  checkTypedArray('confidences', confidences, Float64Array);
+  checkTypedArray('correct', correct, Uint8Array);
   const n = confidences.length;
   if (correct.length !== n)
     throw new RangeError(

@@ -4,6 +4,7 @@
  * accuracy-vs-redraw-rate curve swept over the confidence threshold, and the most confident
  * mistakes. Probabilities are n × k row-major Float64Arrays; labels are class indices 0 … k−1.
  */
+import { checkTypedArray } from './check.js';
 
 /** The top class and its probability for every row. */
 export interface TopPredictions {
@@ -64,14 +65,8 @@ export interface Reliability {
 }
 
 function checkPairs(confidence: Float64Array, correct: Uint8Array): number {
-  if (!(confidence instanceof Float64Array))
-    throw new TypeError(
-      `confidence must be a Float64Array, got ${Object.prototype.toString.call(confidence)}`,
-    );
-  if (!(correct instanceof Uint8Array))
-    throw new TypeError(
-      `correct must be a Uint8Array, got ${Object.prototype.toString.call(correct)}`,
-    );
+  checkTypedArray('confidence', confidence, Float64Array);
+  checkTypedArray('correct', correct, Uint8Array);
   if (correct.length !== confidence.length)
     throw new RangeError(
       `correct.length must equal confidence.length = ${confidence.length}, got ${correct.length}`,

@@ -4,6 +4,8 @@
  * the best mean validation score, then a refit on all rows (or the fold average). Also returns the
  * out-of-fold logits at that C, the only predictions calibration may learn from.
  */
+
+import { checkTypedArray } from './check.js';
 import type { CvTable } from './contracts.js';
 import { groupKFold, stratifiedKFold } from './folds.js';
 import {
@@ -244,10 +246,7 @@ export function fitFold(
   fold: number,
   options: FoldOptions,
 ): FoldResult {
-  if (!(folds instanceof Int32Array))
-    throw new TypeError(
-      `folds must be an Int32Array, got ${Object.prototype.toString.call(folds)}`,
-    );
+  checkTypedArray('folds', folds, Int32Array);
   if (folds.length !== X.n)
     throw new RangeError(`folds.length must equal X.n = ${X.n}, got ${folds.length}`);
   const validationRows = rowsWhere(folds, fold, true);
@@ -289,10 +288,7 @@ function resolveFolds(
   }
   if (options.folds !== undefined) {
     const folds = options.folds;
-    if (!(folds instanceof Int32Array))
-      throw new TypeError(
-        `folds must be an Int32Array, got ${Object.prototype.toString.call(folds)}`,
-      );
+    checkTypedArray('folds', folds, Int32Array);
     if (folds.length !== n)
       throw new RangeError(`folds.length must equal X.n = ${n}, got ${folds.length}`);
     let nFolds = 0;
@@ -338,8 +334,7 @@ function resolveFolds(
  */
 export function logisticRegressionCV(X: Matrix, y: Uint8Array, options: CvOptions = {}): CvResult {
   checkMatrix(X);
-  if (!(y instanceof Uint8Array))
-    throw new TypeError(`y must be a Uint8Array, got ${Object.prototype.toString.call(y)}`);
+  checkTypedArray('y', y, Uint8Array);
   if (y.length !== X.n) throw new RangeError(`y.length must equal X.n = ${X.n}, got ${y.length}`);
   const Cs = resolveCs(options.Cs ?? 10);
   const scoring = options.scoring ?? 'accuracy';

@@ -3,6 +3,7 @@
  * `EXTRACTORS`; adding a kind (e.g. HOG at two cell sizes) is one line there plus its name in
  * `FeatureKind`.
  */
+import { checkTypedArray } from './check.js';
 import { type HogOptions, hog, hogLength } from './hog.js';
 import { checkImage } from './image.js';
 import { CANONICAL_SIZE, type FeatureKind, type GrayImage } from './types.js';
@@ -84,9 +85,7 @@ export function extractFeatures(
       `img28 must be ${CANONICAL_SIZE}×${CANONICAL_SIZE}, got ${img28.width}×${img28.height}`,
     );
   }
-  if (out !== undefined && !(out instanceof Float32Array)) {
-    throw new TypeError(`out must be a Float32Array, got ${Object.prototype.toString.call(out)}`);
-  }
+  if (out !== undefined) checkTypedArray('out', out, Float32Array);
   if (out !== undefined && out.length !== e.length) {
     throw new RangeError(`out has length ${out.length}, expected ${e.length} for '${kind}'`);
   }

@@ -1,4 +1,5 @@
 /** Cross-validation fold assignments: one fold index per row, as an Int32Array. */
+import { checkTypedArray } from './check.js';
 import { shuffleInPlace } from './random.js';
 import type { Rng } from './types.js';
 
@@ -14,8 +15,7 @@ function checkFoldCount(k: number, n: number, what: string): void {
  * So each fold holds ⌊n_c/k⌋ or ⌈n_c/k⌉ rows of every class c, and fold sizes differ by at most 1.
  */
 export function stratifiedKFold(y: Uint8Array, k: number, rng: Rng): Int32Array {
-  if (!(y instanceof Uint8Array))
-    throw new TypeError(`y must be a Uint8Array, got ${Object.prototype.toString.call(y)}`);
+  checkTypedArray('y', y, Uint8Array);
   if (typeof rng !== 'function') throw new TypeError(`rng must be a function, got ${typeof rng}`);
   checkFoldCount(k, y.length, 'rows');
   const counts = new Int32Array(256);

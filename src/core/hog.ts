@@ -7,6 +7,7 @@
  * series, never `Math.sin`/`Math.cos`: only + − × ÷ and `Math.sqrt` touch the output, so the
  * features are bit-identical in every JavaScript engine.
  */
+import { checkTypedArray } from './check.js';
 import { checkImage } from './image.js';
 import type { GrayImage } from './types.js';
 
@@ -236,9 +237,7 @@ function cellHistograms(img: GrayImage, L: Layout): Float64Array {
 export function hog(img: GrayImage, options?: HogOptions, out?: Float32Array): Float32Array {
   checkImage(img);
   const L = layout(img.width, img.height, options);
-  if (out !== undefined && !(out instanceof Float32Array)) {
-    throw new TypeError(`out must be a Float32Array, got ${Object.prototype.toString.call(out)}`);
-  }
+  if (out !== undefined) checkTypedArray('out', out, Float32Array);
   if (out !== undefined && out.length !== L.length) {
     throw new RangeError(`out has length ${out.length}, expected ${L.length}`);
   }

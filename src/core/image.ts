@@ -2,6 +2,7 @@
  * Small helpers shared by the image stages: validating a `GrayImage` at a boundary and making
  * blank ones.
  */
+import { checkTypedArray } from './check.js';
 import type { GrayImage } from './types.js';
 
 /**
@@ -12,11 +13,7 @@ export function checkImage(img: GrayImage, name = 'img'): void {
   if (typeof img !== 'object' || img === null) {
     throw new TypeError(`${name} must be a GrayImage, got ${img === null ? 'null' : typeof img}`);
   }
-  if (!(img.data instanceof Float32Array)) {
-    throw new TypeError(
-      `${name}.data must be a Float32Array, got ${Object.prototype.toString.call(img.data)}`,
-    );
-  }
+  checkTypedArray(`${name}.data`, img.data, Float32Array);
   for (const side of ['width', 'height'] as const) {
     const v = img[side];
     if (!Number.isInteger(v) || v <= 0) {

@@ -5,6 +5,7 @@
  * logistic regression: gtol on the largest gradient component, SciPy's relative-decrease ftol,
  * at most 50 line-search evaluations, at most `maxIter` iterations.
  */
+import { checkTypedArray } from './check.js';
 
 /** A smooth function: writes the gradient at `x` into `grad` and returns the value at `x`. */
 export type Objective = (x: Float64Array, grad: Float64Array) => number;
@@ -95,8 +96,7 @@ export function minimizeLbfgs(
   options: LbfgsOptions = {},
 ): LbfgsResult {
   if (typeof fn !== 'function') throw new TypeError(`fn must be a function, got ${typeof fn}`);
-  if (!(x0 instanceof Float64Array))
-    throw new TypeError(`x0 must be a Float64Array, got ${Object.prototype.toString.call(x0)}`);
+  checkTypedArray('x0', x0, Float64Array);
   if (x0.length === 0) throw new RangeError('x0 must have at least one element, got 0');
   const m = positiveInteger('memory', options.memory, 10);
   const gtol = nonNegative('gtol', options.gtol, 1e-4);

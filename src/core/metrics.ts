@@ -2,6 +2,7 @@
  * Classification metrics with scikit-learn's definitions. Labels are class indices 0 … k−1 (the
  * digits themselves when the classes are 0–9); probabilities are n × k row-major Float64Arrays.
  */
+import { checkTypedArray } from './check.js';
 import type { Metrics } from './contracts.js';
 
 /** One row of a classification report (scikit-learn's classification_report, zero_division = 0). */
@@ -38,10 +39,7 @@ function checkK(k: number): void {
 
 function checkProbs(probs: Float64Array, labels: ArrayLike<number>, k: number): number {
   checkK(k);
-  if (!(probs instanceof Float64Array))
-    throw new TypeError(
-      `probs must be a Float64Array, got ${Object.prototype.toString.call(probs)}`,
-    );
+  checkTypedArray('probs', probs, Float64Array);
   checkLabelArray('labels', labels);
   if (probs.length !== labels.length * k)
     throw new RangeError(
@@ -193,10 +191,7 @@ export function evaluate(
   k: number,
   threshold: number,
 ): Metrics {
-  if (!(labels instanceof Uint8Array))
-    throw new TypeError(
-      `labels must be a Uint8Array, got ${Object.prototype.toString.call(labels)}`,
-    );
+  checkTypedArray('labels', labels, Uint8Array);
   const n = checkProbs(probs, labels, k);
   if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1))
     throw new RangeError(`threshold must be a number in [0, 1], got ${threshold}`);

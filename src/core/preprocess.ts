@@ -3,6 +3,7 @@
  * image or drawing to the canonical 28×28 image, shared by training, the server and the browser.
  */
 import { canonicalise } from './canonicalise.js';
+import { checkTypedArray } from './check.js';
 import type { PreprocessOptions } from './contracts.js';
 import { deskew } from './deskew.js';
 import { checkImage } from './image.js';
@@ -67,11 +68,7 @@ export function imageFromBytes(
   height: number,
   offset = 0,
 ): GrayImage {
-  if (!(pixels instanceof Uint8Array)) {
-    throw new TypeError(
-      `pixels must be a Uint8Array, got ${Object.prototype.toString.call(pixels)}`,
-    );
-  }
+  checkTypedArray('pixels', pixels, Uint8Array);
   for (const [name, v] of [
     ['width', width],
     ['height', height],

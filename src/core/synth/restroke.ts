@@ -3,6 +3,7 @@
  * pen paths, smoothed and redrawn on a canvas with a canvas brush, so the model sees MNIST's
  * thousands of writers' shapes in the canvas's thin, even ink.
  */
+import { checkTypedArray } from '../check.js';
 import { createRng } from '../random.js';
 import type { LabelledDrawing, Point, Stroke } from '../types.js';
 import { checkInteger, checkInterval, checkNumber, uniform } from './check.js';
@@ -128,11 +129,7 @@ export function restrokeImage(
   label: number,
   options: RestrokeOptions,
 ): LabelledDrawing | null {
-  if (!(pixels instanceof Uint8Array)) {
-    throw new TypeError(
-      `pixels must be a Uint8Array, got ${Object.prototype.toString.call(pixels)}`,
-    );
-  }
+  checkTypedArray('pixels', pixels, Uint8Array);
   if (pixels.length !== MNIST_SIDE * MNIST_SIDE) {
     throw new RangeError(`pixels must hold 28 × 28 = 784 bytes, got ${pixels.length}`);
   }
