@@ -11,7 +11,8 @@ export function checkTypedArray<T>(
   type: { new (...args: never[]): T; readonly name: string },
 ): asserts value is T {
   if (!(value instanceof type)) {
-    const article = /^[AEIOU]/.test(type.name) ? 'an' : 'a';
+    // "an Int32Array" but "a Uint8Array" (said "you-int"): only the Int… arrays take "an".
+    const article = /^I/.test(type.name) ? 'an' : 'a';
     throw new TypeError(
       `${name} must be ${article} ${type.name}, got ${Object.prototype.toString.call(value)}`,
     );
