@@ -101,7 +101,12 @@ describe('health, model and docs', () => {
   test('GET /healthz reports ok, the model version and the sample count', async () => {
     const res = await app.inject('/healthz');
     assert.equal(res.statusCode, 200);
-    assert.deepEqual(json(res), { status: 'ok', modelVersion: model.id, samples: 0 });
+    assert.deepEqual(json(res), {
+      status: 'ok',
+      modelVersion: model.id,
+      servingVersion: 1,
+      samples: 0,
+    });
   });
 
   test('GET /api/model serves a valid model file with an ETag; If-None-Match gives 304', async () => {

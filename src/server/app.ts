@@ -2,8 +2,8 @@
  * The HTTP server: the JSON API over the sample store and the model, and the built web app.
  * `buildApp` returns a ready-to-listen Fastify instance; `main.ts` reads the environment.
  */
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, {
@@ -14,17 +14,26 @@ import Fastify, {
 } from 'fastify';
 import type { ModelFile, Recognition, Recognizer } from '../core/contracts.js';
 import { imageToBytes } from '../core/preprocess.js';
-import { createRecognizer } from '../core/recognizer.js';
 import { CANONICAL_SIZE, type GrayImage, type LabelledDrawing } from '../core/types.js';
 import { formatDigitCsv, parseDigitCsv } from '../data/csv.js';
 import { DataFormatError } from '../data/errors.js';
 import { decodeImage } from '../data/image-decode.js';
 import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
 import { formatStrokesJsonl, parseStrokesJsonl } from '../data/strokes-jsonl.js';
+import { resolveTrainConfig, type TrainConfig } from '../data/training.js';
 import { parseUnipen } from '../data/unipen.js';
 import { HttpError, STATUS_TEXT } from './http-error.js';
+import { ModelRegistry } from './models.js';
 import { openApiDocument } from './openapi.js';
-import { IMAGE_BYTES, type NewSample, openStore, type Sample, type SampleStore } from './store.js';
+import { type JobEvent, type JobState, Retrainer } from './retrain.js';
+import {
+  IMAGE_BYTES,
+  type ModelVersion,
+  type NewSample,
+  openStore,
+  type Sample,
+  type SampleStore,
+} from './store.js';
 import {
   checkAdmin,
   checkImageBytes,
@@ -38,6 +47,7 @@ import {
   parsePredictBody,
   parseRelabelBody,
   parseSampleBody,
+  parseVersion,
 } from './validate.js';
 
 /** Where `npm run build` puts the web app (the same from src/server and dist/server). */
@@ -64,7 +74,18 @@ export interface AppOptions {
   model?: ModelFile;
   /** The model file to load when `model` is not given; default the committed default model. */
   modelPath?: string;
-  /** Token that enables admin actions (relabel, delete, import); none: they are off. */
+  /**
+   * Directory of the model versions' files (models and reports); default `models/` beside the
+   * database file. Created if needed.
+   */
+  modelsDir?: string;
+  /**
+   * The training configuration of `POST /api/admin/train` (a partial `digitrec train` config;
+   * defaults for the rest); default the committed `models/default.config.json`. The app's own
+   * samples (their training split) are always added.
+   */
+  retrainConfig?: Partial<TrainConfig>;
+  /** Token that enables admin actions (relabel, delete, import, retraining); none: they are off. */
   adminToken?: string;
   /** Directory of the built web app; default `dist/web`. */
   webRoot?: string;
@@ -72,6 +93,20 @@ export interface AppOptions {
   logger?: boolean;
   /** Clock for sample creation times; default the wall clock. */
   now?: () => Date;
+}
+
+/** The committed training configuration of the default model. */
+export const DEFAULT_RETRAIN_CONFIG_PATH = DEFAULT_MODEL_PATH.replace(/\.json$/, '.config.json');
+
+/** Reads the committed default configuration (errors name the file). */
+function defaultRetrainConfig(): TrainConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(DEFAULT_RETRAIN_CONFIG_PATH, 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot read ${DEFAULT_RETRAIN_CONFIG_PATH}: ${(err as Error).message}`);
+  }
+  return resolveTrainConfig(json, DEFAULT_RETRAIN_CONFIG_PATH);
 }
 
 /** How a recognition is reported by `POST /api/predict`. */
@@ -170,9 +205,13 @@ function sendError(reply: FastifyReply, status: number, message: string): Fastif
  * pages and one error handler. Close it with `app.close()`, which also closes the store.
  */
 export function buildApp(options: AppOptions): FastifyInstance {
-  const model = options.model ?? loadModel(options.modelPath ?? DEFAULT_MODEL_PATH);
-  const recognizer = createRecognizer(model);
-  const modelJson = JSON.stringify(model);
+  const modelPath = options.model ? undefined : (options.modelPath ?? DEFAULT_MODEL_PATH);
+  const baseModel = options.model ?? loadModel(modelPath as string);
+  // A configuration given here is checked now, so a typo stops the server at start.
+  const retrainConfig =
+    options.retrainConfig === undefined
+      ? undefined
+      : resolveTrainConfig(options.retrainConfig, 'retrainConfig');
   const store: SampleStore = openStore(options.dbPath, { now: options.now });
   const adminToken = options.adminToken || undefined;
   const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
@@ -185,7 +224,31 @@ export function buildApp(options: AppOptions): FastifyInstance {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
   });
-  app.addHook('onClose', async () => store.close());
+  let registry: ModelRegistry;
+  try {
+    registry = new ModelRegistry(
+      store,
+      options.modelsDir ?? join(dirname(resolve(options.dbPath)), 'models'),
+      { model: baseModel, path: modelPath },
+      { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) },
+    );
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  /** The serving model, read per request: promotion swaps it. */
+  const serving = () => registry.current;
+  const retrainer = new Retrainer({
+    registry,
+    dbPath: resolve(options.dbPath),
+    config: () => retrainConfig ?? defaultRetrainConfig(),
+    now: options.now,
+    log: (m) => app.log.info(m),
+  });
+  app.addHook('onClose', async () => {
+    await retrainer.close();
+    store.close();
+  });
   // JSON only, except where a route's plugin below adds image or file parsers.
   app.removeContentTypeParser(['text/plain', 'application/json']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
@@ -242,15 +305,17 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   app.get('/healthz', async () => ({
     status: 'ok',
-    modelVersion: model.id,
+    modelVersion: serving().model.id,
+    servingVersion: serving().version,
     samples: store.count(),
   }));
 
   app.get('/api/model', async (request, reply) => {
+    const { model, json } = serving();
     const etag = `"${model.id}"`;
     reply.header('etag', etag).header('cache-control', 'no-cache');
     if (request.headers['if-none-match'] === etag) return reply.code(304).send();
-    return reply.type('application/json; charset=utf-8').send(modelJson);
+    return reply.type('application/json; charset=utf-8').send(json);
   });
 
   const openapi = JSON.stringify(openApiDocument(), null, 2);
@@ -270,6 +335,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       const input = Buffer.isBuffer(request.body)
         ? { kind: 'image' as const, bytes: checkImageBytes(new Uint8Array(request.body)) }
         : parsePredictBody(request.body);
+      const { recognizer, model } = serving();
       let r: Recognition;
       if (input.kind === 'drawing') r = recognizer.recognizeDrawing(input.drawing);
       else if (input.kind === 'pixels') r = recognizer.recognizeImage(input.image);
@@ -282,6 +348,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   app.post('/api/samples', async (request, reply) => {
     const input = parseSampleBody(request.body);
+    const { recognizer } = serving();
     const r = recognizer.recognizeDrawing(input.drawing);
     if (r.empty) throw new HttpError(400, 'drawing has no ink inside the canvas: nothing to store');
     const sample = store.insert({
@@ -384,7 +451,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
         }
         const source = `upload.${format}`;
         const text = decodeText(request.body, source);
-        const samples = await importSamples(recognizer, format, text, source);
+        const samples = await importSamples(serving().recognizer, format, text, source);
         const imported = store.insertMany(samples);
         return reply.code(201).send({ imported, total: store.count() });
       },
@@ -400,6 +467,107 @@ export function buildApp(options: AppOptions): FastifyInstance {
     // The collect page asks for the least-collected digit over all samples (the smallest on ties).
     const next = all.byLabel.indexOf(Math.min(...all.byLabel));
     return { ...stats, next };
+  });
+
+  // ---- model versions and retraining ----------------------------------------------------------
+
+  const versionJson = (v: ModelVersion) => ({
+    version: v.version,
+    modelId: v.modelId,
+    createdAt: v.createdAt,
+    promotedAt: v.promotedAt,
+    status: v.status,
+    summary: v.summary,
+    metrics: v.metrics,
+    report: v.report ? `/api/models/${v.version}/report` : null,
+  });
+
+  app.get('/api/models', async () => ({
+    serving: serving().version,
+    versions: registry.list().map(versionJson),
+  }));
+
+  app.get('/api/models/:version/report', async (request, reply) => {
+    const version = parseVersion((request.params as { version: string }).version);
+    const v = registry.get(version);
+    if (!v) throw new HttpError(404, `no model version ${version}`);
+    if (!v.report) throw new HttpError(404, `model version ${version} has no report`);
+    let html: Buffer;
+    try {
+      html = readFileSync(registry.path(v.report));
+    } catch {
+      throw new HttpError(404, `the report of model version ${version} is missing (${v.report})`);
+    }
+    // The report is self-contained (inline CSS and SVG, data: images, no scripts).
+    return reply
+      .type('text/html; charset=utf-8')
+      .header(
+        'content-security-policy',
+        "default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'",
+      )
+      .send(html);
+  });
+
+  app.post('/api/admin/models/:version/promote', async (request) => {
+    checkAdmin(request.headers.authorization, adminToken);
+    const version = parseVersion((request.params as { version: string }).version);
+    const v = registry.promote(version);
+    app.log.info(`model version ${version} (${v.modelId}) promoted by an admin`);
+    return versionJson(v);
+  });
+
+  app.post('/api/admin/train', async (request, reply) => {
+    checkAdmin(request.headers.authorization, adminToken);
+    const job = retrainer.start();
+    return reply.code(202).header('location', '/api/admin/train').send(job);
+  });
+
+  app.get('/api/admin/train', async (request) => {
+    checkAdmin(request.headers.authorization, adminToken);
+    return { job: retrainer.state };
+  });
+
+  app.delete('/api/admin/train', async (request) => {
+    checkAdmin(request.headers.authorization, adminToken);
+    return retrainer.cancel();
+  });
+
+  app.get('/api/admin/train/events', async (request, reply) => {
+    checkAdmin(request.headers.authorization, adminToken);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    const send = (type: string, data: unknown) =>
+      res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+    const state: JobState | null = retrainer.state;
+    send('state', { job: state });
+    if (state?.status !== 'running') {
+      send('done', { job: state });
+      res.end();
+      return;
+    }
+    // A comment line now and then keeps proxies from closing an idle stream.
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15000);
+    const stop = () => {
+      clearInterval(heartbeat);
+      retrainer.off('event', listener);
+    };
+    const listener = (e: JobEvent) => {
+      if (e.job.id !== state.id) return;
+      if (e.type === 'log') send('log', { line: e.line });
+      else send(e.type, { job: e.job });
+      if (e.type === 'done') {
+        stop();
+        res.end();
+      }
+    };
+    retrainer.on('event', listener);
+    request.raw.on('close', stop);
   });
 
   // ---- pages -----------------------------------------------------------------------------------

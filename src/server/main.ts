@@ -2,11 +2,15 @@
  * `npm start`: serves the web app and the API. Environment:
  * - PORT (default 3000), HOST (default localhost; 0.0.0.0 to reach it from a phone on the LAN);
  * - DIGITREC_DB: the SQLite file (default ./data/digitrec.db; the directory is created);
- * - DIGITREC_MODEL: the model file (default the committed models/default.json);
- * - DIGITREC_ADMIN_TOKEN: enables relabel, delete and import (off when unset).
+ * - DIGITREC_MODEL: the base model file (default the committed models/default.json): version 1
+ *   of a new database, and a new serving version whenever it changes;
+ * - DIGITREC_MODELS_DIR: the model versions' files (default ./data/models beside the database);
+ * - DIGITREC_RETRAIN_CONFIG: the training config of retraining (default
+ *   models/default.config.json);
+ * - DIGITREC_ADMIN_TOKEN: enables relabel, delete, import and retraining (off when unset).
  */
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_MODEL_PATH } from '../data/model-io.js';
 import { buildApp } from './app.js';
 
@@ -27,9 +31,21 @@ async function main(): Promise<void> {
   const dbPath = resolve(process.env.DIGITREC_DB || DEFAULT_DB_PATH);
   mkdirSync(dirname(dbPath), { recursive: true });
   const modelPath = resolve(process.env.DIGITREC_MODEL || DEFAULT_MODEL_PATH);
+  const modelsDir = resolve(process.env.DIGITREC_MODELS_DIR || join(dirname(dbPath), 'models'));
+  const configPath = process.env.DIGITREC_RETRAIN_CONFIG;
+  let retrainConfig: Record<string, unknown> | undefined;
+  if (configPath) {
+    try {
+      retrainConfig = JSON.parse(readFileSync(configPath, 'utf8'));
+    } catch (err) {
+      throw new Error(
+        `DIGITREC_RETRAIN_CONFIG: cannot read ${configPath}: ${(err as Error).message}`,
+      );
+    }
+  }
   const adminToken = process.env.DIGITREC_ADMIN_TOKEN || undefined;
   const host = process.env.HOST || 'localhost';
-  const app = buildApp({ dbPath, modelPath, adminToken, logger: true });
+  const app = buildApp({ dbPath, modelPath, modelsDir, retrainConfig, adminToken, logger: true });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       app.close().then(
@@ -45,6 +61,7 @@ async function main(): Promise<void> {
   console.log(`digitrec: http://${shownHost}:${actualPort}/`);
   console.log(`  database ${dbPath}`);
   console.log(`  model    ${modelPath}`);
+  console.log(`  versions ${modelsDir}`);
   console.log(
     `  admin    ${adminToken ? 'on (DIGITREC_ADMIN_TOKEN)' : 'off (set DIGITREC_ADMIN_TOKEN)'}`,
   );

@@ -43,7 +43,80 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX samples_source ON samples (source);
    CREATE INDEX samples_session ON samples (session_id);
    CREATE INDEX samples_created ON samples (created_at)`,
+  // 3: model versions. At most one row is serving (the partial unique index); files are names in
+  // the models directory.
+  `CREATE TABLE models (
+     version     INTEGER PRIMARY KEY,
+     model_id    TEXT NOT NULL,
+     created_at  TEXT NOT NULL,
+     status      TEXT NOT NULL
+                 CHECK (status IN ('serving', 'candidate', 'candidate-rejected', 'retired')),
+     file        TEXT NOT NULL,
+     report      TEXT,
+     summary     TEXT NOT NULL CHECK (json_valid(summary)),
+     metrics     TEXT NOT NULL CHECK (json_valid(metrics)),
+     promoted_at TEXT
+   );
+   CREATE UNIQUE INDEX models_one_serving ON models (status) WHERE status = 'serving'`,
 ];
+
+/** Where a model version stands. */
+export const MODEL_STATUSES = ['serving', 'candidate', 'candidate-rejected', 'retired'] as const;
+/**
+ * Where a model version stands: `serving` (exactly one), `candidate` (trained, not promoted
+ * because there was nothing held out to compare on), `candidate-rejected` (worse than the model
+ * serving when it finished), `retired` (served before).
+ */
+export type ModelStatus = (typeof MODEL_STATUSES)[number];
+
+/** A model version as stored. */
+export interface ModelVersion {
+  version: number;
+  /** The model file's content id. */
+  modelId: string;
+  /** ISO 8601, UTC. */
+  createdAt: string;
+  status: ModelStatus;
+  /** The model file's name in the models directory. */
+  file: string;
+  /** The report's file name in the models directory, or null. */
+  report: string | null;
+  /** How it was trained (sources, rows, C, timing) or where it came from. */
+  summary: Record<string, unknown>;
+  /** Accuracy and other figures by data set: `cv`, `heldOut`, `mnistTest`, … */
+  metrics: Record<string, unknown>;
+  /** When it last became the serving model, or null. */
+  promotedAt: string | null;
+}
+
+/** A version to add: everything but the number, which the store assigns. */
+export type NewModelVersion = Omit<ModelVersion, 'version' | 'createdAt' | 'promotedAt'>;
+
+interface ModelRow {
+  version: number;
+  model_id: string;
+  created_at: string;
+  status: ModelStatus;
+  file: string;
+  report: string | null;
+  summary: string;
+  metrics: string;
+  promoted_at: string | null;
+}
+
+function modelFromRow(r: ModelRow): ModelVersion {
+  return {
+    version: r.version,
+    modelId: r.model_id,
+    createdAt: r.created_at,
+    status: r.status,
+    file: r.file,
+    report: r.report,
+    summary: JSON.parse(r.summary),
+    metrics: JSON.parse(r.metrics),
+    promotedAt: r.promoted_at,
+  };
+}
 
 /** A sample as stored. */
 export interface Sample {
@@ -321,6 +394,90 @@ export class SampleStore {
   /** Deletes a sample; false when there was none. */
   delete(id: number): boolean {
     return this.#db.prepare('DELETE FROM samples WHERE id = ?').run(id).changes > 0;
+  }
+
+  /** Every model version, newest first. */
+  modelVersions(): ModelVersion[] {
+    const rows = this.#db.prepare('SELECT * FROM models ORDER BY version DESC').all() as ModelRow[];
+    return rows.map(modelFromRow);
+  }
+
+  /** One model version, or undefined. */
+  modelVersion(version: number): ModelVersion | undefined {
+    const row = this.#db.prepare('SELECT * FROM models WHERE version = ?').get(version) as
+      | ModelRow
+      | undefined;
+    return row ? modelFromRow(row) : undefined;
+  }
+
+  /** The version marked serving, or undefined before the first one is added. */
+  servingVersion(): ModelVersion | undefined {
+    const row = this.#db.prepare(`SELECT * FROM models WHERE status = 'serving'`).get() as
+      | ModelRow
+      | undefined;
+    return row ? modelFromRow(row) : undefined;
+  }
+
+  /** The number the next added version will get. */
+  nextModelVersion(): number {
+    const row = this.#db.prepare('SELECT max(version) AS v FROM models').get() as {
+      v: number | null;
+    };
+    return (row.v ?? 0) + 1;
+  }
+
+  /**
+   * Adds a model version with the next number (its file must already be in place). Added as
+   * `serving`, it is promoted in the same transaction: the previous serving version is retired.
+   */
+  addModelVersion(v: NewModelVersion): ModelVersion {
+    // The wall clock: `now` is the samples' clock (tests step it per sample).
+    const now = new Date().toISOString();
+    return this.#db.transaction(() => {
+      const version = this.nextModelVersion();
+      if (v.status === 'serving') this.#retireServing();
+      this.#db
+        .prepare(
+          `INSERT INTO models (version, model_id, created_at, status, file, report, summary, metrics,
+             promoted_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          version,
+          v.modelId,
+          now,
+          v.status,
+          v.file,
+          v.report,
+          JSON.stringify(v.summary),
+          JSON.stringify(v.metrics),
+          v.status === 'serving' ? now : null,
+        );
+      return this.modelVersion(version) as ModelVersion;
+    })();
+  }
+
+  /**
+   * Makes `version` the serving one in one transaction (the previous serving version is retired);
+   * undefined when there is no such version.
+   */
+  promoteModelVersion(version: number): ModelVersion | undefined {
+    // The wall clock: `now` is the samples' clock (tests step it per sample).
+    const now = new Date().toISOString();
+    return this.#db.transaction(() => {
+      const v = this.modelVersion(version);
+      if (!v) return undefined;
+      if (v.status === 'serving') return v;
+      this.#retireServing();
+      this.#db
+        .prepare(`UPDATE models SET status = 'serving', promoted_at = ? WHERE version = ?`)
+        .run(now, version);
+      return this.modelVersion(version);
+    })();
+  }
+
+  #retireServing(): void {
+    this.#db.prepare(`UPDATE models SET status = 'retired' WHERE status = 'serving'`).run();
   }
 
   /** Closes the file (checkpointing the WAL). */

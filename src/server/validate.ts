@@ -343,6 +343,14 @@ export function parseId(v: unknown): number {
   return Number(v);
 }
 
+/** A model version from a URL path segment: a positive integer. */
+export function parseVersion(v: unknown): number {
+  if (typeof v !== 'string' || !/^[1-9][0-9]{0,8}$/.test(v)) {
+    throw badRequest(`model version must be a positive integer, got ${show(v)}`);
+  }
+  return Number(v);
+}
+
 function queryString(q: Json, key: string): string | undefined {
   const v = q[key];
   if (v === undefined || v === '') return undefined;

@@ -1,0 +1,384 @@
+/**
+ * Retraining from the app, end to end: a real SQLite file and models directory in a temp folder,
+ * the app through `inject`, and real worker threads training a tiny configuration on drawings
+ * posted through the API. Each case is built so its answer is known: a serving model that always
+ * says 1 is beaten; a candidate regularised to nothing is rejected.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { ModelFile } from '../core/contracts.js';
+import { createRecognizer } from '../core/recognizer.js';
+import type { LabelledDrawing } from '../core/types.js';
+import { isHeldOutGroup } from '../data/holdout.js';
+import { DEFAULT_MODEL_PATH, loadModel, modelId } from '../data/model-io.js';
+import { syntheticDrawings } from '../data/synthetic.js';
+import { type AppOptions, buildApp } from './app.js';
+import type { JobState } from './retrain.js';
+
+const TOKEN = 'retrain-admin';
+const AUTH = { authorization: `Bearer ${TOKEN}` };
+
+/** Trains in a second or two: 300 template drawings (no MNIST), HOG, one C, two folds. */
+const TINY = {
+  data: ['synthetic:300'],
+  synthetic: { mix: { templates: 1, restroked: 0 } },
+  features: 'hog' as const,
+  Cs: [1],
+  cv: 2,
+  eval: [],
+  createdAt: '2026-01-01',
+};
+
+let dir: string;
+let good: ModelFile;
+/** The default model pushed to answer 1 for everything: any sensible candidate beats it. */
+let ones: ModelFile;
+/** Writers whose drawings are held out / trained on (by the hash rule). */
+let heldOutWriters: string[];
+let trainWriters: string[];
+let drawings: LabelledDrawing[];
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'digitrec-retrain-'));
+  good = loadModel(DEFAULT_MODEL_PATH);
+  const draft = { ...good, intercepts: good.intercepts.map((b, c) => (c === 1 ? b + 100 : b)) };
+  ones = { ...draft, id: modelId(draft) };
+  const writers = Array.from({ length: 12 }, (_, i) => `writer-${i}`);
+  heldOutWriters = writers.filter(isHeldOutGroup).slice(0, 2);
+  trainWriters = writers.filter((w) => !isHeldOutGroup(w)).slice(0, 4);
+  drawings = syntheticDrawings(60, 11, { mix: { templates: 1, restroked: 0 } });
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+let counter = 0;
+function paths() {
+  counter++;
+  return { dbPath: join(dir, `r${counter}.db`), modelsDir: join(dir, `models-${counter}`) };
+}
+
+function json(res: LightMyRequestResponse) {
+  return JSON.parse(res.body);
+}
+
+/** The writer of drawing i: every third drawing is held out. */
+function writerOf(i: number): string {
+  return i % 3 === 2 ? heldOutWriters[i % 2] : trainWriters[i % 4];
+}
+
+async function postSamples(app: FastifyInstance): Promise<LabelledDrawing[]> {
+  const heldOut: LabelledDrawing[] = [];
+  for (const [i, d] of drawings.entries()) {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/samples',
+      payload: { label: d.label, drawing: d.drawing, source: 'collect', sessionId: writerOf(i) },
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    if (isHeldOutGroup(writerOf(i))) heldOut.push(d);
+  }
+  return heldOut;
+}
+
+/** Events of an SSE body: `event:` and `data:` lines per block. */
+function parseSse(body: string): { event: string; data: Record<string, unknown> }[] {
+  return body
+    .split('\n\n')
+    .filter((block) => block.startsWith('event:'))
+    .map((block) => {
+      const [event, data] = block.split('\n');
+      return { event: event.slice(7), data: JSON.parse(data.slice(6)) };
+    });
+}
+
+/** Follows the event stream to the job's end; returns its events and the final state. */
+async function waitForJob(app: FastifyInstance) {
+  const res = await app.inject({ method: 'GET', url: '/api/admin/train/events', headers: AUTH });
+  assert.equal(res.statusCode, 200);
+  assert.match(String(res.headers['content-type']), /text\/event-stream/);
+  const events = parseSse(res.body);
+  const done = events.at(-1);
+  assert.equal(done?.event, 'done');
+  return { events, job: done.data.job as JobState };
+}
+
+function accuracy(model: ModelFile, set: LabelledDrawing[]): number {
+  const r = createRecognizer(model);
+  return set.filter((d) => r.recognizeDrawing(d.drawing).digit === d.label).length / set.length;
+}
+
+function build(o: Partial<AppOptions> & { dbPath: string }): FastifyInstance {
+  return buildApp({ adminToken: TOKEN, retrainConfig: TINY, ...o });
+}
+
+describe('retraining', () => {
+  test('a better candidate is promoted; predictions continue during training; restore and restart keep the choice', async () => {
+    const p = paths();
+    let app = build({ ...p, model: ones });
+    const heldOut = await postSamples(app);
+    assert.ok(heldOut.length >= 10, `held-out drawings: ${heldOut.length}`);
+
+    let res = await app.inject({ method: 'GET', url: '/api/models' });
+    assert.equal(json(res).serving, 1);
+    assert.deepEqual(
+      json(res).versions.map((v: { version: number; status: string }) => [v.version, v.status]),
+      [[1, 'serving']],
+    );
+
+    res = await app.inject({ method: 'POST', url: '/api/admin/train', headers: AUTH });
+    assert.equal(res.statusCode, 202, res.body);
+    assert.equal(json(res).status, 'running');
+    // One job at a time.
+    res = await app.inject({ method: 'POST', url: '/api/admin/train', headers: AUTH });
+    assert.equal(res.statusCode, 409);
+    assert.match(json(res).message, /training job 1 is still running/);
+    // The server keeps answering while the worker trains.
+    res = await app.inject({
+      method: 'POST',
+      url: '/api/predict',
+      payload: { drawing: drawings[0].drawing },
+    });
+    assert.equal(res.statusCode, 200);
+    assert.equal(json(res).modelVersion, ones.id);
+    res = await app.inject({ method: 'GET', url: '/api/admin/train', headers: AUTH });
+    assert.equal(json(res).job.status, 'running', 'the predict above was answered mid-training');
+
+    const { events, job } = await waitForJob(app);
+    assert.equal(job.status, 'succeeded', job.error ?? '');
+    const progress = events
+      .filter((e) => e.event === 'progress')
+      .map((e) => e.data.job as JobState);
+    assert.ok(
+      progress.some((j) => j.phase === 'cross-validation' && j.done === j.total),
+      'progress reached the end of the cross-validation',
+    );
+    assert.ok(events.some((e) => e.event === 'log'));
+    const result = job.result;
+    assert.ok(result);
+    assert.equal(result.version, 2);
+    assert.equal(result.promoted, true);
+    assert.equal(result.status, 'serving');
+    assert.equal(result.comparedWith, 1);
+    // The held-out set is exactly the held-out writers' drawings, scored as the test scores them.
+    assert.equal(result.heldOut?.n, heldOut.length);
+    assert.equal(result.heldOut?.servingAccuracy, accuracy(ones, heldOut));
+    assert.ok((result.heldOut?.candidateAccuracy ?? 0) >= (result.heldOut?.servingAccuracy ?? 1));
+    assert.match(result.reason, /not worse, promoted/);
+
+    // The candidate serves now, everywhere.
+    const candidate = loadModel(join(p.modelsDir, `v2-${result.modelId}.json`));
+    assert.equal(candidate.id, result.modelId);
+    assert.equal(accuracy(candidate, heldOut), result.heldOut?.candidateAccuracy);
+    assert.equal(candidate.training.sources.find((s) => s.name === 'samples')?.count, 40);
+    res = await app.inject({
+      method: 'POST',
+      url: '/api/predict',
+      payload: { drawing: drawings[0].drawing },
+    });
+    assert.equal(json(res).modelVersion, result.modelId);
+    res = await app.inject({ method: 'GET', url: '/api/model' });
+    assert.equal(res.headers.etag, `"${result.modelId}"`);
+    res = await app.inject({ method: 'GET', url: '/api/models' });
+    const list = json(res);
+    assert.equal(list.serving, 2);
+    assert.deepEqual(
+      list.versions.map((v: { version: number; status: string }) => [v.version, v.status]),
+      [
+        [2, 'serving'],
+        [1, 'retired'],
+      ],
+    );
+    assert.equal(list.versions[0].metrics.heldOut.accuracy, result.heldOut?.candidateAccuracy);
+    assert.equal(list.versions[0].metrics.heldOut.servingAccuracy, accuracy(ones, heldOut));
+    assert.equal(list.versions[0].metrics.cv.n, 340);
+
+    // The report compares the two models side by side on the held-out drawings.
+    res = await app.inject({ method: 'GET', url: list.versions[0].report });
+    assert.equal(res.statusCode, 200);
+    assert.match(String(res.headers['content-type']), /text\/html/);
+    assert.match(res.body, new RegExp(`A · ${result.modelId}`));
+    assert.match(res.body, new RegExp(`B · ${ones.id}`));
+    assert.match(res.body, /held-out app drawings/);
+
+    // Restore version 1.
+    res = await app.inject({ method: 'POST', url: '/api/admin/models/1/promote', headers: AUTH });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(json(res).status, 'serving');
+    res = await app.inject({ method: 'GET', url: '/healthz' });
+    assert.equal(json(res).modelVersion, ones.id);
+    assert.equal(json(res).servingVersion, 1);
+
+    // A restart on the same files serves the same version; then version 2 after promoting it.
+    await app.close();
+    app = build({ ...p, model: ones });
+    res = await app.inject({ method: 'GET', url: '/healthz' });
+    assert.deepEqual([json(res).servingVersion, json(res).modelVersion], [1, ones.id]);
+    res = await app.inject({ method: 'POST', url: '/api/admin/models/2/promote', headers: AUTH });
+    assert.equal(res.statusCode, 200);
+    await app.close();
+    app = build({ ...p, model: ones });
+    res = await app.inject({ method: 'GET', url: '/healthz' });
+    assert.deepEqual([json(res).servingVersion, json(res).modelVersion], [2, result.modelId]);
+    await app.close();
+
+    // A serving file gone missing: the base model serves, and the broken version is refused.
+    unlinkSync(join(p.modelsDir, `v2-${result.modelId}.json`));
+    app = build({ ...p, model: ones });
+    res = await app.inject({ method: 'GET', url: '/healthz' });
+    assert.deepEqual([json(res).servingVersion, json(res).modelVersion], [1, ones.id]);
+    res = await app.inject({ method: 'POST', url: '/api/admin/models/2/promote', headers: AUTH });
+    assert.equal(res.statusCode, 409);
+    assert.match(json(res).message, /version 2 cannot be served: cannot read model file/);
+    await app.close();
+  });
+
+  test('a worse candidate is kept as a rejected version and the serving model stays', async () => {
+    const p = paths();
+    // Regularised to nothing: the candidate predicts the commonest class for every drawing.
+    const app = build({
+      ...p,
+      model: good,
+      retrainConfig: { ...TINY, features: 'pixels', Cs: [1e-4], maxIter: 2 },
+    });
+    const heldOut = await postSamples(app);
+    await app.inject({ method: 'POST', url: '/api/admin/train', headers: AUTH });
+    const { job } = await waitForJob(app);
+    assert.equal(job.status, 'succeeded', job.error ?? '');
+    const r = job.result;
+    assert.ok(r?.heldOut);
+    assert.equal(r.heldOut.servingAccuracy, accuracy(good, heldOut));
+    assert.ok(r.heldOut.candidateAccuracy < r.heldOut.servingAccuracy);
+    assert.equal(r.status, 'candidate-rejected');
+    assert.equal(r.promoted, false);
+    assert.match(r.reason, /worse, not promoted/);
+    const res = await app.inject({ method: 'GET', url: '/api/models' });
+    assert.equal(json(res).serving, 1);
+    assert.deepEqual(
+      json(res).versions.map((v: { status: string }) => v.status),
+      ['candidate-rejected', 'serving'],
+    );
+    const health = json(await app.inject({ method: 'GET', url: '/healthz' }));
+    assert.equal(health.modelVersion, good.id);
+    await app.close();
+  });
+
+  test('without held-out drawings the candidate is kept but not promoted', async () => {
+    const p = paths();
+    const app = build({ ...p, model: ones });
+    await app.inject({ method: 'POST', url: '/api/admin/train', headers: AUTH });
+    const { job } = await waitForJob(app);
+    assert.equal(job.status, 'succeeded', job.error ?? '');
+    assert.equal(job.result?.status, 'candidate');
+    assert.equal(job.result?.heldOut, null);
+    assert.match(job.result?.reason ?? '', /no held-out app drawings/);
+    assert.equal(json(await app.inject({ method: 'GET', url: '/healthz' })).servingVersion, 1);
+    await app.close();
+  });
+
+  test('a failing or cancelled job leaves the serving model and the server answering', async () => {
+    const p = paths();
+    const missing = join(dir, 'no-such-file.csv');
+    const app = build({ ...p, model: good, retrainConfig: { ...TINY, data: [missing] } });
+    let res = await app.inject({ method: 'POST', url: '/api/admin/train', headers: AUTH });
+    assert.equal(res.statusCode, 202);
+    const { job } = await waitForJob(app);
+    assert.equal(job.status, 'failed');
+    assert.match(job.error ?? '', /no-such-file\.csv/);
+    assert.equal(job.result, null);
+    res = await app.inject({ method: 'GET', url: '/api/models' });
+    assert.equal(json(res).versions.length, 1);
+    res = await app.inject({
+      method: 'POST',
+      url: '/api/predict',
+      payload: { drawing: drawings[1].drawing },
+    });
+    assert.equal(res.statusCode, 200);
+    assert.equal(json(res).modelVersion, good.id);
+    await app.close();
+
+    // A job whose worker is terminated mid-way (cancelled) fails the same way; the next may start.
+    const q = paths();
+    const slow = build({
+      ...q,
+      model: good,
+      retrainConfig: { ...TINY, data: ['synthetic:20000'] },
+    });
+    res = await slow.inject({ method: 'POST', url: '/api/admin/train', headers: AUTH });
+    assert.equal(res.statusCode, 202);
+    res = await slow.inject({ method: 'DELETE', url: '/api/admin/train', headers: AUTH });
+    assert.equal(res.statusCode, 200);
+    assert.equal(json(res).status, 'failed');
+    assert.match(json(res).error, /cancelled by an admin/);
+    res = await slow.inject({ method: 'DELETE', url: '/api/admin/train', headers: AUTH });
+    assert.equal(res.statusCode, 409);
+    res = await slow.inject({ method: 'GET', url: '/api/models' });
+    assert.deepEqual([json(res).serving, json(res).versions.length], [1, 1]);
+    assert.deepEqual(
+      readdirSync(q.modelsDir).filter((f) => f.endsWith('.json')),
+      [`v1-${good.id}.json`],
+    );
+    await slow.close();
+  });
+
+  test('admin routes need the token; bad versions are 400 and unknown ones 404', async () => {
+    const p = paths();
+    const app = build({ ...p, model: good });
+    const routes = [
+      { method: 'POST', url: '/api/admin/train' },
+      { method: 'GET', url: '/api/admin/train' },
+      { method: 'DELETE', url: '/api/admin/train' },
+      { method: 'GET', url: '/api/admin/train/events' },
+      { method: 'POST', url: '/api/admin/models/1/promote' },
+    ] as const;
+    for (const r of routes) {
+      let res = await app.inject(r);
+      assert.equal(res.statusCode, 401, `${r.method} ${r.url}`);
+      res = await app.inject({ ...r, headers: { authorization: 'Bearer wrong' } });
+      assert.equal(res.statusCode, 401, `${r.method} ${r.url}`);
+      assert.match(json(res).message, /wrong admin token/);
+    }
+    const off = buildApp({ ...paths(), model: good });
+    const res = await off.inject({ method: 'POST', url: '/api/admin/train' });
+    assert.equal(res.statusCode, 403);
+    assert.match(json(res).message, /DIGITREC_ADMIN_TOKEN/);
+    await off.close();
+
+    let r = await app.inject({ method: 'POST', url: '/api/admin/models/x/promote', headers: AUTH });
+    assert.equal(r.statusCode, 400);
+    assert.match(json(r).message, /model version must be a positive integer, got "x"/);
+    r = await app.inject({ method: 'POST', url: '/api/admin/models/9/promote', headers: AUTH });
+    assert.equal(r.statusCode, 404);
+    r = await app.inject({ method: 'GET', url: '/api/models/9/report' });
+    assert.equal(r.statusCode, 404);
+    // No job yet: the state is null and the stream ends at once.
+    r = await app.inject({ method: 'GET', url: '/api/admin/train', headers: AUTH });
+    assert.deepEqual(json(r), { job: null });
+    const { events } = await waitForJob(app);
+    assert.deepEqual(
+      events.map((e) => e.event),
+      ['state', 'done'],
+    );
+    // The committed default's report is version 1's.
+    r = await app.inject({ method: 'GET', url: '/api/models/1/report' });
+    assert.equal(r.statusCode, 404, 'a model given in memory has no report');
+    await app.close();
+    const byPath = buildApp({ ...paths(), modelPath: DEFAULT_MODEL_PATH });
+    r = await byPath.inject({ method: 'GET', url: '/api/models/1/report' });
+    assert.equal(r.statusCode, 200);
+    assert.equal(
+      r.body,
+      readFileSync(DEFAULT_MODEL_PATH.replace(/\.json$/, '.report.html'), 'utf8'),
+    );
+    await byPath.close();
+  });
+
+  test('a bad retraining config stops the app at start, naming the setting', () => {
+    assert.throws(
+      () => build({ ...paths(), model: good, retrainConfig: { Cs: [1], colour: 'red' } as never }),
+      /retrainConfig: unknown setting colour/,
+    );
+  });
+});

@@ -1,0 +1,331 @@
+/**
+ * Retraining jobs: one at a time, each in a worker thread (`train-worker.ts`) so the server keeps
+ * answering. Progress and log lines are kept in the job's state and broadcast to listeners (the
+ * SSE route). When the worker's result arrives the candidate becomes a new version, promoted iff
+ * it is not worse than the serving model on the held-out app drawings. A worker that throws, exits
+ * or is cancelled leaves the serving model as it was and the job failed with its error.
+ */
+import { EventEmitter } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import type { ModelFile } from '../core/contracts.js';
+import { parseModelFile } from '../core/model-file.js';
+import type { TrainConfig } from '../data/training.js';
+import { HttpError } from './http-error.js';
+import { figures, type ModelRegistry } from './models.js';
+import type { ModelStatus } from './store.js';
+import type { TrainWorkerInput, TrainWorkerMessage, TrainWorkerResult } from './train-worker.js';
+
+/** Log lines kept per job (the oldest are dropped). */
+export const JOB_LOG_LINES = 200;
+
+/** What became of a finished job's candidate. */
+export interface JobResult {
+  version: number;
+  modelId: string;
+  status: ModelStatus;
+  promoted: boolean;
+  /** Why it was or was not promoted. */
+  reason: string;
+  /** The version serving when the job started. */
+  comparedWith: number;
+  heldOut: { n: number; candidateAccuracy: number; servingAccuracy: number } | null;
+  seconds: number;
+}
+
+/** A job as reported by `GET /api/admin/train` and the event stream. */
+export interface JobState {
+  id: number;
+  status: 'running' | 'succeeded' | 'failed';
+  startedAt: string;
+  finishedAt: string | null;
+  /** The current phase (`features`, `cross-validation`, `evaluate`), its bar's label and counts. */
+  phase: string | null;
+  label: string | null;
+  done: number;
+  total: number;
+  /** Seconds left in the current phase at its rate so far, or null before it can be estimated. */
+  etaSeconds: number | null;
+  elapsedSeconds: number;
+  log: string[];
+  error: string | null;
+  result: JobResult | null;
+}
+
+/** An event of the stream: progress, a log line, or the job's final state. */
+export type JobEvent =
+  | { type: 'progress'; job: JobState }
+  | { type: 'log'; line: string; job: JobState }
+  | { type: 'done'; job: JobState };
+
+/** Options of `Retrainer`. */
+export interface RetrainerOptions {
+  registry: ModelRegistry;
+  dbPath: string;
+  /** The training configuration (validated), read when a job starts. */
+  config: () => TrainConfig;
+  now?: () => Date;
+  log?: (message: string) => void;
+}
+
+/**
+ * Starts the worker on `train-worker.js` beside this file; from source (`.ts`, the tests run
+ * through tsx) the worker registers tsx first, then runs the TypeScript module.
+ */
+function startWorker(input: TrainWorkerInput): Worker {
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./train-worker.js', import.meta.url), { workerData: input });
+  const code = `
+const { workerData, parentPort } = require('node:worker_threads');
+(async () => {
+  (await import(workerData.tsx)).register();
+  const { runTrainJob } = await import(workerData.url);
+  runTrainJob(workerData.input, (m) => parentPort.postMessage(m));
+})().catch((err) => setImmediate(() => { throw err; }));`;
+  return new Worker(code, {
+    eval: true,
+    workerData: {
+      input,
+      tsx: import.meta.resolve('tsx/esm/api'),
+      url: new URL('./train-worker.ts', import.meta.url).href,
+    },
+  });
+}
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(2)}%`;
+}
+
+/** Decides what a finished candidate becomes: the promotion rule. */
+export function promotionDecision(
+  result: Pick<TrainWorkerResult, 'heldOut'>,
+  comparedWith: number,
+  servingNow: number,
+): { status: ModelStatus; reason: string } {
+  const h = result.heldOut;
+  if (h === null)
+    return {
+      status: 'candidate',
+      reason:
+        'no held-out app drawings to compare on: kept as a candidate, not promoted (promote it by hand after reading its report)',
+    };
+  const versus = `${pct(h.candidate.accuracy)} vs ${pct(h.serving.accuracy)} of version ${comparedWith} on ${h.n} held-out app drawings`;
+  if (servingNow !== comparedWith)
+    return {
+      status: 'candidate',
+      reason: `${versus}, but version ${servingNow} was promoted meanwhile: kept as a candidate, not promoted`,
+    };
+  if (h.candidate.accuracy >= h.serving.accuracy)
+    return { status: 'serving', reason: `${versus}: not worse, promoted` };
+  return { status: 'candidate-rejected', reason: `${versus}: worse, not promoted` };
+}
+
+/** Runs retraining jobs one at a time; emits `event` with each `JobEvent`. */
+export class Retrainer extends EventEmitter<{ event: [JobEvent] }> {
+  #job: JobState | null = null;
+  #worker: Worker | null = null;
+  #phaseStart = 0;
+  #t0 = 0;
+  #nextId = 1;
+  readonly #o: RetrainerOptions;
+
+  constructor(options: RetrainerOptions) {
+    super();
+    this.#o = options;
+  }
+
+  /** The current or last job, or null when none has run since the server started. */
+  get state(): JobState | null {
+    if (this.#job && this.#job.status === 'running')
+      this.#job.elapsedSeconds = (performance.now() - this.#t0) / 1000;
+    return this.#job;
+  }
+
+  #now(): string {
+    return (this.#o.now?.() ?? new Date()).toISOString();
+  }
+
+  /** Starts a job; 409 while one is running. */
+  start(): JobState {
+    if (this.#job?.status === 'running')
+      throw new HttpError(
+        409,
+        `training job ${this.#job.id} is still running (started ${this.#job.startedAt}); wait for it to finish or cancel it`,
+      );
+    const config = this.#o.config();
+    const serving = this.#o.registry.current;
+    const job: JobState = {
+      id: this.#nextId++,
+      status: 'running',
+      startedAt: this.#now(),
+      finishedAt: null,
+      phase: null,
+      label: null,
+      done: 0,
+      total: 0,
+      etaSeconds: null,
+      elapsedSeconds: 0,
+      log: [],
+      error: null,
+      result: null,
+    };
+    this.#job = job;
+    this.#t0 = performance.now();
+    const input: TrainWorkerInput = {
+      dbPath: this.#o.dbPath,
+      config,
+      serving: serving.model,
+      servingVersion: serving.version,
+      generatedAt: `${job.startedAt.slice(0, 16).replace('T', ' ')} UTC`,
+    };
+    const worker = startWorker(input);
+    this.#worker = worker;
+    let settled = false;
+    const fail = (message: string) => {
+      if (settled) return;
+      settled = true;
+      this.#finish(job, 'failed', message, null);
+    };
+    worker.on('message', (m: TrainWorkerMessage) => {
+      if (settled) return;
+      if (m.type === 'progress') this.#progress(job, m);
+      else if (m.type === 'log') this.#log(job, m.line);
+      else {
+        settled = true;
+        try {
+          const result = this.#accept(m.result, serving.version);
+          this.#finish(job, 'succeeded', null, result);
+        } catch (err) {
+          this.#finish(
+            job,
+            'failed',
+            `the candidate could not be stored: ${(err as Error).message}`,
+            null,
+          );
+        }
+        void worker.terminate();
+      }
+    });
+    worker.on('error', (err) => fail(err.message));
+    worker.on('exit', (code) =>
+      fail(`the training worker stopped (exit code ${code}) before it finished`),
+    );
+    this.#log(
+      job,
+      `job ${job.id}: training in a worker thread; version ${serving.version} serving`,
+    );
+    return job;
+  }
+
+  /** Stops the running job (its worker is terminated); 409 when none is running. */
+  async cancel(): Promise<JobState> {
+    const job = this.#job;
+    if (job?.status !== 'running' || !this.#worker)
+      throw new HttpError(409, 'no training job is running');
+    const worker = this.#worker;
+    this.#finish(job, 'failed', 'cancelled by an admin: the worker was terminated', null);
+    await worker.terminate();
+    return job;
+  }
+
+  /** Terminates a running worker (the app is closing). */
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    if (this.#job?.status === 'running')
+      this.#finish(this.#job, 'failed', 'the server stopped during training', null);
+    if (worker) await worker.terminate();
+  }
+
+  #progress(job: JobState, m: Extract<TrainWorkerMessage, { type: 'progress' }>): void {
+    const now = performance.now();
+    if (m.label !== job.label) this.#phaseStart = now;
+    job.phase = m.phase;
+    job.label = m.label;
+    job.done = m.done;
+    job.total = m.total;
+    const elapsed = (now - this.#phaseStart) / 1000;
+    job.etaSeconds =
+      m.done > 0 && m.done < m.total && elapsed > 0
+        ? (elapsed * (m.total - m.done)) / m.done
+        : null;
+    job.elapsedSeconds = (now - this.#t0) / 1000;
+    this.emit('event', { type: 'progress', job });
+  }
+
+  #log(job: JobState, line: string): void {
+    job.log.push(line);
+    if (job.log.length > JOB_LOG_LINES) job.log.splice(0, job.log.length - JOB_LOG_LINES);
+    this.#o.log?.(`training job ${job.id}: ${line}`);
+    this.emit('event', { type: 'log', line, job });
+  }
+
+  #finish(
+    job: JobState,
+    status: 'succeeded' | 'failed',
+    error: string | null,
+    result: JobResult | null,
+  ): void {
+    if (job.status !== 'running') return;
+    if (error) this.#log(job, `failed: ${error}`);
+    else if (result) this.#log(job, `version ${result.version}: ${result.reason}`);
+    job.status = status;
+    job.error = error;
+    job.result = result;
+    job.finishedAt = this.#now();
+    job.etaSeconds = null;
+    job.elapsedSeconds = (performance.now() - this.#t0) / 1000;
+    if (this.#job === job) this.#worker = null;
+    this.emit('event', { type: 'done', job });
+  }
+
+  /** Stores the candidate as a new version and promotes it when the rule says so. */
+  #accept(r: TrainWorkerResult, comparedWith: number): JobResult {
+    // The model crossed a thread boundary: check it as any model file before keeping it.
+    const model: ModelFile = parseModelFile(r.model);
+    const registry = this.#o.registry;
+    const { status, reason } = promotionDecision(r, comparedWith, registry.current.version);
+    const metrics: Record<string, unknown> = {};
+    if (model.metrics['cv-out-of-fold']) metrics.cv = figures(model.metrics['cv-out-of-fold']);
+    if (r.heldOut)
+      metrics.heldOut = {
+        ...figures(r.heldOut.candidate),
+        comparedWith,
+        servingAccuracy: r.heldOut.serving.accuracy,
+      };
+    for (const [name, c] of Object.entries(r.evaluated))
+      metrics[name === 'mnist-test' ? 'mnistTest' : name] = {
+        ...figures(c.candidate),
+        comparedWith,
+        servingAccuracy: c.serving.accuracy,
+      };
+    const row = registry.add({
+      model,
+      status,
+      summary: {
+        origin: `retrained by job ${this.#job?.id}`,
+        sources: r.data,
+        samples: r.samples,
+        rows: model.training.n,
+        features: model.features,
+        C: model.C,
+        seconds: Math.round(r.seconds * 10) / 10,
+        reason,
+      },
+      metrics,
+      report: { html: r.reportHtml },
+    });
+    return {
+      version: row.version,
+      modelId: model.id,
+      status,
+      promoted: status === 'serving',
+      reason,
+      comparedWith,
+      heldOut: r.heldOut && {
+        n: r.heldOut.n,
+        candidateAccuracy: r.heldOut.candidate.accuracy,
+        servingAccuracy: r.heldOut.serving.accuracy,
+      },
+      seconds: r.seconds,
+    };
+  }
+}
