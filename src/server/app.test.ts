@@ -144,11 +144,18 @@ describe('health, model and docs', () => {
       'PATCH /api/samples/{id}',
       'DELETE /api/samples/{id}',
       'GET /api/stats',
+      'GET /api/models',
+      'GET /api/models/{version}/report',
+      'POST /api/admin/models/{version}/promote',
+      'POST /api/admin/train',
+      'GET /api/admin/train',
+      'DELETE /api/admin/train',
+      'GET /api/admin/train/events',
     ];
     assert.deepEqual(documented.sort(), expected.sort());
     for (const route of documented) {
       const [method, path] = route.split(' ');
-      const url = path.replace('{id}', ':id');
+      const url = path.replace('{id}', ':id').replace('{version}', ':version');
       assert.ok(app.hasRoute({ method: method as 'GET', url }), `${route} is not a route`);
     }
   });

@@ -3,7 +3,7 @@
  * `validate.ts`. Served at `GET /api/openapi.json`; a test checks it lists every route.
  */
 
-import { SAMPLE_SOURCES } from './store.js';
+import { MODEL_STATUSES, SAMPLE_SOURCES } from './store.js';
 import {
   CLIENT_SOURCES,
   EXPORT_FORMATS,
@@ -40,6 +40,15 @@ const filterParams = [
     schema: { type: 'boolean' },
   },
 ];
+
+const versionParam = {
+  name: 'version',
+  in: 'path',
+  required: true,
+  schema: { type: 'integer', minimum: 1 },
+};
+
+const jobRef = { $ref: '#/components/schemas/TrainingJob' };
 
 const adminSecurity = [{ adminToken: [] }];
 const adminErrors = {
@@ -159,6 +168,62 @@ export function openApiDocument(): object {
             },
           },
         },
+        ModelVersion: {
+          type: 'object',
+          properties: {
+            version: { type: 'integer' },
+            modelId: { type: 'string' },
+            createdAt: { type: 'string', format: 'date-time' },
+            promotedAt: { type: ['string', 'null'], format: 'date-time' },
+            status: {
+              type: 'string',
+              enum: MODEL_STATUSES,
+              description:
+                'serving (exactly one); candidate: trained but not compared (no held-out app ' +
+                'drawings) or the serving model changed meanwhile; candidate-rejected: worse than ' +
+                'the serving model on the held-out app drawings; retired: served before.',
+            },
+            summary: {
+              type: 'object',
+              description:
+                'Where it came from: origin, sources, app samples used, rows, features, C, seconds, reason.',
+            },
+            metrics: {
+              type: 'object',
+              description:
+                'By data set (cv: out-of-fold; heldOut: the held-out app drawings, with the ' +
+                'accuracy of the model it was compared with; mnistTest): n, accuracy, redrawRate, ' +
+                'acceptedAccuracy.',
+            },
+            report: { type: ['string', 'null'], description: 'URL of its HTML report.' },
+          },
+        },
+        TrainingJob: {
+          type: 'object',
+          description:
+            'A retraining job. Progress is per phase (features of each source, cross-validation, ' +
+            'evaluate); etaSeconds is the time left in the current phase at its rate so far.',
+          properties: {
+            id: { type: 'integer' },
+            status: { type: 'string', enum: ['running', 'succeeded', 'failed'] },
+            startedAt: { type: 'string', format: 'date-time' },
+            finishedAt: { type: ['string', 'null'], format: 'date-time' },
+            phase: { type: ['string', 'null'] },
+            label: { type: ['string', 'null'] },
+            done: { type: 'integer' },
+            total: { type: 'integer' },
+            etaSeconds: { type: ['number', 'null'] },
+            elapsedSeconds: { type: 'number' },
+            log: { type: 'array', items: { type: 'string' } },
+            error: { type: ['string', 'null'] },
+            result: {
+              type: ['object', 'null'],
+              description:
+                'The new version: version, modelId, status, promoted, reason, comparedWith, ' +
+                'heldOut {n, candidateAccuracy, servingAccuracy}, seconds.',
+            },
+          },
+        },
         Stats: {
           type: 'object',
           properties: {
@@ -183,7 +248,7 @@ export function openApiDocument(): object {
     paths: {
       '/healthz': {
         get: {
-          summary: 'Liveness: the model version and the number of samples.',
+          summary: 'Liveness: the serving model id and version, and the number of samples.',
           responses: { 200: json({ type: 'object' }) },
         },
       },
@@ -408,6 +473,100 @@ export function openApiDocument(): object {
             400: error('A bad id.'),
             ...adminErrors,
             404: error('No such sample.'),
+          },
+        },
+      },
+      '/api/models': {
+        get: {
+          summary: 'Model versions, newest first, with their metrics, and the serving version.',
+          responses: {
+            200: json({
+              type: 'object',
+              properties: {
+                serving: { type: 'integer' },
+                versions: { type: 'array', items: { $ref: '#/components/schemas/ModelVersion' } },
+              },
+            }),
+          },
+        },
+      },
+      '/api/models/{version}/report': {
+        get: {
+          summary:
+            'The self-contained HTML report of a version (a retrained one beside the model that served before it).',
+          parameters: [versionParam],
+          responses: {
+            200: { description: 'OK', content: { 'text/html': { schema: { type: 'string' } } } },
+            400: error('A bad version.'),
+            404: error('No such version, or it has no report.'),
+          },
+        },
+      },
+      '/api/admin/models/{version}/promote': {
+        post: {
+          summary: 'Serve a version: promote a candidate or restore an earlier model (admin).',
+          description:
+            "The version's file is loaded first; then one transaction marks it serving and retires the previous one.",
+          security: adminSecurity,
+          parameters: [versionParam],
+          responses: {
+            200: json({ $ref: '#/components/schemas/ModelVersion' }),
+            400: error('A bad version.'),
+            ...adminErrors,
+            404: error('No such version.'),
+            409: error("The version's model file is missing or corrupt; nothing changed."),
+          },
+        },
+      },
+      '/api/admin/train': {
+        post: {
+          summary: 'Start retraining in a worker thread (admin).',
+          description:
+            'Trains on the configured sources plus the app samples of writers outside the held-out ' +
+            'fifth (sessions by hash), evaluates the candidate and the serving model on the ' +
+            'held-out drawings, stores it as a new version with a report, and promotes it iff its ' +
+            'held-out accuracy is not lower. With no held-out drawings it is kept, not promoted.',
+          security: adminSecurity,
+          responses: {
+            202: json(jobRef, 'Started.'),
+            ...adminErrors,
+            409: error('A job is already running.'),
+          },
+        },
+        get: {
+          summary: 'The running or last job (admin); `{job: null}` before the first.',
+          security: adminSecurity,
+          responses: {
+            200: json({
+              type: 'object',
+              properties: { job: { oneOf: [jobRef, { type: 'null' }] } },
+            }),
+            ...adminErrors,
+          },
+        },
+        delete: {
+          summary: 'Cancel the running job: its worker is terminated, nothing is stored (admin).',
+          security: adminSecurity,
+          responses: {
+            200: json(jobRef, 'The job, failed.'),
+            ...adminErrors,
+            409: error('No job is running.'),
+          },
+        },
+      },
+      '/api/admin/train/events': {
+        get: {
+          summary: 'The running or last job as Server-Sent Events (admin).',
+          description:
+            'First `state` with `{job}`; while it runs, `progress` `{job}` and `log` `{line}`; ' +
+            'finally `done` `{job}`, then the stream ends (at once when no job is running).',
+          security: adminSecurity,
+          responses: {
+            200: {
+              description: 'OK',
+              content: { 'text/event-stream': { schema: { type: 'string' } } },
+            },
+            ...adminErrors,
           },
         },
       },
