@@ -209,10 +209,7 @@ export class Retrainer extends EventEmitter<{ event: [JobEvent] }> {
     worker.on('exit', (code) =>
       fail(`the training worker stopped (exit code ${code}) before it finished`),
     );
-    this.#log(
-      job,
-      `job ${job.id}: training in a worker thread; version ${serving.version} serving`,
-    );
+    this.#log(job, `training in a worker thread; version ${serving.version} serving`);
     return job;
   }
 

@@ -66,7 +66,20 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'digitrec-browser-'));
   dbPath = join(dir, 'browser.db');
   model = loadModel(DEFAULT_MODEL_PATH);
-  app = buildApp({ dbPath, model, adminToken: TOKEN });
+  // Retraining is a small configuration here: 2,000 template drawings, HOG, one C, two folds.
+  app = buildApp({
+    dbPath,
+    model,
+    adminToken: TOKEN,
+    retrainConfig: {
+      data: ['synthetic:2000'],
+      synthetic: { mix: { templates: 1, restroked: 0 } },
+      features: 'hog',
+      Cs: [1],
+      cv: 2,
+      eval: [],
+    },
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   assert.ok(address && typeof address === 'object');
@@ -510,6 +523,59 @@ describe('the Data page', () => {
       assert.deepEqual(
         imported.map((r) => r.label),
         [1, 7],
+      );
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('the Data page: models', () => {
+  test('the admin retrains: the progress bar moves, the new version appears with its report', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await openPage(context, '/data');
+      await page.waitForSelector('#versions tr[data-version="1"]');
+      assert.match((await page.locator('#versions tr').first().textContent()) ?? '', /serving/);
+      assert.equal(await page.locator('#retrain').isDisabled(), true, 'no token yet');
+      await page.locator('#token').fill(TOKEN);
+      await page.getByRole('button', { name: 'Use', exact: true }).click();
+      await page.waitForFunction('!document.getElementById("retrain").disabled');
+
+      // Record the bar's value every 10 ms from the page itself.
+      await page.evaluate(`window.barValues = [];
+        setInterval(() => window.barValues.push(document.getElementById('train-bar').value), 10);`);
+      await page.getByRole('button', { name: 'Retrain', exact: true }).click();
+      await page.waitForSelector('#versions tr[data-version="2"]', { timeout: 60_000 });
+      const phase = await waitForText(page, '#train-phase', /Job 1 done in .*: version 2/);
+      const values = (await page.evaluate('window.barValues')) as number[];
+      assert.ok(
+        values.some((v) => v > 0 && v < 1),
+        `the bar showed progress between 0 and 1: ${[...new Set(values)].join(', ')}`,
+      );
+      assert.equal(values.at(-1), 1);
+      assert.match(
+        (await page.locator('#train-log').textContent()) ?? '',
+        /cross-validation: best C 1/,
+      );
+
+      // The page shows what the API says about version 2.
+      const list = (await (await fetch(`${base}/api/models`)).json()) as {
+        versions: { version: number; status: string; modelId: string }[];
+      };
+      const v2 = list.versions.find((v) => v.version === 2);
+      assert.ok(v2);
+      const row = page.locator('#versions tr[data-version="2"]');
+      assert.match((await row.textContent()) ?? '', new RegExp(v2.modelId));
+      assert.match(phase, v2.status === 'serving' ? /is serving/ : /was not promoted/);
+
+      // Its report, in the frame: the new model beside the one serving before it.
+      await row.getByRole('button', { name: 'Report' }).click();
+      const frame = page.frameLocator('#report-frame');
+      await frame.locator('body').waitFor();
+      assert.match(
+        (await frame.locator('body').textContent()) ?? '',
+        new RegExp(`A · ${v2.modelId}`),
       );
     } finally {
       await context.close();

@@ -78,6 +78,73 @@ export interface SampleJson {
   image: string;
 }
 
+/** Figures of a model version on one data set (see `GET /api/models`). */
+export interface SetFiguresJson {
+  n: number;
+  accuracy: number;
+  redrawRate: number;
+  acceptedAccuracy: number;
+  /** The version it was compared with and that version's accuracy (held-out, MNIST test). */
+  comparedWith?: number;
+  servingAccuracy?: number;
+}
+
+/** A model version as `GET /api/models` reports it. */
+export interface ModelVersionJson {
+  version: number;
+  modelId: string;
+  createdAt: string;
+  promotedAt: string | null;
+  status: 'serving' | 'candidate' | 'candidate-rejected' | 'retired';
+  summary: { origin?: string; reason?: string; sources?: string[]; rows?: number };
+  metrics: { cv?: SetFiguresJson; heldOut?: SetFiguresJson; mnistTest?: SetFiguresJson };
+  report: string | null;
+}
+
+/** A retraining job (see `GET /api/admin/train`). */
+export interface JobJson {
+  id: number;
+  status: 'running' | 'succeeded' | 'failed';
+  phase: string | null;
+  label: string | null;
+  done: number;
+  total: number;
+  etaSeconds: number | null;
+  elapsedSeconds: number;
+  log: string[];
+  error: string | null;
+  result: { version: number; promoted: boolean; reason: string } | null;
+}
+
+/**
+ * Reads a Server-Sent Events response (fetched, so it can carry the admin token) and calls
+ * `onEvent` for each event until the stream ends.
+ */
+export async function readEvents(
+  res: Response,
+  onEvent: (type: string, data: unknown) => void,
+): Promise<void> {
+  if (!res.body) return;
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let type = 'message';
+      let data = '';
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event:')) type = line.slice(6).trim();
+        else if (line.startsWith('data:')) data += line.slice(5).trim();
+      }
+      if (data) onEvent(type, JSON.parse(data));
+    }
+  }
+}
+
 /** Stores a labelled drawing. */
 export function postSample(sample: {
   label: number;

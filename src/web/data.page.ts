@@ -1,9 +1,11 @@
 /**
  * The Data page: counts by digit, source and day; thumbnails of the stored canonical images with
- * filters; relabel and delete (admin); export; import (admin). The admin token is typed into the
+ * filters; relabel and delete (admin); export; import (admin); the model versions, retraining and
+ * reports (`models-panel.ts`). The admin token is typed into the
  * page, kept in sessionStorage and sent as `Authorization: Bearer …`.
  */
 import { ApiError, api, byId, jsonInit, type SampleJson, type Stats } from './api.js';
+import { startModelsPanel } from './models-panel.js';
 import { percentFloor, plural } from './present.js';
 import { drawGray, imageFromBase64, renderBars } from './view.js';
 
@@ -40,6 +42,7 @@ const detailMessage = byId('detail-message');
 
 let offset = 0;
 let current: SampleJson | null = null;
+let refreshModels = () => {};
 
 function token(): string {
   try {
@@ -65,8 +68,8 @@ function showAdminState(): void {
   tokenInput.value = '';
   tokenInput.placeholder = on ? 'token set for this tab' : 'admin token';
   adminState.textContent = on
-    ? 'Token set for this tab: relabel, delete and import are enabled (the server checks it).'
-    : 'Relabel, delete and import need the server’s admin token.';
+    ? 'Token set for this tab: relabel, delete, import and retraining are enabled (the server checks it).'
+    : 'Relabel, delete, import and retraining need the server’s admin token.';
   importButton.disabled = !on;
   detailSave.disabled = !on;
   detailDelete.disabled = !on;
@@ -268,6 +271,7 @@ function start(): void {
       }
     }
     showAdminState();
+    refreshModels();
   });
   forgetButton.addEventListener('click', () => {
     try {
@@ -276,6 +280,7 @@ function start(): void {
       // As above.
     }
     showAdminState();
+    refreshModels();
   });
   importForm.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -300,6 +305,7 @@ function start(): void {
   detailSave.addEventListener('click', () => void relabel());
   detailDelete.addEventListener('click', () => void remove());
   showAdminState();
+  refreshModels = startModelsPanel({ token, authInit });
   void reload().then(() => {
     document.body.dataset.ready = 'true';
   });
