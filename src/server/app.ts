@@ -245,10 +245,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
     now: options.now,
     log: (m) => app.log.info(m),
   });
-  app.addHook('onClose', async () => {
-    await retrainer.close();
-    store.close();
-  });
+  // A running job is stopped before the server waits for open connections (its event streams
+  // end with it); the store closes last.
+  app.addHook('preClose', async () => retrainer.close());
+  app.addHook('onClose', async () => store.close());
   // JSON only, except where a route's plugin below adds image or file parsers.
   app.removeContentTypeParser(['text/plain', 'application/json']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
@@ -567,7 +567,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       }
     };
     retrainer.on('event', listener);
-    request.raw.on('close', stop);
+    res.on('close', stop);
   });
 
   // ---- pages -----------------------------------------------------------------------------------

@@ -323,6 +323,29 @@ describe('retraining', () => {
     await slow.close();
   });
 
+  test('over real HTTP, the event stream follows a job; closing the server ends both', async () => {
+    const p = paths();
+    const app = build({ ...p, model: good, retrainConfig: { ...TINY, data: ['synthetic:20000'] } });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    assert.ok(address && typeof address === 'object');
+    const base = `http://127.0.0.1:${address.port}`;
+    let res = await fetch(`${base}/api/admin/train`, { method: 'POST', headers: AUTH });
+    assert.equal(res.status, 202);
+    res = await fetch(`${base}/api/admin/train/events`, { headers: AUTH });
+    assert.equal(res.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+    const body = res.text();
+    // Closing the app stops the worker; the stream gets the job's end and closes.
+    await app.close();
+    const events = parseSse(await body);
+    assert.equal(events[0].event, 'state');
+    const done = events.at(-1);
+    assert.equal(done?.event, 'done');
+    const job = done.data.job as JobState;
+    assert.equal(job.status, 'failed');
+    assert.match(job.error ?? '', /the server stopped during training/);
+  });
+
   test('admin routes need the token; bad versions are 400 and unknown ones 404', async () => {
     const p = paths();
     const app = build({ ...p, model: good });
