@@ -10,9 +10,10 @@ import {
   trainModel,
 } from './training.js';
 
-// A config that trains in about a second: 600 MNIST rows, HOG, one C, 2 folds.
+// A config that trains in about a second: 600 template drawings (no MNIST), HOG, one C, 2 folds.
 const tiny = {
-  data: ['mnist', 'drawn@2'],
+  data: ['synthetic:600', 'drawn@2'],
+  synthetic: { mix: { templates: 1, restroked: 0 } },
   features: 'hog',
   Cs: [1],
   cv: 2,
@@ -23,7 +24,9 @@ const tiny = {
 
 test('trainModel uses preloaded data by name, reports progress, and is reproducible', () => {
   // Drawings with sessions stand in for the app's own samples.
-  const drawings = syntheticDrawings(200, 7).map((d, i) => ({ ...d, group: `s${i % 20}` }));
+  const drawings = syntheticDrawings(200, 7, { mix: { templates: 1, restroked: 0 } }).map(
+    (d, i) => ({ ...d, group: `s${i % 20}` }),
+  );
   const preloaded = { drawn: { kind: 'drawings' as const, drawings, source: 'drawn' } };
   const events: TrainingEvent[] = [];
   const config = resolveTrainConfig(tiny);
@@ -52,7 +55,7 @@ test('trainModel uses preloaded data by name, reports progress, and is reproduci
   const labels = new Set(events.map((e) => (e.kind === 'progress' ? e.label : e.kind)));
   assert.deepEqual(
     [...labels],
-    ['features mnist', 'features drawn', 'cross-validation', 'cv', 'calibrated', 'metrics'],
+    ['features synthetic:600', 'features drawn', 'cross-validation', 'cv', 'calibrated', 'metrics'],
   );
 });
 
@@ -69,7 +72,7 @@ test('resolveTrainConfig and trainModel name what is wrong with a configuration'
   assert.throws(() => resolveTrainConfig({ data: [] }), /--data names no source/);
   assert.throws(() => resolveTrainConfig([]), /expected a JSON object/);
   assert.throws(
-    () => trainModel(resolveTrainConfig({ ...tiny, data: ['mnist'], groupCv: true })),
+    () => trainModel(resolveTrainConfig({ ...tiny, data: ['synthetic:100'], groupCv: true })),
     /--group-cv needs a drawing source with writers or sessions/,
   );
 });

@@ -252,3 +252,58 @@ describe('SampleStore', () => {
     check.close();
   });
 });
+
+describe('model versions', () => {
+  const version = (modelId: string, status: 'serving' | 'candidate-rejected' = 'serving') => ({
+    modelId,
+    status,
+    file: `${modelId}.json`,
+    report: null,
+    summary: { origin: 'test' },
+    metrics: { heldOut: { n: 3, accuracy: 2 / 3 } },
+  });
+
+  test('versions are numbered in order; adding or promoting one retires the serving one', () => {
+    const path = join(dir, 'versions.db');
+    const store = openStore(path);
+    assert.equal(store.servingVersion(), undefined);
+    assert.equal(store.nextModelVersion(), 1);
+    assert.equal(store.addModelVersion(version('aaa')).version, 1);
+    assert.equal(store.addModelVersion(version('bbb', 'candidate-rejected')).version, 2);
+    assert.equal(store.servingVersion()?.modelId, 'aaa');
+    const third = store.addModelVersion(version('ccc'));
+    assert.equal(third.version, 3);
+    assert.ok(third.promotedAt);
+    assert.deepEqual(
+      store.modelVersions().map((v) => [v.version, v.status]),
+      [
+        [3, 'serving'],
+        [2, 'candidate-rejected'],
+        [1, 'retired'],
+      ],
+    );
+    assert.deepEqual(store.modelVersion(2)?.metrics, { heldOut: { n: 3, accuracy: 2 / 3 } });
+    assert.equal(store.promoteModelVersion(1)?.status, 'serving');
+    assert.equal(store.promoteModelVersion(9), undefined);
+    store.close();
+    // Reopened: the same rows, version 1 serving.
+    const again = openStore(path);
+    assert.equal(again.servingVersion()?.version, 1);
+    assert.equal(again.modelVersion(3)?.status, 'retired');
+    again.close();
+  });
+
+  test('the schema allows one serving row and known statuses only', () => {
+    const path = join(dir, 'versions-check.db');
+    openStore(path).close();
+    const db = new Database(path);
+    const insert = db.prepare(
+      `INSERT INTO models (version, model_id, created_at, status, file, summary, metrics)
+       VALUES (?, 'x', '2024-01-01', ?, 'x.json', '{}', '{}')`,
+    );
+    insert.run(1, 'serving');
+    assert.throws(() => insert.run(2, 'serving'), /UNIQUE constraint failed/);
+    assert.throws(() => insert.run(3, 'best'), /CHECK constraint failed/);
+    db.close();
+  });
+});
