@@ -212,6 +212,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
     options.retrainConfig === undefined
       ? undefined
       : resolveTrainConfig(options.retrainConfig, 'retrainConfig');
+  if (options.dbPath === ':memory:' || options.dbPath === '')
+    throw new TypeError(
+      `dbPath must be a file (the retraining worker reads it and the model versions live beside it), got ${JSON.stringify(options.dbPath)}`,
+    );
   const store: SampleStore = openStore(options.dbPath, { now: options.now });
   const adminToken = options.adminToken || undefined;
   const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;

@@ -398,10 +398,15 @@ describe('retraining', () => {
     await byPath.close();
   });
 
-  test('a bad retraining config stops the app at start, naming the setting', () => {
+  test('a bad retraining config or an in-memory database stops the app at start, saying why', () => {
     assert.throws(
       () => build({ ...paths(), model: good, retrainConfig: { Cs: [1], colour: 'red' } as never }),
       /retrainConfig: unknown setting colour/,
+    );
+    // The worker reads the database file, and the versions live beside it: no in-memory store.
+    assert.throws(
+      () => build({ dbPath: ':memory:', model: good }),
+      /dbPath must be a file .* got ":memory:"/,
     );
   });
 });
