@@ -6,6 +6,7 @@ import type { FeatureKind, Scoring } from '../core/types.js';
 import { saveModel } from '../data/model-io.js';
 import {
   checkTrainConfig,
+  mergeTrainConfig,
   prepareSource as prepareSourceQuietly,
   prepareTrainingSources as prepareTrainingSourcesQuietly,
   TRAIN_DEFAULTS,
@@ -84,25 +85,18 @@ export function trainConfig(argv: string[]): TrainConfig {
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   let config: TrainConfig = { ...TRAIN_DEFAULTS };
   if (typeof options.config === 'string') {
-    let fromFile: Partial<TrainConfig>;
+    let fromFile: unknown;
     try {
       fromFile = JSON.parse(readFileSync(options.config, 'utf8'));
     } catch (err) {
       throw new UsageError(`cannot read config ${options.config}: ${(err as Error).message}`);
     }
-    const unknown = Object.keys(fromFile).filter(
-      (key) => !(key in TRAIN_DEFAULTS) && key !== 'limit',
-    );
-    if (unknown.length > 0) {
-      throw new UsageError(`${options.config}: unknown setting ${unknown.join(', ')}`);
+    try {
+      config = mergeTrainConfig(fromFile, options.config);
+    } catch (err) {
+      if (err instanceof TrainConfigError) throw new UsageError(err.message);
+      throw err;
     }
-    config = { ...config, ...fromFile };
-    if (
-      typeof config.weights !== 'object' ||
-      config.weights === null ||
-      Object.values(config.weights).some((w) => typeof w !== 'number' || !(w >= 0 && w < Infinity))
-    )
-      throw new UsageError(`${options.config}: weights must map source names to numbers ≥ 0`);
   }
   const o = options as Record<string, string>;
   if (o.data) config.data = list(o.data);

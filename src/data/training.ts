@@ -104,10 +104,11 @@ export class TrainConfigError extends Error {
 }
 
 /**
- * Fills a partial configuration (a config file's JSON, the server's `retrainConfig`) with the
- * defaults and checks every setting. `where` names the origin in error messages.
+ * Fills a partial configuration (a config file's JSON) with the defaults, refusing unknown
+ * settings and bad weights; `where` names the origin in error messages. The other settings are
+ * checked by `checkTrainConfig`, once flags have been applied.
  */
-export function resolveTrainConfig(partial: unknown, where = 'training config'): TrainConfig {
+export function mergeTrainConfig(partial: unknown, where = 'training config'): TrainConfig {
   if (typeof partial !== 'object' || partial === null || Array.isArray(partial))
     throw new TrainConfigError(`${where}: expected a JSON object of settings`);
   const unknown = Object.keys(partial).filter((key) => !(key in TRAIN_DEFAULTS) && key !== 'limit');
@@ -120,6 +121,12 @@ export function resolveTrainConfig(partial: unknown, where = 'training config'):
     Object.values(config.weights).some((w) => typeof w !== 'number' || !(w >= 0 && w < Infinity))
   )
     throw new TrainConfigError(`${where}: weights must map source names to numbers ≥ 0`);
+  return config;
+}
+
+/** `mergeTrainConfig`, then every setting checked (the server's `retrainConfig`). */
+export function resolveTrainConfig(partial: unknown, where = 'training config'): TrainConfig {
+  const config = mergeTrainConfig(partial, where);
   checkTrainConfig(config);
   return config;
 }

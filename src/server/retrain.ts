@@ -151,7 +151,12 @@ export class Retrainer extends EventEmitter<{ event: [JobEvent] }> {
         409,
         `training job ${this.#job.id} is still running (started ${this.#job.startedAt}); wait for it to finish or cancel it`,
       );
-    const config = this.#o.config();
+    let config: TrainConfig;
+    try {
+      config = this.#o.config();
+    } catch (err) {
+      throw new HttpError(500, `cannot start training: ${(err as Error).message}`);
+    }
     const serving = this.#o.registry.current;
     const job: JobState = {
       id: this.#nextId++,
