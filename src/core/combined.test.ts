@@ -26,7 +26,7 @@ test('combineSources: rows in order, weights and sources per row, writers kept f
     { name: 'synthetic', kind: 'synthetic', set: rows(2, ['synthetic-template', 'x']), weight: 2 },
     { name: 'pen', kind: 'real', set: rows(2, ['w1', 'w2']), weight: 3 },
   ];
-  const c = combineSources(sources);
+  const c = combineSources(sources, { minRealCalibrationRows: 2 });
   assert.equal(c.data.X.n, 7);
   assert.deepEqual(Array.from(c.sampleWeight), [1, 1, 1, 2, 2, 3, 3]);
   assert.deepEqual(Array.from(c.sourceOf), [0, 0, 0, 1, 1, 2, 2]);
@@ -41,6 +41,14 @@ test('combineSources: rows in order, weights and sources per row, writers kept f
   ]);
   assert.equal(c.calibrationKind, 'real');
   assert.deepEqual(Array.from(c.calibrationRows), [5, 6]);
+  // Fewer real rows than the minimum: pooled with the synthetic rows, unless there are none.
+  const few = combineSources(sources, { minRealCalibrationRows: 3 });
+  assert.equal(few.calibrationKind, 'real+synthetic');
+  assert.deepEqual(Array.from(few.calibrationRows), [3, 4, 5, 6]);
+  assert.equal(combineSources(sources).calibrationKind, 'real+synthetic');
+  const noSynth = combineSources([sources[0], sources[2]], { minRealCalibrationRows: 3 });
+  assert.equal(noSynth.calibrationKind, 'real');
+  assert.deepEqual(Array.from(noSynth.calibrationRows), [3, 4]);
   // Without real drawings calibration falls back to the synthetic rows, then to all rows.
   const s = combineSources(sources.slice(0, 2));
   assert.equal(s.calibrationKind, 'synthetic');

@@ -17,6 +17,8 @@ import { createRng } from './random.js';
  * What a source stands for: `mnist` (scanned pen-on-paper digits), `synthetic` (generated canvas
  * drawings) or `real` (drawings people made on a screen: pen drawings, the app's samples).
  * Calibration learns from the most real-looking kind present: `real`, else `synthetic`, else all.
+ * A few real drawings alone (fewer than `MIN_REAL_CALIBRATION_ROWS`, e.g. an app that has just
+ * started collecting) would give a noisy threshold, so they are pooled with the synthetic rows.
  */
 export type SourceKind = 'mnist' | 'synthetic' | 'real';
 
@@ -44,11 +46,27 @@ export interface CombinedData {
   /** Rows calibration learns from (see `SourceKind`). */
   calibrationRows: Int32Array;
   /** The kind those rows are of, or 'all' when only MNIST is present. */
-  calibrationKind: SourceKind | 'all';
+  calibrationKind: CalibrationKind;
+}
+
+/** The rows calibration learned from: one kind, real drawings pooled with synthetic ones, or all. */
+export type CalibrationKind = SourceKind | 'real+synthetic' | 'all';
+
+/** Fewest real rows that are trusted alone for the temperature and the redraw threshold. */
+export const MIN_REAL_CALIBRATION_ROWS = 500;
+
+/** Options of `combineSources`. */
+export interface CombineOptions {
+  /** Real rows needed to calibrate on them alone. Default `MIN_REAL_CALIBRATION_ROWS`. */
+  minRealCalibrationRows?: number;
 }
 
 /** Stacks sources: rows in order, weights per row, groups of real rows kept (namespaced by source). */
-export function combineSources(sources: readonly TrainingSource[]): CombinedData {
+export function combineSources(
+  sources: readonly TrainingSource[],
+  options: CombineOptions = {},
+): CombinedData {
+  const minReal = options.minRealCalibrationRows ?? MIN_REAL_CALIBRATION_ROWS;
   if (!Array.isArray(sources) || sources.length === 0)
     throw new RangeError('sources must hold at least one training source, got none');
   if (sources.length > 255)
@@ -80,12 +98,27 @@ export function combineSources(sources: readonly TrainingSource[]): CombinedData
       rowGroups[row] = g ? `${s.name}/${g}` : undefined;
     }
   });
-  const calibrationKind: SourceKind | 'all' = kinds.includes('real')
-    ? 'real'
-    : kinds.includes('synthetic')
-      ? 'synthetic'
-      : 'all';
-  const calibrationRows = rowsOfKind(sourceOf, kinds, calibrationKind);
+  const realRows = rowsOfKind(sourceOf, kinds, ['real']);
+  const calibrationKind: CalibrationKind =
+    realRows.length >= minReal || (realRows.length > 0 && !kinds.includes('synthetic'))
+      ? 'real'
+      : realRows.length > 0
+        ? 'real+synthetic'
+        : kinds.includes('synthetic')
+          ? 'synthetic'
+          : 'all';
+  const calibrationRows =
+    calibrationKind === 'real'
+      ? realRows
+      : rowsOfKind(
+          sourceOf,
+          kinds,
+          calibrationKind === 'real+synthetic'
+            ? ['real', 'synthetic']
+            : calibrationKind === 'all'
+              ? undefined
+              : [calibrationKind],
+        );
   return {
     data,
     sampleWeight,
@@ -98,14 +131,15 @@ export function combineSources(sources: readonly TrainingSource[]): CombinedData
   };
 }
 
+/** Rows whose source is of one of `wanted` (all rows when undefined), in row order. */
 function rowsOfKind(
   sourceOf: Uint8Array,
   kinds: readonly SourceKind[],
-  kind: SourceKind | 'all',
+  wanted: readonly SourceKind[] | undefined,
 ): Int32Array {
   const out: number[] = [];
   for (let i = 0; i < sourceOf.length; i++) {
-    if (kind === 'all' || kinds[sourceOf[i]] === kind) out.push(i);
+    if (wanted === undefined || wanted.includes(kinds[sourceOf[i]])) out.push(i);
   }
   return Int32Array.from(out);
 }
@@ -156,7 +190,7 @@ export interface Calibration {
   threshold: number;
   /** How many rows they were fitted on, and of which kind. */
   n: number;
-  kind: SourceKind | 'all';
+  kind: CalibrationKind;
 }
 
 /**
