@@ -194,7 +194,8 @@ function resample(
   return { width, height, data };
 }
 
-function scaleToFit(img: GrayImage, box: number): GrayImage {
+/** The reference `scaleToFit`. */
+export function referenceScaleToFit(img: GrayImage, box: number): GrayImage {
   const long = Math.max(img.width, img.height);
   const fit = (side: number) => Math.max(1, Math.floor((side * box + long - 1) / long));
   const size = { width: fit(img.width), height: fit(img.height) };
@@ -252,7 +253,7 @@ export function referenceCanonicalise(
   if (!(total > minInk * ink.data.length)) return empty();
   const cropped = crop(ink, threshold);
   if (cropped === null) return empty();
-  return { image: centerByMass(scaleToFit(cropped, DEFAULT_BOX), size), empty: false };
+  return { image: centerByMass(referenceScaleToFit(cropped, DEFAULT_BOX), size), empty: false };
 }
 
 /** The reference of `preprocessDrawing` with the default options: rasterise, canonicalise, deskew. */

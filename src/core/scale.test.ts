@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { referenceScaleToFit, sameImage } from './preprocess-reference.js';
 import { createRng } from './random.js';
 import { fitSize, resizeArea, scaleToFit } from './scale.js';
 import type { GrayImage } from './types.js';
@@ -113,4 +114,23 @@ test('bad sizes are rejected', () => {
   assert.throws(() => resizeArea(img, 0, 3), /RangeError: width .* got 0/);
   assert.throws(() => resizeArea(img, 2, 1.5), /RangeError: height .* got 1.5/);
   assert.throws(() => scaleToFit(img, -20), /RangeError: box/);
+});
+
+test('scaleToFit gives the reference bit for bit, zeros skipped or not, down and up', () => {
+  const rng = createRng(11);
+  for (let n = 0; n < 1500; n++) {
+    const width = 1 + Math.floor(rng() * 120);
+    const height = 1 + Math.floor(rng() * 120);
+    const data = new Float32Array(width * height);
+    // Runs of ink and of blank, with the odd −0, negative or denormal value.
+    let v = 0;
+    for (let i = 0; i < data.length; i++) {
+      if (rng() < 0.1) v = v === 0 ? [rng(), 1, -0.25, 1e-40][Math.floor(rng() * 4)] : 0;
+      data[i] = rng() < 0.01 ? -0 : v;
+    }
+    const img = { width, height, data };
+    for (const box of [20, 7, 150]) {
+      assert.ok(sameImage(scaleToFit(img, box), referenceScaleToFit(img, box)), `image ${n}`);
+    }
+  }
 });

@@ -54,12 +54,19 @@ function resample(
 ): GrayImage {
   const { width: w, height: h, data: src } = img;
   const tmp = new Float64Array(width * h);
+  const { start, count, offset, weights } = wx;
   for (let y = 0; y < h; y++) {
     for (let ox = 0; ox < width; ox++) {
       let s = 0;
-      const base = y * w + wx.start[ox];
-      const off = wx.offset[ox];
-      for (let k = 0; k < wx.count[ox]; k++) s += wx.weights[off + k] * src[base + k];
+      const base = y * w + start[ox];
+      const off = offset[ox];
+      const n = count[ox];
+      for (let k = 0; k < n; k++) {
+        // Zeros (most of a digit's box) are skipped: s starts at +0 and a sum in round-to-nearest
+        // is never −0 unless both terms are, so adding ±0 would leave it exactly as it is.
+        const v = src[base + k];
+        if (v !== 0) s += weights[off + k] * v;
+      }
       tmp[y * width + ox] = s;
     }
   }
