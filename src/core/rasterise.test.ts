@@ -275,3 +275,25 @@ test('rasteriseRegion checks its drawing as rasterise does', () => {
   );
   assert.throws(() => rasteriseRegion({ ...bad, brushWidth: 1 }, { scale: 0 }), /options.scale/);
 });
+
+test('strokes from far outside the canvas are drawn as the reference draws them', () => {
+  for (const far of [5e4, 2e5, 1e9]) {
+    const d = drawing(
+      [
+        [
+          [-far, 10.3],
+          [far, 13.7],
+        ],
+        [
+          [20.2, -far],
+          [21.9, far],
+        ],
+      ],
+      40,
+      30,
+      5,
+    );
+    assert.ok(sameImage(rasterise(d), referenceRasterise(d)), `at ${far}`);
+    assert.ok(sameImage(regionCanvas(rasteriseRegion(d)), referenceRasterise(d)), `at ${far}`);
+  }
+});
