@@ -4,11 +4,11 @@
  * model sees.
  */
 import { centerByMass } from './center.js';
-import { crop, DEFAULT_INK_THRESHOLD } from './crop.js';
+import { DEFAULT_INK_THRESHOLD, inkBoxBelowMax } from './crop.js';
 import { blankImage, checkImage } from './image.js';
 import { regionBorderLevel, toInkHigh } from './polarity.js';
 import { type RasterRegion, regionCanvas } from './rasterise.js';
-import { DEFAULT_BOX, fitSize, resizeArea, scaleToFit } from './scale.js';
+import { DEFAULT_BOX, fitSize, resizeArea, scaleRectToFit } from './scale.js';
 import { normaliseStrokeWidth } from './stroke.js';
 import { CANONICAL_SIZE, type GrayImage } from './types.js';
 
@@ -82,27 +82,41 @@ function emptyResult(s: Settings): Canonical {
   return { image: blankImage(s.size, s.size), empty: true };
 }
 
-/**
- * Sum of an image's values, in row-major order. Zeros (most of any drawing) are skipped, which
- * changes no bit: the sum starts at +0 and a sum in round-to-nearest is never −0 unless both
- * terms are, so adding ±0 would leave it as it is; skipping them shortens the chain of dependent
- * additions to the ink.
- */
-function totalInk(img: GrayImage): number {
-  const data = img.data;
-  let total = 0;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (v !== 0) total += v;
-  }
-  return total;
+/** Total and maximum of an image's values (the maximum 0 when none is above 0). */
+interface InkStats {
+  total: number;
+  max: number;
 }
 
-/** The stages after the ink check and the optional downscale: crop → scale → (thicken) → centre. */
-function fromInk(ink: GrayImage, s: Settings): Canonical {
-  const cropped = crop(ink, { threshold: s.threshold });
-  if (cropped === null) return emptyResult(s);
-  let fitted = scaleToFit(cropped, s.box);
+/**
+ * Sum (in row-major order) and maximum of an image's values, in one pass. Zeros (most of any
+ * drawing) are skipped, which changes no bit: the sum starts at +0 and a sum in round-to-nearest
+ * is never −0 unless both terms are, so adding ±0 would leave it as it is; skipping them
+ * shortens the chain of dependent additions to the ink.
+ */
+function inkStats(img: GrayImage): InkStats {
+  const data = img.data;
+  let total = 0;
+  let max = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v !== 0) {
+      total += v;
+      if (v > max) max = v;
+    }
+  }
+  return { total, max };
+}
+
+/**
+ * The stages after the ink check and the optional downscale: crop → scale → (thicken) → centre.
+ * The crop box is scaled straight out of `ink` (`scaleRectToFit`), not copied first; `max` is
+ * the maximum of `ink`.
+ */
+function fromInk(ink: GrayImage, max: number, s: Settings): Canonical {
+  const box = inkBoxBelowMax(ink, s.threshold, max);
+  if (box === null) return emptyResult(s);
+  let fitted = scaleRectToFit(ink, box, s.box);
   if (s.strokeWidth > 0) fitted = normaliseStrokeWidth(fitted, s.strokeWidth, s.box);
   return { image: centerByMass(fitted, s.size), empty: false };
 }
@@ -117,12 +131,14 @@ export function canonicalise(img: GrayImage, options?: CanonicaliseOptions): Can
   checkImage(img);
   const s = settings(options);
   let ink = toInkHigh(img);
-  if (!(totalInk(ink) > s.minInk * ink.data.length)) return emptyResult(s);
+  let { total, max } = inkStats(ink);
+  if (!(total > s.minInk * ink.data.length)) return emptyResult(s);
   if (s.downscaleTo > 0 && Math.max(ink.width, ink.height) > s.downscaleTo) {
     const to = fitSize(ink.width, ink.height, s.downscaleTo);
     ink = resizeArea(ink, to.width, to.height);
+    max = inkStats(ink).max;
   }
-  return fromInk(ink, s);
+  return fromInk(ink, max, s);
 }
 
 /**
@@ -140,6 +156,7 @@ export function canonicaliseRegion(region: RasterRegion, options?: CanonicaliseO
   }
   // Adding the canvas's zeros would not change this sum: the region's values in canvas order.
   const area = canvasWidth * canvasHeight;
-  if (!(totalInk(image) > s.minInk * area)) return emptyResult(s);
-  return fromInk(image, s);
+  const { total, max } = inkStats(image);
+  if (!(total > s.minInk * area)) return emptyResult(s);
+  return fromInk(image, max, s);
 }

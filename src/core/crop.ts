@@ -39,9 +39,18 @@ function checkThreshold(threshold: number): void {
 export function inkBoundingBox(img: GrayImage, threshold = DEFAULT_INK_THRESHOLD): Box | null {
   checkImage(img);
   checkThreshold(threshold);
-  const { width: w, data } = img;
   let max = 0;
-  for (let i = 0; i < data.length; i++) if (data[i] > max) max = data[i];
+  for (let i = 0; i < img.data.length; i++) if (img.data[i] > max) max = img.data[i];
+  return inkBoxBelowMax(img, threshold, max);
+}
+
+/**
+ * `inkBoundingBox` for a caller that has already found the image's maximum `max` (the largest
+ * value, or 0 when none is above 0) in a pass of its own, so the image is not scanned for it again.
+ */
+export function inkBoxBelowMax(img: GrayImage, threshold: number, max: number): Box | null {
+  checkThreshold(threshold);
+  const { width: w, data } = img;
   if (!(max > 0)) return null;
   const cut = threshold * max;
   // Scan from the outside in: rows from the top and from the bottom to the first ink, then in

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { extract } from './crop.js';
 import { referenceScaleToFit, sameImage } from './preprocess-reference.js';
 import { createRng } from './random.js';
-import { fitSize, resizeArea, scaleToFit } from './scale.js';
+import { fitSize, resizeArea, scaleRectToFit, scaleToFit } from './scale.js';
 import type { GrayImage } from './types.js';
 
 const image = (rows: number[][]): GrayImage => ({
@@ -131,6 +132,28 @@ test('scaleToFit gives the reference bit for bit, zeros skipped or not, down and
     const img = { width, height, data };
     for (const box of [20, 7, 150]) {
       assert.ok(sameImage(scaleToFit(img, box), referenceScaleToFit(img, box)), `image ${n}`);
+    }
+  }
+});
+
+test('scaleRectToFit scales a rectangle as scaleToFit scales it cut out, bit for bit', () => {
+  const rng = createRng(12);
+  for (let n = 0; n < 500; n++) {
+    const width = 1 + Math.floor(rng() * 60);
+    const height = 1 + Math.floor(rng() * 60);
+    const data = Float32Array.from({ length: width * height }, () => (rng() < 0.5 ? 0 : rng()));
+    const img = { width, height, data };
+    const x = Math.floor(rng() * width);
+    const y = Math.floor(rng() * height);
+    const rect = {
+      x,
+      y,
+      width: 1 + Math.floor(rng() * (width - x)),
+      height: 1 + Math.floor(rng() * (height - y)),
+    };
+    for (const box of [20, 5]) {
+      const want = scaleToFit(extract(img, rect), box);
+      assert.ok(sameImage(scaleRectToFit(img, rect, box), want), `image ${n}`);
     }
   }
 });
