@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { canonicalise } from './canonicalise.js';
+import { type CanonicaliseOptions, canonicalise, canonicaliseRegion } from './canonicalise.js';
 import { centerOfMass } from './center.js';
 import { inkBoundingBox } from './crop.js';
-import { rasterise } from './rasterise.js';
+import { regionBorderLevel } from './polarity.js';
+import {
+  randomDrawings,
+  referenceCanonicalise,
+  referenceRasterise,
+  sameImage,
+} from './preprocess-reference.js';
+import { rasterise, rasteriseRegion, regionCanvas } from './rasterise.js';
 import type { Drawing, GrayImage } from './types.js';
 
 // A "2" in a unit box (x 0…0.7, y 0…1) and a "7" with a crossbar, as polylines.
@@ -228,4 +235,56 @@ test('MNIST digits, already canonical, come back (nearly) unchanged', {
     }
   }
   assert.ok(exact >= 70, `${exact} of 100 reproduced exactly`);
+});
+
+test('canonicaliseRegion gives canonicalise of the whole canvas, bit for bit, on either path', () => {
+  const variants: (CanonicaliseOptions | undefined)[] = [
+    undefined,
+    { minInk: 0 },
+    { minInk: 0.01 },
+    { threshold: 0.5 },
+    { downscaleTo: 28 },
+    { strokeWidth: 2.3 },
+    { box: 16, size: 24 },
+  ];
+  let fast = 0;
+  let whole = 0;
+  let empty = 0;
+  for (const [i, d] of randomDrawings(4, 1200).entries()) {
+    const region = rasteriseRegion(d);
+    const canvas = regionCanvas(region);
+    const onBorder = regionBorderLevel(region.image, region.x, region.y, d.width, d.height) > 0;
+    for (const [k, options] of variants.entries()) {
+      const got = canonicaliseRegion(region, options);
+      const want = canonicalise(canvas, options);
+      assert.equal(got.empty, want.empty, `drawing ${i}, options ${k}`);
+      assert.ok(sameImage(got.image, want.image), `drawing ${i}, options ${k}`);
+      if (options === undefined) {
+        const ref = referenceCanonicalise(referenceRasterise(d));
+        assert.equal(got.empty, ref.empty, `drawing ${i}`);
+        assert.ok(sameImage(got.image, ref.image), `drawing ${i} against the reference`);
+        if (got.empty) empty++;
+        else if (onBorder) whole++;
+        else fast++;
+      }
+    }
+  }
+  // Both paths and the empty answer are exercised.
+  assert.ok(fast > 500 && whole > 50 && empty > 100, JSON.stringify({ fast, whole, empty }));
+});
+
+test('the ink check counts the whole canvas area, not the region', () => {
+  // One dot of brush 4 (about 12.6 px of ink) on a 280×280 canvas: 12.6 / 78,400 = 1.6e-4, below
+  // the default 5e-4, so empty, as on the whole canvas; at minInk 1e-4 it is a digit.
+  const dot: Drawing = { width: 280, height: 280, brushWidth: 4, strokes: [[{ x: 140, y: 140 }]] };
+  const region = rasteriseRegion(dot);
+  assert.equal(canonicaliseRegion(region).empty, true);
+  assert.equal(canonicaliseRegion(region, { minInk: 1e-4 }).empty, false);
+  assert.equal(canonicalise(rasterise(dot), { minInk: 1e-4 }).empty, false);
+});
+
+test('canonicaliseRegion checks its options as canonicalise does', () => {
+  const region = rasteriseRegion({ width: 28, height: 28, brushWidth: 2, strokes: [] });
+  assert.throws(() => canonicaliseRegion(region, { minInk: -1 }), /options.minInk/);
+  assert.throws(() => canonicaliseRegion(region, { box: 30 }), /options.box/);
 });

@@ -4,10 +4,11 @@
  * model sees.
  */
 import { centerByMass } from './center.js';
-import { crop, DEFAULT_INK_THRESHOLD } from './crop.js';
+import { DEFAULT_INK_THRESHOLD, inkBoxBelowMax } from './crop.js';
 import { blankImage, checkImage } from './image.js';
-import { toInkHigh } from './polarity.js';
-import { DEFAULT_BOX, fitSize, resizeArea, scaleToFit } from './scale.js';
+import { regionBorderLevel, toInkHigh } from './polarity.js';
+import { type RasterRegion, regionCanvas } from './rasterise.js';
+import { DEFAULT_BOX, fitSize, resizeArea, scaleRectToFit } from './scale.js';
 import { normaliseStrokeWidth } from './stroke.js';
 import { CANONICAL_SIZE, type GrayImage } from './types.js';
 
@@ -55,6 +56,71 @@ function checkNonNegative(name: string, v: number, integer: boolean): void {
   }
 }
 
+/** The options with their defaults applied, checked. */
+function settings(options: CanonicaliseOptions | undefined) {
+  const downscaleTo = options?.downscaleTo ?? 0;
+  const threshold = options?.threshold ?? DEFAULT_INK_THRESHOLD;
+  const box = options?.box ?? DEFAULT_BOX;
+  const size = options?.size ?? CANONICAL_SIZE;
+  const minInk = options?.minInk ?? DEFAULT_MIN_INK;
+  const strokeWidth = options?.strokeWidth ?? 0;
+  checkNonNegative('downscaleTo', downscaleTo, true);
+  checkNonNegative('minInk', minInk, false);
+  checkNonNegative('strokeWidth', strokeWidth, false);
+  if (!Number.isInteger(size) || size <= 0) {
+    throw new RangeError(`options.size must be a positive integer, got ${size}`);
+  }
+  if (!Number.isInteger(box) || box <= 0 || box > size) {
+    throw new RangeError(`options.box must be an integer in 1…size (${size}), got ${box}`);
+  }
+  return { downscaleTo, threshold, box, size, minInk, strokeWidth };
+}
+
+type Settings = ReturnType<typeof settings>;
+
+function emptyResult(s: Settings): Canonical {
+  return { image: blankImage(s.size, s.size), empty: true };
+}
+
+/** Total and maximum of an image's values (the maximum 0 when none is above 0). */
+interface InkStats {
+  total: number;
+  max: number;
+}
+
+/**
+ * Sum (in row-major order) and maximum of an image's values, in one pass. Zeros (most of any
+ * drawing) are skipped, which changes no bit: the sum starts at +0 and a sum in round-to-nearest
+ * is never −0 unless both terms are, so adding ±0 would leave it as it is; skipping them
+ * shortens the chain of dependent additions to the ink.
+ */
+function inkStats(img: GrayImage): InkStats {
+  const data = img.data;
+  let total = 0;
+  let max = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v !== 0) {
+      total += v;
+      if (v > max) max = v;
+    }
+  }
+  return { total, max };
+}
+
+/**
+ * The stages after the ink check and the optional downscale: crop → scale → (thicken) → centre.
+ * The crop box is scaled straight out of `ink` (`scaleRectToFit`), not copied first; `max` is
+ * the maximum of `ink`.
+ */
+function fromInk(ink: GrayImage, max: number, s: Settings): Canonical {
+  const box = inkBoxBelowMax(ink, s.threshold, max);
+  if (box === null) return emptyResult(s);
+  let fitted = scaleRectToFit(ink, box, s.box);
+  if (s.strokeWidth > 0) fitted = normaliseStrokeWidth(fitted, s.strokeWidth, s.box);
+  return { image: centerByMass(fitted, s.size), empty: false };
+}
+
 /**
  * Canonicalises any grayscale image, either polarity, any size: ink high (`toInkHigh`) →
  * optional area-average downscale (`downscaleTo`) → `crop` to the ink → `scaleToFit` the box
@@ -63,35 +129,34 @@ function checkNonNegative(name: string, v: number, integer: boolean): void {
  */
 export function canonicalise(img: GrayImage, options?: CanonicaliseOptions): Canonical {
   checkImage(img);
-  const downscaleTo = options?.downscaleTo ?? 0;
-  const threshold = options?.threshold ?? DEFAULT_INK_THRESHOLD;
-  const box = options?.box ?? DEFAULT_BOX;
-  const size = options?.size ?? CANONICAL_SIZE;
-  const minInk = options?.minInk ?? DEFAULT_MIN_INK;
-  const targetWidth = options?.strokeWidth ?? 0;
-  checkNonNegative('downscaleTo', downscaleTo, true);
-  checkNonNegative('minInk', minInk, false);
-  checkNonNegative('strokeWidth', targetWidth, false);
-  if (!Number.isInteger(size) || size <= 0) {
-    throw new RangeError(`options.size must be a positive integer, got ${size}`);
-  }
-  if (!Number.isInteger(box) || box <= 0 || box > size) {
-    throw new RangeError(`options.box must be an integer in 1…size (${size}), got ${box}`);
-  }
-  const empty = (): Canonical => ({ image: blankImage(size, size), empty: true });
-
+  const s = settings(options);
   let ink = toInkHigh(img);
-  let total = 0;
-  for (let i = 0; i < ink.data.length; i++) total += ink.data[i];
-  if (!(total > minInk * ink.data.length)) return empty();
-
-  if (downscaleTo > 0 && Math.max(ink.width, ink.height) > downscaleTo) {
-    const to = fitSize(ink.width, ink.height, downscaleTo);
+  let { total, max } = inkStats(ink);
+  if (!(total > s.minInk * ink.data.length)) return emptyResult(s);
+  if (s.downscaleTo > 0 && Math.max(ink.width, ink.height) > s.downscaleTo) {
+    const to = fitSize(ink.width, ink.height, s.downscaleTo);
     ink = resizeArea(ink, to.width, to.height);
+    max = inkStats(ink).max;
   }
-  const cropped = crop(ink, { threshold });
-  if (cropped === null) return empty();
-  let fitted = scaleToFit(cropped, box);
-  if (targetWidth > 0) fitted = normaliseStrokeWidth(fitted, targetWidth, box);
-  return { image: centerByMass(fitted, size), empty: false };
+  return fromInk(ink, max, s);
+}
+
+/**
+ * `canonicalise(regionCanvas(region), options)`, bit for bit, working on the region alone when
+ * that gives the same answer: when the canvas border is background (its median is 0, so polarity
+ * leaves the canvas as it is) and there is no downscale. The ink check still compares with the
+ * whole canvas's area, and cropping the region finds the same pixels as cropping the canvas
+ * since everything outside it is 0. Otherwise it canonicalises the whole canvas.
+ */
+export function canonicaliseRegion(region: RasterRegion, options?: CanonicaliseOptions): Canonical {
+  const s = settings(options);
+  const { image, x, y, canvasWidth, canvasHeight } = region;
+  if (s.downscaleTo > 0 || !(regionBorderLevel(image, x, y, canvasWidth, canvasHeight) <= 0)) {
+    return canonicalise(regionCanvas(region), options);
+  }
+  // Adding the canvas's zeros would not change this sum: the region's values in canvas order.
+  const area = canvasWidth * canvasHeight;
+  const { total, max } = inkStats(image);
+  if (!(total > s.minInk * area)) return emptyResult(s);
+  return fromInk(image, max, s);
 }

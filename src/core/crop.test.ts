@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { crop, extract, inkBoundingBox } from './crop.js';
+import { type Box, crop, extract, inkBoundingBox } from './crop.js';
+import { createRng } from './random.js';
 import type { GrayImage } from './types.js';
 
 const image = (rows: number[][]): GrayImage => ({
@@ -68,4 +69,44 @@ test('bad thresholds and boxes are rejected with a RangeError', () => {
     () => extract(sample, { x: 5, y: 0, width: 2, height: 1 }),
     /RangeError: box must be .* inside the 6×5 image/,
   );
+});
+
+/** The box by testing every pixel, as `inkBoundingBox` did before it scanned from the outside in. */
+function bruteForceBox(img: GrayImage, threshold: number): Box | null {
+  let max = 0;
+  for (const v of img.data) if (v > max) max = v;
+  if (!(max > 0)) return null;
+  let x0 = img.width;
+  let x1 = -1;
+  let y0 = img.height;
+  let y1 = -1;
+  for (let y = 0; y < img.height; y++) {
+    for (let x = 0; x < img.width; x++) {
+      const v = img.data[y * img.width + x];
+      if (v > threshold * max && v > 0) {
+        x0 = Math.min(x0, x);
+        x1 = Math.max(x1, x);
+        y0 = Math.min(y0, y);
+        y1 = Math.max(y1, y);
+      }
+    }
+  }
+  return { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+}
+
+test('the box is the one testing every pixel gives, on random sparse images of any shape', () => {
+  const rng = createRng(7);
+  for (let n = 0; n < 3000; n++) {
+    const width = 1 + Math.floor(rng() * 40);
+    const height = 1 + Math.floor(rng() * 40);
+    const density = [0, 0.002, 0.02, 0.2, 1][n % 5];
+    const data = new Float32Array(width * height);
+    for (let i = 0; i < data.length; i++) {
+      if (rng() < density) data[i] = [1, 0.05, rng(), -0.5, Number.NaN][Math.floor(rng() * 5)];
+    }
+    const img = { width, height, data };
+    for (const threshold of [0, 0.1, 0.5, 0.99]) {
+      assert.deepEqual(inkBoundingBox(img, threshold), bruteForceBox(img, threshold), `image ${n}`);
+    }
+  }
 });

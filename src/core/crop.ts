@@ -39,24 +39,47 @@ function checkThreshold(threshold: number): void {
 export function inkBoundingBox(img: GrayImage, threshold = DEFAULT_INK_THRESHOLD): Box | null {
   checkImage(img);
   checkThreshold(threshold);
-  const { width: w, height: h, data } = img;
   let max = 0;
-  for (let i = 0; i < data.length; i++) if (data[i] > max) max = data[i];
+  for (let i = 0; i < img.data.length; i++) if (img.data[i] > max) max = img.data[i];
+  return inkBoxBelowMax(img, threshold, max);
+}
+
+/**
+ * `inkBoundingBox` for a caller that has already found the image's maximum `max` (the largest
+ * value, or 0 when none is above 0) in a pass of its own, so the image is not scanned for it again.
+ */
+export function inkBoxBelowMax(img: GrayImage, threshold: number, max: number): Box | null {
+  checkThreshold(threshold);
+  const { width: w, data } = img;
   if (!(max > 0)) return null;
   const cut = threshold * max;
-  let x0 = w;
-  let x1 = -1;
-  let y0 = h;
-  let y1 = -1;
-  for (let y = 0; y < h; y++) {
+  // Scan from the outside in: rows from the top and from the bottom to the first ink, then in
+  // each row between only the columns outside the box found so far. The same box as testing
+  // every pixel, visiting mostly the blank margin.
+  const isInk = (i: number) => {
+    const v = data[i];
+    return v > cut && v > 0;
+  };
+  let first = 0;
+  while (!isInk(first)) first++;
+  let last = data.length - 1;
+  while (!isInk(last)) last--;
+  const y0 = Math.floor(first / w);
+  const y1 = Math.floor(last / w);
+  let x0 = Math.min(first - y0 * w, last - y1 * w);
+  let x1 = Math.max(first - y0 * w, last - y1 * w);
+  for (let y = y0; y <= y1; y++) {
     const row = y * w;
-    for (let x = 0; x < w; x++) {
-      const v = data[row + x];
-      if (v > cut && v > 0) {
-        if (x < x0) x0 = x;
-        if (x > x1) x1 = x;
-        if (y < y0) y0 = y;
-        y1 = y;
+    for (let x = 0; x < x0; x++) {
+      if (isInk(row + x)) {
+        x0 = x;
+        break;
+      }
+    }
+    for (let x = w - 1; x > x1; x--) {
+      if (isInk(row + x)) {
+        x1 = x;
+        break;
       }
     }
   }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { borderLevel, toInkHigh } from './polarity.js';
+import { borderLevel, regionBorderLevel, toInkHigh } from './polarity.js';
+import { randomDrawings } from './preprocess-reference.js';
+import { rasteriseRegion, regionCanvas } from './rasterise.js';
 import type { GrayImage } from './types.js';
 
 const image = (rows: number[][]): GrayImage => ({
@@ -83,4 +85,41 @@ test('non-images are rejected', () => {
     /RangeError: img.data has 4 values, expected width × height = 6/,
   );
   assert.throws(() => toInkHigh({ width: 0, height: 3, data: new Float32Array(0) }), /img.width/);
+});
+
+test('regionBorderLevel is the border median of the zero canvas around the region', () => {
+  // A 3×3 canvas with [.1 .2 .3; .4 .5 .6] in its top two rows: the 8 border pixels are .1 .2 .3,
+  // .4 and .6 (left and right of the middle row) and three zeros (the bottom row): median
+  // (.1 + .2) / 2 in the float32 values.
+  const img = image([
+    [0.1, 0.2, 0.3],
+    [0.4, 0.5, 0.6],
+  ]);
+  assert.equal(regionBorderLevel(img, 0, 0, 3, 3), (Math.fround(0.1) + Math.fround(0.2)) / 2);
+  // Inside a 5×5 canvas, clear of its edge: 0 without looking.
+  assert.equal(regionBorderLevel(img, 1, 1, 5, 5), 0);
+  // Negative values sort below the zeros outside: border −1, −1, −1, 0 ×13 → 0 …
+  const negative = image([[-1, -1, -1]]);
+  assert.equal(regionBorderLevel(negative, 0, 0, 5, 5), 0);
+  // … and on a 3×1 canvas the border is the region itself: −1.
+  assert.equal(regionBorderLevel(negative, 0, 0, 3, 1), -1);
+});
+
+test('regionBorderLevel equals borderLevel of the whole canvas for every region', () => {
+  let positive = 0;
+  for (const [i, d] of randomDrawings(3, 1500).entries()) {
+    const r = rasteriseRegion(d);
+    const level = regionBorderLevel(r.image, r.x, r.y, r.canvasWidth, r.canvasHeight);
+    assert.equal(Object.is(level, borderLevel(regionCanvas(r))), true, `drawing ${i}`);
+    if (level > 0) positive++;
+  }
+  assert.ok(positive > 100, `only ${positive} drawings reach the border`);
+});
+
+test('regionBorderLevel refuses a region outside its canvas', () => {
+  const img = image([[1, 1]]);
+  assert.throws(
+    () => regionBorderLevel(img, 2, 0, 3, 3),
+    /the 2×1 region at \(2, 0\) must lie inside the 3×3 canvas/,
+  );
 });

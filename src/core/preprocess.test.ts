@@ -9,6 +9,7 @@ import {
   preprocessDrawing,
   preprocessImage,
 } from './preprocess.js';
+import { randomDrawings, referencePreprocessDrawing, sameImage } from './preprocess-reference.js';
 import { rasterise } from './rasterise.js';
 import type { Drawing } from './types.js';
 
@@ -85,4 +86,20 @@ test('bad arguments are rejected', () => {
     () => preprocessImage(rasterise(drawing), { deskew: true, downscaleTo: -1 }),
     /RangeError: options.downscaleTo/,
   );
+});
+
+test('preprocessDrawing gives the reference full-canvas preprocessing, bit for bit', () => {
+  let digits = 0;
+  for (const [i, d] of randomDrawings(5, 1500).entries()) {
+    const got = preprocessDrawing(d, DEFAULT_PREPROCESS);
+    const want = referencePreprocessDrawing(d);
+    assert.equal(got.empty, want.empty, `drawing ${i}`);
+    assert.ok(sameImage(got.canonical, want.canonical), `drawing ${i}`);
+    if (!got.empty) digits++;
+    // Every other preprocessing takes the same path as an image.
+    const options = { deskew: false, downscaleTo: 28 };
+    const image = preprocessImage(rasterise(d), options);
+    assert.ok(sameImage(preprocessDrawing(d, options).canonical, image.canonical), `drawing ${i}`);
+  }
+  assert.ok(digits > 800, `only ${digits} drawings are not empty`);
 });

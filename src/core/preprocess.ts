@@ -2,12 +2,12 @@
  * Preprocessing as a model file records it: canonicalise (→ deskew). The single path from any
  * image or drawing to the canonical 28×28 image, shared by training, the server and the browser.
  */
-import { canonicalise } from './canonicalise.js';
+import { type Canonical, canonicalise, canonicaliseRegion } from './canonicalise.js';
 import { checkTypedArray } from './check.js';
 import type { PreprocessOptions } from './contracts.js';
 import { deskew } from './deskew.js';
 import { checkImage } from './image.js';
-import { rasterise } from './rasterise.js';
+import { rasteriseRegion } from './rasterise.js';
 import type { Drawing, GrayImage } from './types.js';
 
 /**
@@ -44,18 +44,28 @@ function checkOptions(options: PreprocessOptions): void {
   }
 }
 
-/** Any grayscale image (any size, either polarity) → canonical 28×28, deskewed if asked. */
-export function preprocessImage(img: GrayImage, options: PreprocessOptions): Preprocessed {
-  checkOptions(options);
-  const { image, empty } = canonicalise(img, { downscaleTo: options.downscaleTo });
+function finish({ image, empty }: Canonical, options: PreprocessOptions): Preprocessed {
   if (empty || !options.deskew) return { canonical: image, empty };
   return { canonical: deskew(image), empty: false };
 }
 
-/** A drawing → `rasterise` at canvas size → `preprocessImage`, exactly as a recognizer does. */
+/** Any grayscale image (any size, either polarity) → canonical 28×28, deskewed if asked. */
+export function preprocessImage(img: GrayImage, options: PreprocessOptions): Preprocessed {
+  checkOptions(options);
+  return finish(canonicalise(img, { downscaleTo: options.downscaleTo }), options);
+}
+
+/**
+ * A drawing → canonical 28×28, deskewed if asked: exactly `preprocessImage(rasterise(drawing))`,
+ * bit for bit, but rasterising and cropping only the region the strokes can touch
+ * (`rasteriseRegion`, `canonicaliseRegion`). The recognizer uses it for every drawing.
+ */
 export function preprocessDrawing(drawing: Drawing, options: PreprocessOptions): Preprocessed {
   checkOptions(options);
-  return preprocessImage(rasterise(drawing), options);
+  const canonical = canonicaliseRegion(rasteriseRegion(drawing), {
+    downscaleTo: options.downscaleTo,
+  });
+  return finish(canonical, options);
 }
 
 /**

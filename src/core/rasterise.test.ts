@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { rasterise } from './rasterise.js';
+import { randomDrawings, referenceRasterise, sameImage } from './preprocess-reference.js';
+import { rasterise, rasteriseRegion, regionCanvas } from './rasterise.js';
 import type { Drawing, GrayImage } from './types.js';
 
 // With brush width 2 (r = 1) a pixel whose centre is d away from the path gets clamp(1.5 − d, 0, 1):
@@ -205,4 +206,94 @@ test('invalid drawings are rejected with the parameter named', () => {
   assert.throws(() => rasterise({ ...ok, strokes: 'x' as never }), TypeError);
   assert.throws(() => rasterise(null as never), TypeError);
   assert.throws(() => rasterise(ok, { scale: -1 }), /RangeError: options.scale/);
+});
+
+test('rasterise draws what the reference full-canvas rasteriser draws, bit for bit', () => {
+  for (const [i, d] of randomDrawings(1, 600).entries()) {
+    for (const scale of [1, 0.1, 0.37, 2]) {
+      assert.ok(sameImage(rasterise(d, { scale }), referenceRasterise(d, scale)), `drawing ${i}`);
+    }
+  }
+});
+
+test('rasteriseRegion is the canvas cut to the reach of the strokes: same pixels, zeros outside', () => {
+  let clipped = 0;
+  for (const [i, d] of randomDrawings(2, 1500).entries()) {
+    for (const scale of [1, 0.1, 0.37]) {
+      const region = rasteriseRegion(d, { scale });
+      const canvas = referenceRasterise(d, scale);
+      assert.deepEqual([region.canvasWidth, region.canvasHeight], [canvas.width, canvas.height]);
+      assert.ok(sameImage(regionCanvas(region), canvas), `drawing ${i} at scale ${scale}`);
+      if (region.image.width < canvas.width || region.image.height < canvas.height) clipped++;
+    }
+  }
+  // Most drawings leave part of the canvas out of their region.
+  assert.ok(clipped > 3000, `only ${clipped} regions smaller than their canvas`);
+});
+
+test('the region of a dot is the box the brush can reach, in canvas coordinates', () => {
+  // r = 1, reach 1.5: columns floor(10.5 − 1.5) = 9 … ceil(10.5 + 1.5) = 12, rows 19 … 22; the
+  // last column and row are the box's rounding, 2 px from the dot and blank.
+  const region = rasteriseRegion(drawing([[[10.5, 20.5]]], 40, 30, 2));
+  assert.deepEqual([region.x, region.y, region.image.width, region.image.height], [9, 19, 4, 4]);
+  assertGolden(region.image, [
+    [D, A, D, 0],
+    [A, 1, A, 0],
+    [D, A, D, 0],
+    [0, 0, 0, 0],
+  ]);
+});
+
+test('a drawing that reaches no pixel gives a 1×1 zero region at (0, 0)', () => {
+  for (const strokes of [
+    [],
+    [[]],
+    [[[-50, -50]]],
+    [
+      [
+        [100, 5],
+        [120, 5],
+      ],
+    ],
+  ] as [number, number][][][]) {
+    const region = rasteriseRegion(drawing(strokes, 40, 30, 4));
+    assert.deepEqual(region, {
+      image: { width: 1, height: 1, data: new Float32Array(1) },
+      x: 0,
+      y: 0,
+      canvasWidth: 40,
+      canvasHeight: 30,
+    });
+  }
+});
+
+test('rasteriseRegion checks its drawing as rasterise does', () => {
+  const bad = { width: 10, height: 10, brushWidth: 0, strokes: [] } as Drawing;
+  assert.throws(
+    () => rasteriseRegion(bad),
+    /drawing.brushWidth must be a finite number > 0, got 0/,
+  );
+  assert.throws(() => rasteriseRegion({ ...bad, brushWidth: 1 }, { scale: 0 }), /options.scale/);
+});
+
+test('strokes from far outside the canvas are drawn as the reference draws them', () => {
+  for (const far of [5e4, 2e5, 1e9]) {
+    const d = drawing(
+      [
+        [
+          [-far, 10.3],
+          [far, 13.7],
+        ],
+        [
+          [20.2, -far],
+          [21.9, far],
+        ],
+      ],
+      40,
+      30,
+      5,
+    );
+    assert.ok(sameImage(rasterise(d), referenceRasterise(d)), `at ${far}`);
+    assert.ok(sameImage(regionCanvas(rasteriseRegion(d)), referenceRasterise(d)), `at ${far}`);
+  }
 });

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { evaluateModel, modelProbabilities } from './batch.js';
 import { featurizeImages } from './dataset.js';
 import { FIXTURE_FEATURES, fixtureModel } from './model-fixture.js';
+import { randomDrawings } from './preprocess-reference.js';
 import { rasterise } from './rasterise.js';
 import { createRecognizer } from './recognizer.js';
 import type { Drawing, GrayImage } from './types.js';
@@ -97,4 +98,19 @@ test('recognizeDrawing equals recognizeImage of the rasterised drawing, and batc
   const m = evaluateModel(model, fs.X, fs.y);
   assert.equal(m.accuracy, 1);
   assert.equal(m.n, 1);
+});
+
+test('recognizeDrawing answers exactly as recognizeImage of the whole rasterised canvas', () => {
+  const weights = Array.from({ length: 10 }, (_, c) =>
+    Array.from({ length: D }, (_, j) => Math.cos(c * 17 + j) * 0.2),
+  );
+  for (const preprocessing of [
+    { deskew: true, downscaleTo: 0 },
+    { deskew: false, downscaleTo: 0 },
+  ]) {
+    const rec = createRecognizer(pixelModel({ weights, preprocessing, temperature: 0.7 }));
+    for (const [i, d] of randomDrawings(6, 300).entries()) {
+      assert.deepEqual(rec.recognizeDrawing(d), rec.recognizeImage(rasterise(d)), `drawing ${i}`);
+    }
+  }
 });

@@ -7,8 +7,7 @@ import { linearLogits, packWeights } from './batch.js';
 import { softmaxRows } from './calibration.js';
 import type { ModelFile, Recognition, Recognizer } from './contracts.js';
 import { extractFeatures } from './features.js';
-import { preprocessImage } from './preprocess.js';
-import { rasterise } from './rasterise.js';
+import { type Preprocessed, preprocessDrawing, preprocessImage } from './preprocess.js';
 import type { Drawing, GrayImage } from './types.js';
 
 /** Number of digit classes every recognition reports probabilities for. */
@@ -23,8 +22,7 @@ export function createRecognizer(model: ModelFile): Recognizer {
   const features = new Float32Array(d);
   const logits = new Float64Array(k);
 
-  function recognizeImage(image: GrayImage): Recognition {
-    const { canonical, empty } = preprocessImage(image, model.preprocessing);
+  function classify({ canonical, empty }: Preprocessed): Recognition {
     if (empty) {
       return {
         empty: true,
@@ -58,7 +56,8 @@ export function createRecognizer(model: ModelFile): Recognizer {
 
   return Object.freeze({
     model,
-    recognizeImage,
-    recognizeDrawing: (drawing: Drawing) => recognizeImage(rasterise(drawing)),
+    recognizeImage: (image: GrayImage) => classify(preprocessImage(image, model.preprocessing)),
+    recognizeDrawing: (drawing: Drawing) =>
+      classify(preprocessDrawing(drawing, model.preprocessing)),
   });
 }

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { extract } from './crop.js';
+import { referenceScaleToFit, sameImage } from './preprocess-reference.js';
 import { createRng } from './random.js';
-import { fitSize, resizeArea, scaleToFit } from './scale.js';
+import { fitSize, resizeArea, scaleRectToFit, scaleToFit } from './scale.js';
 import type { GrayImage } from './types.js';
 
 const image = (rows: number[][]): GrayImage => ({
@@ -113,4 +115,45 @@ test('bad sizes are rejected', () => {
   assert.throws(() => resizeArea(img, 0, 3), /RangeError: width .* got 0/);
   assert.throws(() => resizeArea(img, 2, 1.5), /RangeError: height .* got 1.5/);
   assert.throws(() => scaleToFit(img, -20), /RangeError: box/);
+});
+
+test('scaleToFit gives the reference bit for bit, zeros skipped or not, down and up', () => {
+  const rng = createRng(11);
+  for (let n = 0; n < 1500; n++) {
+    const width = 1 + Math.floor(rng() * 120);
+    const height = 1 + Math.floor(rng() * 120);
+    const data = new Float32Array(width * height);
+    // Runs of ink and of blank, with the odd −0, negative or denormal value.
+    let v = 0;
+    for (let i = 0; i < data.length; i++) {
+      if (rng() < 0.1) v = v === 0 ? [rng(), 1, -0.25, 1e-40][Math.floor(rng() * 4)] : 0;
+      data[i] = rng() < 0.01 ? -0 : v;
+    }
+    const img = { width, height, data };
+    for (const box of [20, 7, 150]) {
+      assert.ok(sameImage(scaleToFit(img, box), referenceScaleToFit(img, box)), `image ${n}`);
+    }
+  }
+});
+
+test('scaleRectToFit scales a rectangle as scaleToFit scales it cut out, bit for bit', () => {
+  const rng = createRng(12);
+  for (let n = 0; n < 500; n++) {
+    const width = 1 + Math.floor(rng() * 60);
+    const height = 1 + Math.floor(rng() * 60);
+    const data = Float32Array.from({ length: width * height }, () => (rng() < 0.5 ? 0 : rng()));
+    const img = { width, height, data };
+    const x = Math.floor(rng() * width);
+    const y = Math.floor(rng() * height);
+    const rect = {
+      x,
+      y,
+      width: 1 + Math.floor(rng() * (width - x)),
+      height: 1 + Math.floor(rng() * (height - y)),
+    };
+    for (const box of [20, 5]) {
+      const want = scaleToFit(extract(img, rect), box);
+      assert.ok(sameImage(scaleRectToFit(img, rect, box), want), `image ${n}`);
+    }
+  }
 });

@@ -2,6 +2,7 @@
  * Scale: resample by exact area averaging, and fit an image's longer side to a box (MNIST's 20 px)
  * keeping its aspect ratio exactly.
  */
+import type { Box } from './crop.js';
 import { checkImage } from './image.js';
 import type { GrayImage } from './types.js';
 
@@ -44,22 +45,36 @@ function axisWeights(nIn: number, nOut: number, scale: number, shift: number): A
   return { start, count, offset, weights: Float64Array.from(list) };
 }
 
-/** Applies per-axis weights: separable, since the box filter of a rectangle is a product. */
+/**
+ * Applies per-axis weights to the rectangle `rect` of `img`: separable, since the box filter of a
+ * rectangle is a product.
+ */
 function resample(
   img: GrayImage,
+  rect: Box,
   width: number,
   height: number,
   wx: AxisWeights,
   wy: AxisWeights,
 ): GrayImage {
-  const { width: w, height: h, data: src } = img;
+  // The source is the rectangle `rect` of `img`: its row y starts at img.data[origin + y · w].
+  const { width: w, data: src } = img;
+  const h = rect.height;
+  const origin = rect.y * w + rect.x;
   const tmp = new Float64Array(width * h);
+  const { start, count, offset, weights } = wx;
   for (let y = 0; y < h; y++) {
     for (let ox = 0; ox < width; ox++) {
       let s = 0;
-      const base = y * w + wx.start[ox];
-      const off = wx.offset[ox];
-      for (let k = 0; k < wx.count[ox]; k++) s += wx.weights[off + k] * src[base + k];
+      const base = origin + y * w + start[ox];
+      const off = offset[ox];
+      const n = count[ox];
+      for (let k = 0; k < n; k++) {
+        // Zeros (most of a digit's box) are skipped: s starts at +0 and a sum in round-to-nearest
+        // is never −0 unless both terms are, so adding ±0 would leave it exactly as it is.
+        const v = src[base + k];
+        if (v !== 0) s += weights[off + k] * v;
+      }
       tmp[y * width + ox] = s;
     }
   }
@@ -97,7 +112,7 @@ export function resizeArea(img: GrayImage, width: number, height: number): GrayI
     return { width, height, data: img.data.slice() };
   const wx = axisWeights(img.width, width, width / img.width, 0);
   const wy = axisWeights(img.height, height, height / img.height, 0);
-  return resample(img, width, height, wx, wy);
+  return resample(img, { x: 0, y: 0, width: img.width, height: img.height }, width, height, wx, wy);
 }
 
 /**
@@ -128,9 +143,18 @@ export function fitSize(
  */
 export function scaleToFit(img: GrayImage, box = DEFAULT_BOX): GrayImage {
   checkImage(img);
-  const size = fitSize(img.width, img.height, box);
-  const scale = box / Math.max(img.width, img.height);
-  const wx = axisWeights(img.width, size.width, scale, (size.width - img.width * scale) / 2);
-  const wy = axisWeights(img.height, size.height, scale, (size.height - img.height * scale) / 2);
-  return resample(img, size.width, size.height, wx, wy);
+  return scaleRectToFit(img, { x: 0, y: 0, width: img.width, height: img.height }, box);
+}
+
+/**
+ * `scaleToFit(extract(img, rect), box)` without copying the rectangle out first: the same reads
+ * in the same order, so the same result bit for bit. `rect` must lie inside `img`.
+ */
+export function scaleRectToFit(img: GrayImage, rect: Box, box = DEFAULT_BOX): GrayImage {
+  const { width, height } = rect;
+  const size = fitSize(width, height, box);
+  const scale = box / Math.max(width, height);
+  const wx = axisWeights(width, size.width, scale, (size.width - width * scale) / 2);
+  const wy = axisWeights(height, size.height, scale, (size.height - height * scale) / 2);
+  return resample(img, rect, size.width, size.height, wx, wy);
 }

@@ -48,6 +48,7 @@ import {
   parseRelabelBody,
   parseSampleBody,
   parseVersion,
+  rejectPrototypeKeys,
 } from './validate.js';
 
 /** Where `npm run build` puts the web app (the same from src/server and dist/server). */
@@ -180,17 +181,15 @@ function decodeText(bytes: Buffer, source: string): string {
  */
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') throw new HttpError(400, 'empty body: expected a JSON object');
+  let value: unknown;
   try {
-    return JSON.parse(text, (key, value) => {
-      if (key === '__proto__' || key === 'constructor') {
-        throw new HttpError(400, `JSON body: the key "${key}" is not allowed`);
-      }
-      return value;
-    });
+    // No reviver: it would make parsing several times slower for every request.
+    value = JSON.parse(text);
   } catch (err) {
-    if (err instanceof HttpError) throw err;
     throw new HttpError(400, `malformed JSON body: ${(err as Error).message}`);
   }
+  rejectPrototypeKeys(text, value);
+  return value;
 }
 
 function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {

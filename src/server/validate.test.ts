@@ -11,6 +11,7 @@ import {
   parseDrawing,
   parseId,
   parseListQuery,
+  rejectPrototypeKeys,
 } from './validate.js';
 
 function status(f: () => unknown): number {
@@ -147,4 +148,49 @@ test('parseDrawing accepts points as [x, y] and [x, y, t] arrays, as in strokes 
       { x: 30, y: 40, t: 16 },
     ],
   ]);
+});
+
+test('rejectPrototypeKeys refuses what a JSON.parse reviver refused, naming the same key', () => {
+  // The reviver the server used before: every key, each after everything inside its value.
+  const withReviver = (text: string): string => {
+    try {
+      JSON.parse(text, (key, value) => {
+        if (key === '__proto__' || key === 'constructor') throw new Error(key);
+        return value;
+      });
+      return 'ok';
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
+  const withCheck = (text: string): string => {
+    try {
+      rejectPrototypeKeys(text, JSON.parse(text));
+      return 'ok';
+    } catch (err) {
+      assert.ok(err instanceof HttpError && err.statusCode === 400);
+      const m = /the key "(.*)" is not allowed/.exec(err.message);
+      return m ? m[1] : err.message;
+    }
+  };
+  const bodies = [
+    '{"label":1}',
+    '{"label":1,"__proto__":{"x":1}}',
+    '{"constructor":{"prototype":{"x":1}}}',
+    '{"a":{"constructor":1},"__proto__":2}',
+    '{"__proto__":{"constructor":1}}',
+    '[{"x":[{"y":{"__proto__":null}}]}]',
+    '{"\\u005f_proto__":1}',
+    '{"constr\\u0075ctor":{"a":1}}',
+    '{"drawing":{"strokes":[[{"x":1,"y":2}]]},"note":"constructor and __proto__ in a value"}',
+    '{"text":"\\u0041"}',
+    '{"1":{"constructor":0},"0":{"__proto__":0}}',
+    '"constructor"',
+    'null',
+  ];
+  for (const text of bodies) assert.equal(withCheck(text), withReviver(text), text);
+  // Several of them are refused, and for the right key.
+  assert.equal(withCheck('{"a":{"constructor":1},"__proto__":2}'), 'constructor');
+  assert.equal(withCheck('{"1":{"constructor":0},"0":{"__proto__":0}}'), '__proto__');
+  assert.equal(withCheck('{"\\u005f_proto__":1}'), '__proto__');
 });

@@ -115,6 +115,32 @@ function oneOf<T extends string>(v: unknown, name: string, allowed: readonly T[]
   return v as T;
 }
 
+/**
+ * Throws a 400 naming the first `__proto__` or `constructor` key of a parsed JSON body, in the
+ * order a `JSON.parse` reviver would meet them (each key after everything inside its value), so
+ * no handler can be fed a prototype-polluting object. Such a key can only come from `text` that
+ * holds it, spelled out or with `\u` escapes, so other bodies are not walked at all.
+ */
+export function rejectPrototypeKeys(text: string, value: unknown): void {
+  if (text.includes('__proto__') || text.includes('constructor') || text.includes('\\u')) {
+    walkKeys(value);
+  }
+}
+
+function walkKeys(value: unknown): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    for (const item of value) walkKeys(item);
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    walkKeys((value as Json)[key]);
+    if (key === '__proto__' || key === 'constructor') {
+      throw badRequest(`JSON body: the key "${key}" is not allowed`);
+    }
+  }
+}
+
 /** A label: an integer 0–9. */
 export function parseLabel(v: unknown, name = 'label'): number {
   if (typeof v !== 'number') throw badRequest(`${name} must be a digit 0–9, got ${show(v)}`);
