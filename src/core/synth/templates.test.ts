@@ -26,7 +26,8 @@ test('every digit has several styles, including the ones real drawings need', ()
     ...['0-ellipse', '0-slanted', '1-stick', '1-flag', '1-flag-base', '2-flat-base', '2-loop'],
     ...['3-round-top', '3-flat-top', '4-open', '4-closed', '5-one-stroke', '5-two-strokes'],
     ...['7-plain', '7-bar', '7-curved-foot', '7-curly-top', '8-one-stroke', '8-two-circles'],
-    ...['9-straight', '9-curved-tail', '9-hook-left', '9-two-strokes'],
+    ...['9-straight', '9-curved-tail', '9-hook-left', '9-two-strokes', '9-j-hook'],
+    ...['1-very-long-flag', '4-long-arm', '4-long-arm-one-stroke', '7-arch-low-bar'],
   ];
   for (const s of required) template(s);
 });
@@ -65,6 +66,42 @@ test('a 9 hooking left ends well left of its stem; a straight 9 ends under it', 
   const stemX = (pts: Point[]) => pts.find((p) => p.y > 0.6)!.x;
   assert.ok(hook[hook.length - 1].x < stemX(hook) - 0.3);
   assert.ok(Math.abs(straight[straight.length - 1].x - stemX(straight)) < 0.05);
+});
+
+test('a J-hooked 9 has its loop in the top third and its hook reaching left of the loop', () => {
+  const nine = sampled('9-j-hook')[0];
+  const loop = nine.slice(
+    0,
+    nine.findIndex((p) => p.x === 0.58 && p.y === 0.06),
+  );
+  assert.ok(Math.max(...loop.map((p) => p.y)) < 0.34);
+  const end = nine[nine.length - 1];
+  assert.ok(end.x < Math.min(...loop.map((p) => p.x)) && end.y > 0.9);
+});
+
+test('the arched 7 is crossed below its middle by a bar reaching both sides of the stem', () => {
+  const [stem, bar] = sampled('7-arch-low-bar');
+  assert.ok(bar.every((p) => p.y > 0.55));
+  const atBar = stem.find((p) => p.y >= 0.62)!;
+  assert.ok(bar[0].x < atBar.x - 0.3 && bar[bar.length - 1].x > atBar.x + 0.2);
+  // The top is an arch: the stroke starts below its highest point and rises to it.
+  assert.ok(stem[0].y > 0.2 && Math.min(...stem.map((p) => p.y)) < 0.01);
+});
+
+test('the long-armed 4s: the arm spans the height, the bar sits low, the stem starts low', () => {
+  const [arm, stem] = sampled('4-long-arm');
+  assert.ok(arm[0].y === 0 && Math.max(...arm.map((p) => p.y)) > 0.7);
+  assert.ok(stem[0].y > 0.4 && stem[stem.length - 1].y === 1);
+  const one = sampled('4-long-arm-one-stroke')[0];
+  const turn = one.findIndex((p) => p.x === 0.52 && p.y === 0.44);
+  assert.ok(turn > 0, 'the stroke turns back down at (0.52, 0.44)');
+  assert.ok(one.slice(0, turn).every((p) => p.y < 0.8));
+});
+
+test('the widest flag is about half the height of the 1', () => {
+  const one = sampled('1-very-long-flag')[0];
+  const top = one.find((p) => p.y === 0)!;
+  assert.ok(top.x - one[0].x > 0.45);
 });
 
 test('a corner stays sharp: the 7 turns by more than 90° at its top right', () => {

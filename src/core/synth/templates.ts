@@ -2,7 +2,8 @@
  * Digit templates: the common ways people draw each digit on a canvas, as strokes through
  * control points in a unit box (y down, the digit 1 unit tall, x from 0 to about 0.7). Curves
  * are Catmull-Rom splines through the points; a corner breaks the spline. Written by hand from
- * how digits are taught and drawn, not fitted to any data set.
+ * how digits are taught and drawn, not fitted to any data set; four styles were added after
+ * looking at misread pen drawings of writers 1–15 (docs/experiments.md, section D).
  */
 import type { Point } from '../types.js';
 import { catmullRom } from './geometry.js';
@@ -70,7 +71,8 @@ export const TEMPLATES: readonly DigitTemplate[] = [
   { digit: 0, style: '0-ellipse', weight: 3, strokes: [{ closed: true, points: ellipsePoints(0.3, 0.5, 0.3, 0.5) }] },
   { digit: 0, style: '0-slanted', weight: 2, strokes: [{ closed: true, points: ellipsePoints(0.32, 0.5, 0.26, 0.52, 18) }] },
   { digit: 0, style: '0-round', weight: 1, strokes: [{ closed: true, points: ellipsePoints(0.42, 0.5, 0.42, 0.5) }] },
-  // 1: a bare stick; with a flag; with a flag and a base; with a long flag from the middle.
+  // 1: a bare stick; with a flag; with a flag and a base; with a long flag from the middle; with a
+  // flag half as wide as the digit is tall.
   { digit: 1, style: '1-stick', weight: 3, strokes: [{ points: [[0, 0], [0, 1]] }] },
   { digit: 1, style: '1-flag', weight: 3, strokes: [{ points: [[-0.16, 0.26], [0.05, 0, C], [0.05, 1]] }] },
   {
@@ -80,6 +82,7 @@ export const TEMPLATES: readonly DigitTemplate[] = [
     strokes: [{ points: [[-0.17, 0.2], [0.05, 0, C], [0.05, 1]] }, { points: [[-0.17, 1], [0.27, 1]] }],
   },
   { digit: 1, style: '1-long-flag', weight: 2, strokes: [{ points: [[-0.22, 0.42], [0.08, 0, C], [0.06, 1]] }] },
+  { digit: 1, style: '1-very-long-flag', weight: 2, strokes: [{ points: [[0, 0.46], [0.52, 0, C], [0.44, 1]] }] },
   // 2: a corner and a flat base; a smooth curved base; a small loop at the bottom.
   {
     digit: 2,
@@ -119,7 +122,8 @@ export const TEMPLATES: readonly DigitTemplate[] = [
     strokes: [{ points: [[0, 0.1], [0.3, 0], [0.55, 0.12], [0.48, 0.36], [0.22, 0.48], [0.48, 0.6], [0.58, 0.82], [0.38, 1], [0.1, 0.96]] }],
   },
   // 4: open top (two strokes); closed triangle top; a "u" with a stem; an arm curving into the
-  // bar; one stroke up and back.
+  // bar; a tall arm with a low bar and a short stem, as two strokes and as one; one stroke up and
+  // back.
   {
     digit: 4,
     style: '4-open',
@@ -143,6 +147,18 @@ export const TEMPLATES: readonly DigitTemplate[] = [
     style: '4-curved',
     weight: 1,
     strokes: [{ points: [[0.12, 0], [0.03, 0.36], [0.1, 0.58], [0.36, 0.62], [0.68, 0.58]] }, { points: [[0.5, 0.06], [0.5, 1]] }],
+  },
+  {
+    digit: 4,
+    style: '4-long-arm',
+    weight: 3,
+    strokes: [{ points: [[0.5, 0], [0.06, 0.74, C], [0.6, 0.76]] }, { points: [[0.5, 0.42], [0.5, 1]] }],
+  },
+  {
+    digit: 4,
+    style: '4-long-arm-one-stroke',
+    weight: 2,
+    strokes: [{ points: [[0.46, 0], [0.08, 0.66], [0.12, 0.78], [0.34, 0.76], [0.5, 0.62, C], [0.52, 0.44, C], [0.44, 1]] }],
   },
   {
     digit: 4,
@@ -194,7 +210,8 @@ export const TEMPLATES: readonly DigitTemplate[] = [
     weight: 1,
     strokes: [{ points: [[0.5, 0], [0.2, 0.22], [0.06, 0.6], [0.14, 0.92], [0.3, 1], [0.46, 0.92], [0.46, 0.74], [0.28, 0.68], [0.1, 0.78]] }],
   },
-  // 7: plain; crossed; curved foot; a wavy (curly) top; crossed with a curly top; a top serif.
+  // 7: plain; crossed; curved foot; a wavy (curly) top; crossed with a curly top; an arched top
+  // crossed low by a long bar; a top serif.
   { digit: 7, style: '7-plain', weight: 3, strokes: [{ points: [[0, 0.03], [0.62, 0, C], [0.24, 1]] }] },
   {
     digit: 7,
@@ -225,6 +242,15 @@ export const TEMPLATES: readonly DigitTemplate[] = [
   },
   {
     digit: 7,
+    style: '7-arch-low-bar',
+    weight: 5,
+    strokes: [
+      { points: [[0.02, 0.22], [0.1, 0.05], [0.32, 0], [0.54, 0.04], [0.62, 0.16], [0.52, 0.42], [0.4, 0.7], [0.3, 1]] },
+      { points: [[0.02, 0.64], [0.72, 0.6]] },
+    ],
+  },
+  {
+    digit: 7,
     style: '7-serif',
     weight: 1,
     strokes: [{ points: [[0.02, 0.16], [0.01, 0, C], [0.62, 0.02, C], [0.46, 0.36], [0.3, 1]] }],
@@ -249,7 +275,9 @@ export const TEMPLATES: readonly DigitTemplate[] = [
     strokes: [{ points: [[0.54, 0.1], [0.3, 0], [0.06, 0.14], [0.14, 0.36], [0.44, 0.58], [0.56, 0.84], [0.32, 1], [0.06, 0.9], [0.1, 0.66, C], [0.52, 0.16]] }],
   },
   // 9: loop then a straight stem in one stroke; curved tail; tail hooking left; loop and
-  // stem as two strokes; a stem slanting left like a g.
+  // stem as two strokes; a stem slanting left like a g; a small loop on a long stem ending in a
+  // wide J hook. The last style, the arched 7, the long-armed 4s and the widest-flagged 1 were
+  // added after the pen drawings' commonest misreadings (docs/experiments.md, section D).
   {
     digit: 9,
     style: '9-straight',
@@ -279,6 +307,12 @@ export const TEMPLATES: readonly DigitTemplate[] = [
     style: '9-slanted-stem',
     weight: 1,
     strokes: [{ points: [[0.56, 0.14], [0.32, 0], [0.06, 0.12], [0.06, 0.34], [0.3, 0.46], [0.54, 0.34], [0.6, 0.1, C], [0.32, 1]] }],
+  },
+  {
+    digit: 9,
+    style: '9-j-hook',
+    weight: 5,
+    strokes: [{ points: [[0.56, 0.1], [0.32, 0], [0.1, 0.07], [0.08, 0.22], [0.28, 0.3], [0.5, 0.22], [0.58, 0.06, C], [0.6, 0.5], [0.58, 0.8], [0.48, 0.96], [0.26, 1], [0.02, 0.93]] }],
   },
 ];
 
