@@ -40,7 +40,7 @@ test('synth writes the drawings of the synthetic source, with a progress bar', (
   assert.equal(run('synth', '--out', 'x.jsonl').code, 2);
 });
 
-test('train on weighted mixed sources: group folds, per-source scores, calibration on real rows', () => {
+test('train on weighted mixed sources: group folds, per-source scores, calibration on real rows pooled with synthetic ones while they are few', () => {
   const r = run(
     'train',
     '--data',
@@ -58,7 +58,8 @@ test('train on weighted mixed sources: group folds, per-source scores, calibrati
   assert.match(r.out, /Cross-validation \(3 group folds\)/);
   assert.match(r.out, /synthetic:200\s+synthetic\s+200\s+1\s/);
   assert.match(r.out, /writers\.jsonl\s+real\s+120\s+2\s/);
-  assert.match(r.out, /fitted on 120 out-of-fold real rows/);
+  // 120 real drawings are under the 500 trusted alone: calibration pools them with the 200 synthetic.
+  assert.match(r.out, /fitted on 320 out-of-fold real\+synthetic rows/);
   const model = loadModel(join(dir, 'm.json'));
   assert.deepEqual(
     model.training.sources.map((s) => [s.name, s.count, s.weight]),
