@@ -338,7 +338,10 @@ export function redrawChart(series: RedrawSeries[]): string {
   const y0 = Math.max(0, Math.floor((lowest - yStep * 0.3) / yStep) * yStep);
   const f: Frame = { w, h, left: 66, right: 22, top: 26, bottom: 44, x0: 0, x1: xMax, y0, y1: 1 };
   const xTicks = niceTicks(0, xMax, 5).map((v) => ({ v, label: pct(v, 0) }));
-  const yTicks = niceTicks(y0, 1, 5).map((v) => ({ v, label: pct(v, yStep < 0.01 ? 1 : 0) }));
+  const yValues = niceTicks(y0, 1, 5);
+  // Decimals from the ticks' own step (0.5% steps need one), so no two labels read the same.
+  const tickStep = yValues.length > 1 ? yValues[1] - yValues[0] : yStep;
+  const yTicks = yValues.map((v) => ({ v, label: pct(v, tickStep < 0.01 - 1e-12 ? 1 : 0) }));
   const parts = [
     svgOpen(w, h, 'chart redraw-chart', 'accuracy on accepted predictions against redraw rate'),
     axes(f, xTicks, yTicks, 'share asked to redraw', 'accuracy on accepted'),
