@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+// Trains the committed default configuration's data (models/default.config.json: same sources,
+// features, Cs, folds, tol) on one objective and records its MNIST test predictions, or compares
+// two such records: "the default model trained with either path gives the same predictions".
+//
+//   node scripts/agreement.mjs run --backend simd|ts [--tol T] [--config F] --out run.json
+//   node scripts/agreement.mjs compare a.json b.json
+//
+// `--backend simd` is what `digitrec train` runs (the SIMD kernel, rows split over 2 threads, via
+// logisticRegressionCVParallel); `--backend ts` is the float64 TypeScript reference objective on
+// one thread (slow: tens of minutes on the default data). Uses dist/ (run `npm run build` first).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+// The one place this script reaches into the training command (it may move to src/data).
+import { prepareSource, prepareTrainingSources, trainConfig } from '../dist/cli/train.js';
+import { combineSources, groupAwareFolds } from '../dist/core/combined.js';
+import { logisticRegressionCV } from '../dist/core/cv.js';
+import { logisticRegressionCVParallel } from '../dist/data/parallel/cv.js';
+
+const [command, ...rest] = process.argv.slice(2);
+
+function usage(message) {
+  console.error(`${message}
+usage: node scripts/agreement.mjs run --backend simd|ts [--tol T] [--config F] [--threads N] --out F.json
+       node scripts/agreement.mjs compare A.json B.json`);
+  process.exit(2);
+}
+
+if (command === 'run') {
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      backend: { type: 'string' },
+      tol: { type: 'string' },
+      config: { type: 'string', default: 'models/default.config.json' },
+      threads: { type: 'string', default: '2' },
+      out: { type: 'string' },
+    },
+  });
+  if (values.backend !== 'simd' && values.backend !== 'ts')
+    usage(`--backend must be simd or ts, got ${values.backend}`);
+  if (!values.out) usage('--out is required');
+  const threads = Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 1)
+    usage(`--threads must be an integer ≥ 1, got ${values.threads}`);
+  const argv = ['--config', values.config];
+  if (values.tol !== undefined) argv.push('--tol', values.tol);
+  const config = trainConfig(argv);
+  const log = (s) => console.error(s);
+  const t0 = performance.now();
+  const prepared = prepareTrainingSources(config, log);
+  const combined = combineSources(prepared.sources);
+  prepared.sources.length = 0;
+  const { X, y } = combined.data;
+  const grouped = combined.rowGroups.some((g) => g !== undefined);
+  const groupFolds = grouped
+    ? groupAwareFolds(y, combined.rowGroups, config.cv, config.seed)
+    : undefined;
+  const weighted = prepared.summaries.some((s) => (s.weight ?? 1) !== 1);
+  const cvOptions = {
+    Cs: config.Cs,
+    cv: config.cv,
+    folds: groupFolds?.folds,
+    groups: groupFolds?.groups,
+    sampleWeight: weighted ? combined.sampleWeight : undefined,
+    scoring: config.scoring,
+    seed: config.seed,
+    maxIter: config.maxIter,
+    tol: config.tol,
+    refit: true,
+    onProgress: (e) => log(`  fit ${e.done}/${e.total} fold ${e.fold} C=${e.C} score ${e.score}`),
+  };
+  const tFit = performance.now();
+  const result =
+    values.backend === 'simd'
+      ? logisticRegressionCVParallel(X, y, { ...cvOptions, threads })
+      : logisticRegressionCV(X, y, { ...cvOptions, backend: 'ts' });
+  const fitSeconds = (performance.now() - tFit) / 1000;
+  const test = prepareSource('mnist-test', { ...config, limit: undefined }, log).fs;
+  const predictions = result.model.predict(test.X);
+  let correct = 0;
+  for (let i = 0; i < predictions.length; i++) if (predictions[i] === test.y[i]) correct++;
+  const record = {
+    backend: values.backend === 'simd' ? `simd×${threads}` : 'ts×1',
+    config: values.config,
+    tol: config.tol,
+    n: X.n,
+    d: X.d,
+    table: result.table,
+    iterations: result.iterations,
+    refitIterations: result.refitIterations,
+    fitSeconds,
+    totalSeconds: (performance.now() - t0) / 1000,
+    loadavg: loadavg(),
+    cpus: cpus().length,
+    mnistTest: { n: predictions.length, accuracy: correct / predictions.length },
+    predictions: Array.from(predictions),
+    weights: Array.from(result.model.weights),
+    intercepts: Array.from(result.model.intercepts),
+  };
+  writeFileSync(values.out, `${JSON.stringify(record)}\n`);
+  console.log(
+    `${record.backend} tol ${record.tol}: best C ${result.table.bestC}, CV ${result.table.meanScores.map((s) => s.toFixed(5)).join(' / ')}, MNIST test ${(100 * record.mnistTest.accuracy).toFixed(2)}%, fit ${fitSeconds.toFixed(0)} s, refit ${result.refitIterations} iterations → ${values.out}`,
+  );
+} else if (command === 'compare') {
+  if (rest.length !== 2) usage('compare needs two run files');
+  const [a, b] = rest.map((f) => JSON.parse(readFileSync(f, 'utf8')));
+  if (a.predictions.length !== b.predictions.length)
+    usage(`the runs predicted ${a.predictions.length} and ${b.predictions.length} images`);
+  let same = 0;
+  for (let i = 0; i < a.predictions.length; i++) if (a.predictions[i] === b.predictions[i]) same++;
+  let maxDiff = 0;
+  let maxAbs = 0;
+  for (let j = 0; j < a.weights.length; j++) {
+    maxDiff = Math.max(maxDiff, Math.abs(a.weights[j] - b.weights[j]));
+    maxAbs = Math.max(maxAbs, Math.abs(a.weights[j]));
+  }
+  for (const r of [a, b]) {
+    console.log(
+      `${r.backend.padEnd(7)} tol ${r.tol}: best C ${r.table.bestC}, mean CV ${r.table.meanScores.map((s) => s.toFixed(5)).join(' / ')}, fold iterations ${JSON.stringify(r.iterations)}, refit ${r.refitIterations}, MNIST test ${(100 * r.mnistTest.accuracy).toFixed(2)}%, fit ${r.fitSeconds.toFixed(0)} s`,
+    );
+  }
+  console.log(
+    `same MNIST test prediction on ${same} of ${a.predictions.length} images; largest weight difference ${maxDiff.toExponential(2)} (largest weight ${maxAbs.toFixed(3)})`,
+  );
+} else {
+  usage(`unknown command ${command ?? '(none)'}`);
+}
