@@ -4,6 +4,7 @@
 // two such records: "the default model trained with either path gives the same predictions".
 //
 //   node scripts/agreement.mjs run --backend simd|ts [--tol T] [--config F] --out run.json
+//     [--parallel rows|folds] [--threads N] [--Cs 10|0.1,1] [--cv K] (train's flags override the config)
 //   node scripts/agreement.mjs compare a.json b.json
 //
 // `--backend simd` is what `digitrec train` runs (the SIMD kernel, rows split over 2 threads, via
@@ -22,7 +23,8 @@ const [command, ...rest] = process.argv.slice(2);
 
 function usage(message) {
   console.error(`${message}
-usage: node scripts/agreement.mjs run --backend simd|ts [--tol T] [--config F] [--threads N] --out F.json
+usage: node scripts/agreement.mjs run --backend simd|ts [--tol T] [--config F] [--threads N]
+         [--parallel rows|folds] [--Cs C] [--cv K] --out F.json
        node scripts/agreement.mjs compare A.json B.json`);
   process.exit(2);
 }
@@ -35,6 +37,9 @@ if (command === 'run') {
       tol: { type: 'string' },
       config: { type: 'string', default: 'models/default.config.json' },
       threads: { type: 'string', default: '2' },
+      parallel: { type: 'string', default: 'rows' },
+      Cs: { type: 'string' },
+      cv: { type: 'string' },
       out: { type: 'string' },
     },
   });
@@ -46,6 +51,8 @@ if (command === 'run') {
     usage(`--threads must be an integer ≥ 1, got ${values.threads}`);
   const argv = ['--config', values.config];
   if (values.tol !== undefined) argv.push('--tol', values.tol);
+  if (values.Cs !== undefined) argv.push('--Cs', values.Cs);
+  if (values.cv !== undefined) argv.push('--cv', values.cv);
   const config = trainConfig(argv);
   const log = (s) => console.error(s);
   const t0 = performance.now();
@@ -74,7 +81,7 @@ if (command === 'run') {
   const tFit = performance.now();
   const result =
     values.backend === 'simd'
-      ? logisticRegressionCVParallel(X, y, { ...cvOptions, threads })
+      ? logisticRegressionCVParallel(X, y, { ...cvOptions, threads, parallel: values.parallel })
       : logisticRegressionCV(X, y, { ...cvOptions, backend: 'ts' });
   const fitSeconds = (performance.now() - tFit) / 1000;
   const test = prepareSource('mnist-test', { ...config, limit: undefined }, log).fs;
@@ -83,6 +90,7 @@ if (command === 'run') {
   for (let i = 0; i < predictions.length; i++) if (predictions[i] === test.y[i]) correct++;
   const record = {
     backend: values.backend === 'simd' ? `simd×${threads}` : 'ts×1',
+    parallel: values.backend === 'simd' ? values.parallel : null,
     config: values.config,
     tol: config.tol,
     n: X.n,
@@ -91,6 +99,7 @@ if (command === 'run') {
     iterations: result.iterations,
     refitIterations: result.refitIterations,
     fitSeconds,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
     totalSeconds: (performance.now() - t0) / 1000,
     loadavg: loadavg(),
     cpus: cpus().length,
