@@ -4,9 +4,11 @@ import { type CvProgress, type CvResult, logisticRegressionCV } from '../../core
 import { featurizeImageSet } from '../../core/dataset.js';
 import { fitLogisticRegression } from '../../core/logistic.js';
 import { randomProblem } from '../../core/random-problem.js';
+import { laneView, prepareSimd } from '../../core/simd.js';
 import type { ImageSet, Matrix } from '../../core/types.js';
 import { loadMnist } from '../mnist.js';
 import { logisticRegressionCVParallel } from './cv.js';
+import { createFoldRunner } from './folds.js';
 import { createParallelBackend } from './pool.js';
 
 /** Everything the folds decide: the table, every fit's iterations, the out-of-fold logits. */
@@ -164,4 +166,21 @@ test('folds mode: bad input is refused before any worker starts; beyond the kern
   const folds = logisticRegressionCVParallel(wide.X, wide.y, { ...options, parallel: 'folds' });
   assert.deepEqual(folds.table, rows.table);
   assert.deepEqual(folds.model.weights, rows.model.weights);
+});
+
+test('a prepared kernel memory must suit the pool and the fold runner', () => {
+  const { X } = randomProblem(40, 8, 3, 5);
+  const plain = prepareSimd(X, { threads: 2 });
+  assert.throws(
+    () => createParallelBackend({ threads: 2, prepared: { X: X.data, data: plain } }),
+    /prepared.data must be in shared memory/,
+  );
+  const shared = prepareSimd(X, { threads: 2, shared: true });
+  assert.throws(
+    () => createParallelBackend({ threads: 3, prepared: { X: X.data, data: shared } }),
+    /prepared.data must be laid out for the 3 threads, got 2/,
+  );
+  assert.throws(() => createFoldRunner(shared), /data must have at least one lane/);
+  assert.throws(() => laneView(shared, 0), /lane must be in \[0, 0\), got 0/);
+  assert.throws(() => prepareSimd(X, { lanes: -1 }), /lanes must be an integer ≥ 0, got -1/);
 });

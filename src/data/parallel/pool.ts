@@ -98,10 +98,14 @@ export function createParallelBackend(options: ParallelOptions = {}): ParallelBa
     throw new RangeError(`threads must be a positive integer, got ${threads}`);
   const timeoutMs = options.timeoutMs ?? 120000;
   const prepared = options.prepared;
-  if (prepared !== undefined && prepared.data.threads !== threads)
-    throw new RangeError(
-      `prepared.data must be laid out for the ${threads} threads, got ${prepared.data.threads}`,
-    );
+  if (prepared !== undefined) {
+    if (prepared.data.threads !== threads)
+      throw new RangeError(
+        `prepared.data must be laid out for the ${threads} threads, got ${prepared.data.threads}`,
+      );
+    if (!(prepared.data.memory.buffer instanceof SharedArrayBuffer))
+      throw new TypeError('prepared.data must be in shared memory (prepareSimd with shared: true)');
+  }
   let team: Team | null = null;
   let teamX: Float32Array | null = null;
 
