@@ -24,7 +24,7 @@ import {
 } from './fold-protocol.js';
 
 /** Options of `createFoldRunner`. */
-export interface FoldRunnerOptions {
+export interface FoldWorkersOptions {
   /** Milliseconds a worker may stay silent (no fit finished) before the run fails. Default 600000. */
   timeoutMs?: number;
   /** Milliseconds a worker may take to start. Default 60000. */
@@ -57,7 +57,7 @@ function startWorker(workerData: FoldWorkerData, transferList: MessagePort[]): W
  * one lane per worker): one worker thread per lane, at most one per fold. The options' `backend`
  * is not used: every fold runs on the SIMD kernel.
  */
-export function createFoldRunner(data: SimdData, options: FoldRunnerOptions = {}): FoldRunner {
+export function createFoldRunner(data: SimdData, options: FoldWorkersOptions = {}): FoldRunner {
   const timeoutMs = options.timeoutMs ?? 600000;
   const startTimeoutMs = options.startTimeoutMs ?? 60000;
   if (data.lanes.length < 1)
