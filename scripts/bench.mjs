@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench` (after `npm run build`): the speed figures of issue 5, as a table on stdout and
 // JSON in bench/results/<date>.json and bench/results/latest.json. Not part of the tests.
-//   node scripts/bench.mjs [--only gradient,fit,train,default,scaling,recognize,browser,server]
+//   node scripts/bench.mjs [--only gradient,fit,train,default,cvmode,scaling,recognize,browser,server]
 //   [--quick]
 // Every figure is a median of repeated runs; the machine's load average is recorded before and
 // after, because the 2 cores may be shared with other work.
@@ -13,7 +13,17 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
-const PARTS = ['gradient', 'fit', 'train', 'default', 'scaling', 'recognize', 'browser', 'server'];
+const PARTS = [
+  'gradient',
+  'fit',
+  'train',
+  'default',
+  'cvmode',
+  'scaling',
+  'recognize',
+  'browser',
+  'server',
+];
 const argv = process.argv.slice(2);
 const onlyAt = argv.indexOf('--only');
 const only = onlyAt >= 0 ? argv[onlyAt + 1].split(',') : PARTS;
@@ -313,6 +323,65 @@ async function defaultTraining() {
   }
 }
 
+/**
+ * Rows vs folds (`logisticRegressionCVParallel`'s `parallel`), 2 threads, one run each (they are
+ * long): the issue's HOG recipe, and the committed default config's data at the issue's Cs = 10,
+ * cv = 5 (scripts/agreement.mjs). Time, peak RSS, the chosen C and MNIST test predictions.
+ */
+async function cvmode() {
+  const out = { hog: {}, default: {} };
+  const predictions = {};
+  for (const mode of ['rows', 'folds']) {
+    const { testPredictions, ...r } = trainChild(60000, 2, ['parallel', '--test', '--mode', mode]);
+    predictions[mode] = Buffer.from(testPredictions, 'base64');
+    out.hog[mode] = r;
+    row(
+      `HOG recipe (60k, Cs = 10, 5-fold, refit), 2 threads, ${mode} mode`,
+      `${round(r.totalSeconds)} s (CV ${round(r.cvSeconds)} s), peak RSS ${round(r.peakRssMB)} MB, best C ${round(r.bestC)}, test acc ${r.testAccuracy}`,
+      '—',
+      null,
+    );
+  }
+  let same = 0;
+  for (let i = 0; i < predictions.rows.length; i++)
+    if (predictions.rows[i] === predictions.folds[i]) same++;
+  out.hog.samePredictions = same;
+  const config = 'models/default.config.json';
+  const dir = mkdtempSync(join(os.tmpdir(), 'digitrec-cvmode-'));
+  try {
+    const runs = {};
+    for (const mode of ['rows', 'folds']) {
+      const file = join(dir, `${mode}.json`);
+      const args = ['--backend', 'simd', '--parallel', mode, '--Cs', '10', '--cv', '5'];
+      const run = spawnSync(
+        process.execPath,
+        ['scripts/agreement.mjs', 'run', ...args, '--config', config, '--out', file],
+        { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 },
+      );
+      if (run.status !== 0)
+        throw new Error(`agreement.mjs ${mode} failed: ${run.stderr.slice(-500)}`);
+      const {
+        predictions: p,
+        weights: _w,
+        intercepts: _b,
+        ...record
+      } = JSON.parse(readFileSync(file, 'utf8'));
+      runs[mode] = p;
+      out.default[mode] = record;
+      row(
+        `default config's data (MNIST + synthetic, hog2) at Cs = 10, 5-fold, 2 threads, ${mode} mode`,
+        `${round(record.totalSeconds)} s (CV ${round(record.fitSeconds)} s), peak RSS ${round(record.peakRssMB)} MB, best C ${round(record.table.bestC)}, test acc ${record.mnistTest.accuracy}`,
+        '—',
+        null,
+      );
+    }
+    out.default.samePredictions = runs.rows.filter((p, i) => p === runs.folds[i]).length;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
 async function scaling() {
   const out = [];
   for (const n of quick ? [10000, 30000] : [10000, 30000, 60000, 120000]) {
@@ -560,6 +629,7 @@ const runners = {
   fit,
   train,
   default: defaultTraining,
+  cvmode,
   scaling,
   recognize,
   browser,

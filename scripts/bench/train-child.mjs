@@ -4,7 +4,8 @@ import { logisticRegressionCV } from '../../dist/core/cv.js';
 // MNIST training images (the first N; beyond 60k, mirrored copies), HOG features with deskew,
 // Cs = 10, 5-fold stratified CV on the SIMD kernel over T threads, refit. Prints one JSON line.
 // Usage: node scripts/bench/train-child.mjs N THREADS [parallel|ts|simd] [--test] [--tol X]
-//   [--refit-tol X] (the refit then runs up to 5000 iterations)
+//   [--refit-tol X] (the refit then runs up to 5000 iterations) [--max-iter N]
+//   [--mode rows|folds] (how 'parallel' spreads the work; default rows)
 import { featurizeImageSet } from '../../dist/core/dataset.js';
 import { loadMnist } from '../../dist/data/mnist.js';
 import { logisticRegressionCVParallel } from '../../dist/data/parallel/cv.js';
@@ -39,19 +40,23 @@ const tolAt = process.argv.indexOf('--tol');
 const tol = tolAt > 0 ? Number(process.argv[tolAt + 1]) : 1e-4;
 const refitTolAt = process.argv.indexOf('--refit-tol');
 const refitTol = refitTolAt > 0 ? Number(process.argv[refitTolAt + 1]) : undefined;
+const maxIterAt = process.argv.indexOf('--max-iter');
+const maxIter = maxIterAt > 0 ? Number(process.argv[maxIterAt + 1]) : 100;
+const modeAt = process.argv.indexOf('--mode');
+const mode = modeAt > 0 ? process.argv[modeAt + 1] : 'rows';
 const options = {
   Cs: 10,
   cv: 5,
   seed: 0,
   scoring: 'accuracy',
-  maxIter: 100,
+  maxIter,
   tol,
   refitTol,
   refitMaxIter: refitTol === undefined ? undefined : 5000,
 };
 const cv =
   backend === 'parallel'
-    ? logisticRegressionCVParallel(fs.X, fs.y, { ...options, threads })
+    ? logisticRegressionCVParallel(fs.X, fs.y, { ...options, threads, parallel: mode })
     : logisticRegressionCV(fs.X, fs.y, { ...options, backend });
 const t2 = performance.now();
 let testAccuracy = null;
@@ -67,7 +72,9 @@ console.log(
     n: fs.X.n,
     d: fs.X.d,
     threads: backend === 'parallel' ? threads : 1,
+    mode: backend === 'parallel' ? mode : null,
     tol,
+    maxIter,
     refitTol: refitTol ?? tol,
     backend,
     featuresSeconds: (t1 - t0) / 1000,

@@ -58,6 +58,24 @@ export interface FoldOptions extends SolverOptions {
   onFit?: (index: number, score: number, model: LogisticModel) => void;
 }
 
+/** Options of a `FoldRunner`: `FoldOptions` with the fold named in the progress callback. */
+export interface FoldRunnerOptions extends Omit<FoldOptions, 'onFit'> {
+  /** Called after each fit (in any fold order) with its fold, index in `Cs`, score and model. */
+  onFit?: (fold: number, index: number, score: number, model: LogisticModel) => void;
+}
+
+/**
+ * Fits the C path of every fold 0 … nFolds−1 and returns their results in fold order; each must
+ * equal what `fitFold` gives (the default runner calls it fold after fold on this thread).
+ */
+export type FoldRunner = (
+  X: Matrix,
+  y: Uint8Array,
+  folds: Int32Array,
+  nFolds: number,
+  options: FoldRunnerOptions,
+) => FoldResult[];
+
 /** One fold's path: a model and a validation score per C. */
 export interface FoldResult {
   fold: number;
@@ -120,6 +138,12 @@ export interface CvOptions extends SolverOptions {
   refitMaxIter?: number;
   /** Called after every fit, e.g. to draw a progress bar. */
   onProgress?: (event: CvProgress) => void;
+  /**
+   * How the folds' C paths are fitted; default one fold after another on this thread with
+   * `backend`. The refit always runs here, with `backend`. (src/data/parallel runs folds on
+   * worker threads this way.)
+   */
+  foldRunner?: FoldRunner;
 }
 
 /** What `logisticRegressionCV` returns. */
@@ -225,8 +249,8 @@ export function fitPath(X: Matrix, y: Uint8Array, options: PathOptions): Logisti
   return models;
 }
 
-/** The rows of `folds` equal to `fold` (inFold) or not, ascending. */
-function rowsWhere(folds: Int32Array, fold: number, inFold: boolean): Int32Array {
+/** The rows of `folds` equal to `fold` (inFold: a fold's validation rows) or not, ascending. */
+export function rowsWhere(folds: Int32Array, fold: number, inFold: boolean): Int32Array {
   let count = 0;
   for (let i = 0; i < folds.length; i++) if ((folds[i] === fold) === inFold) count++;
   const out = new Int32Array(count);
@@ -272,6 +296,21 @@ export function fitFold(
   });
   return { fold, validationRows, scores, models };
 }
+
+/** The default `FoldRunner`: `fitFold` for each fold in turn, on this thread. */
+export const sequentialFolds: FoldRunner = (X, y, folds, nFolds, options) => {
+  const { onFit, ...foldOptions } = options;
+  const results: FoldResult[] = [];
+  for (let f = 0; f < nFolds; f++) {
+    results.push(
+      fitFold(X, y, folds, f, {
+        ...foldOptions,
+        onFit: (index, score, model) => onFit?.(f, index, score, model),
+      }),
+    );
+  }
+  return results;
+};
 
 /** Fold assignment and its kind from the options. */
 function resolveFolds(
@@ -349,24 +388,26 @@ export function logisticRegressionCV(X: Matrix, y: Uint8Array, options: CvOption
   const total = nFolds * Cs.length + (refit ? 1 : 0);
   let done = 0;
 
-  const results: FoldResult[] = [];
-  for (let f = 0; f < nFolds; f++) {
-    results.push(
-      fitFold(X, y, folds, f, {
-        Cs,
-        classes,
-        scoring,
-        maxIter,
-        tol,
-        sampleWeight,
-        backend,
-        onFit: (index, score) => {
-          done++;
-          onProgress?.({ done, total, fold: f, C: Cs[index], score });
-        },
-      }),
-    );
-  }
+  const runFolds = options.foldRunner ?? sequentialFolds;
+  const results = runFolds(X, y, folds, nFolds, {
+    Cs,
+    classes,
+    scoring,
+    maxIter,
+    tol,
+    sampleWeight,
+    backend,
+    onFit: (fold, index, score) => {
+      done++;
+      onProgress?.({ done, total, fold, C: Cs[index], score });
+    },
+  });
+  if (!Array.isArray(results) || results.length !== nFolds)
+    throw new RangeError(`foldRunner must return ${nFolds} fold results, got ${results?.length}`);
+  results.forEach((r, f) => {
+    if (r.fold !== f || r.scores.length !== Cs.length || r.models.length !== Cs.length)
+      throw new RangeError(`foldRunner's result ${f} must be fold ${f} with ${Cs.length} fits`);
+  });
 
   const scores = results.map((r) => r.scores);
   // Best by the sum over folds (first of equals: the smallest C), as scikit-learn does.

@@ -2,7 +2,7 @@
  * Multinomial logistic regression with an L2 penalty, in scikit-learn's conventions: the fit
  * minimises C · Σᵢ sᵢ·logloss(xᵢ, yᵢ) + ½‖W‖² (intercepts not penalised), solved by L-BFGS.
  */
-import { minimizeLbfgs } from './lbfgs.js';
+import { type LbfgsResult, minimizeLbfgs } from './lbfgs.js';
 import { finishObjective } from './objective.js';
 import { simdBackend } from './simd.js';
 import type { Matrix } from './types.js';
@@ -594,15 +594,22 @@ export function modelFromParameters(
   return new FittedModel(classes, d, params, C, fit.iterations ?? 0, fit.converged ?? true);
 }
 
+/** What `checkFit` returns: the options with their defaults applied, and the label columns. */
+export interface CheckedFit {
+  C: number;
+  maxIter: number;
+  tol: number;
+  classes: readonly number[];
+  /** Column of each label (−1 for labels not among the classes). */
+  col: Int16Array;
+}
+
 /**
- * Fits multinomial logistic regression on X, y (optionally only `rows`, weighted by
- * `sampleWeight`) by L-BFGS on the scaled objective of `logisticObjective`. Deterministic.
+ * Checks the inputs of `fitLogisticRegression` (X, y, C, maxIter, tol, rows, sampleWeight,
+ * classes, every used label among the classes) and applies the defaults, throwing as the fit
+ * would. For code that runs fits elsewhere (worker threads) and wants bad input refused up front.
  */
-export function fitLogisticRegression(
-  X: Matrix,
-  y: Uint8Array,
-  options: LogisticOptions = {},
-): LogisticModel {
+export function checkFit(X: Matrix, y: Uint8Array, options: LogisticOptions = {}): CheckedFit {
   checkMatrix(X);
   checkLabels(y, X.n);
   const C = options.C ?? 1;
@@ -625,6 +632,36 @@ export function fitLogisticRegression(
     if (col[label] < 0)
       throw new RangeError(`y contains label ${label}, which is not among classes ${classes}`);
   }
+  return { C, maxIter, tol, classes, col };
+}
+
+/**
+ * The L-BFGS run of one fit: minimises `kernel` at C from x0 (not modified) to tolerance `tol`
+ * on the largest gradient component, or `maxIter` iterations. Every fit goes through here, so a
+ * fit in a worker thread is the same computation as `fitLogisticRegression`.
+ */
+export function solveFit(
+  kernel: ObjectiveKernel,
+  C: number,
+  x0: Float64Array,
+  tol: number,
+  maxIter: number,
+): LbfgsResult {
+  const fn = (p: Float64Array, g: Float64Array) => kernel(C, p, g);
+  return minimizeLbfgs(fn, x0, { gtol: tol, maxIter });
+}
+
+/**
+ * Fits multinomial logistic regression on X, y (optionally only `rows`, weighted by
+ * `sampleWeight`) by L-BFGS on the scaled objective of `logisticObjective`. Deterministic.
+ */
+export function fitLogisticRegression(
+  X: Matrix,
+  y: Uint8Array,
+  options: LogisticOptions = {},
+): LogisticModel {
+  const { C, maxIter, tol, classes, col } = checkFit(X, y, options);
+  const { rows, sampleWeight } = options;
   const k = classes.length;
   const d = X.d;
   const x0 = new Float64Array(k * d + k);
@@ -647,7 +684,6 @@ export function fitLogisticRegression(
     rows,
     sampleWeight,
   });
-  const fn = (p: Float64Array, g: Float64Array) => kernel(C, p, g);
-  const result = minimizeLbfgs(fn, x0, { gtol: tol, maxIter });
+  const result = solveFit(kernel, C, x0, tol, maxIter);
   return new FittedModel(classes, d, result.x, C, result.iterations, result.converged);
 }

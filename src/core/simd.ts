@@ -102,6 +102,19 @@ interface ThreadArea {
   gb: number;
 }
 
+/**
+ * One more fit's own part of a kernel memory (see `prepareSimd`'s `lanes`): its row list, labels,
+ * weights, parameters and one thread's accumulators, next to the shared copy of X.
+ */
+export interface SimdLane {
+  readonly rows: number;
+  readonly lab: number;
+  readonly sw: number;
+  readonly W: number;
+  readonly bias: number;
+  readonly area: ThreadArea;
+}
+
 /** X copied into kernel memory, with room for one bound problem and `threads` accumulators. */
 export interface SimdData {
   readonly n: number;
@@ -122,6 +135,8 @@ export interface SimdData {
   readonly W: number;
   readonly bias: number;
   readonly areas: readonly ThreadArea[];
+  /** Extra single-thread fit areas over the same X (see `laneView`); none by default. */
+  readonly lanes: readonly SimdLane[];
   /** Groups stored (nonzero groups over all rows). */
   readonly storedGroups: number;
   /** The problem whose rows, labels and weights are in memory now. */
@@ -142,11 +157,19 @@ const align = (x: number, a: number) => Math.ceil(x / a) * a;
 
 /**
  * Copies X into a new kernel memory laid out for `threads` threads (shared memory when `shared`,
- * for worker threads). Throws a RangeError when it would not fit in 4 GiB of wasm32 memory.
+ * for worker threads), plus `lanes` (default 0) independent single-thread fit areas, so that as
+ * many fits can run at once on the one copy of X (`laneView`). Throws a RangeError when it would
+ * not fit in 4 GiB of wasm32 memory.
  */
-export function prepareSimd(X: Matrix, options: { threads?: number; shared?: boolean } = {}) {
+export function prepareSimd(
+  X: Matrix,
+  options: { threads?: number; shared?: boolean; lanes?: number } = {},
+) {
   const threads = options.threads ?? 1;
   const shared = options.shared ?? false;
+  const nLanes = options.lanes ?? 0;
+  if (!Number.isInteger(nLanes) || nLanes < 0)
+    throw new RangeError(`lanes must be an integer ≥ 0, got ${nLanes}`);
   const mod = simdModule(shared);
   if (!mod || !wasmApi) throw new Error('WebAssembly SIMD is not available in this runtime');
   const { n, d, data } = X;
@@ -184,6 +207,17 @@ export function prepareSimd(X: Matrix, options: { threads?: number; shared?: boo
   const areas: ThreadArea[] = [];
   for (let t = 0; t < threads; t++) {
     areas.push({ g32: take(nGroups * K * 16), g64: take(nGroups * K * 32), gb: take((K + 2) * 8) });
+  }
+  const lanes: SimdLane[] = [];
+  for (let l = 0; l < nLanes; l++) {
+    lanes.push({
+      rows: take(n * 4),
+      lab: take(n),
+      sw: take(n * 4),
+      W: take(nGroups * K * 32),
+      bias: take(K * 8),
+      area: { g32: take(nGroups * K * 16), g64: take(nGroups * K * 32), gb: take((K + 2) * 8) },
+    });
   }
   if (at > 2 ** 32 - PAGE)
     throw new RangeError(`X needs ${at} bytes of kernel memory, more than wasm32's 4 GiB`);
@@ -229,10 +263,54 @@ export function prepareSimd(X: Matrix, options: { threads?: number; shared?: boo
     W,
     bias,
     areas,
+    lanes,
     storedGroups: stored,
     bound: null,
   };
   return result;
+}
+
+/**
+ * Lane `lane` of `data` as a one-thread SimdData: X shared with `data` and every other lane, the
+ * rest its own. A fit on it computes exactly what the one-thread `simdBackend` computes. The
+ * result holds only numbers and the memory and module, so it can be posted to a worker.
+ */
+export function laneView(data: SimdData, lane: number): SimdData {
+  const l = data.lanes[lane];
+  if (l === undefined)
+    throw new RangeError(`lane must be in [0, ${data.lanes.length}), got ${lane}`);
+  return {
+    ...data,
+    threads: 1,
+    rows: l.rows,
+    lab: l.lab,
+    sw: l.sw,
+    W: l.W,
+    bias: l.bias,
+    areas: [l.area],
+    lanes: [],
+    bound: null,
+  };
+}
+
+/**
+ * The objective of `problem` on a one-thread SimdData (the kernel instantiated on its memory in
+ * the calling thread): the same arithmetic as `simdBackend`.
+ */
+export function singleThreadKernel(
+  data: SimdData,
+  kernel: KernelExports,
+  problem: ObjectiveProblem,
+): ObjectiveKernel {
+  if (data.threads !== 1)
+    throw new RangeError(`data must be laid out for 1 thread, got ${data.threads}`);
+  let bound = bindSimd(data, problem);
+  return (C, params, grad) => {
+    if (data.bound !== bound) bound = bindSimd(data, problem);
+    writeParams(bound, params);
+    const loss = kernel.objective(...kernelArgs(bound, 0));
+    return combine(bound, [loss], C, params, grad);
+  };
 }
 
 /** Writes a problem's row list, label columns and weights into the kernel memory. */
@@ -387,13 +465,6 @@ export const simdBackend: ObjectiveBackend = {
       entry = { data, kernel: instantiateKernel(data) };
       cache.set(problem.X.data, entry);
     }
-    const { data, kernel } = entry;
-    let bound = bindSimd(data, problem);
-    return (C, params, grad) => {
-      if (data.bound !== bound) bound = bindSimd(data, problem);
-      writeParams(bound, params);
-      const loss = kernel.objective(...kernelArgs(bound, 0));
-      return combine(bound, [loss], C, params, grad);
-    };
+    return singleThreadKernel(entry.data, entry.kernel, problem);
   },
 };

@@ -30,6 +30,11 @@ export interface ParallelOptions {
   threads?: number;
   /** Milliseconds to wait for a worker's part before giving up with an error. Default 120000. */
   timeoutMs?: number;
+  /**
+   * X already in a shared kernel memory laid out for exactly `threads` threads (`prepareSimd`
+   * with `shared: true`), used instead of a fresh copy for fits on that matrix (same bits).
+   */
+  prepared?: { X: Float32Array; data: SimdData };
 }
 
 /** A backend that owns worker threads: call `close` when done with it. */
@@ -92,6 +97,15 @@ export function createParallelBackend(options: ParallelOptions = {}): ParallelBa
   if (!Number.isInteger(threads) || threads < 1)
     throw new RangeError(`threads must be a positive integer, got ${threads}`);
   const timeoutMs = options.timeoutMs ?? 120000;
+  const prepared = options.prepared;
+  if (prepared !== undefined) {
+    if (prepared.data.threads !== threads)
+      throw new RangeError(
+        `prepared.data must be laid out for the ${threads} threads, got ${prepared.data.threads}`,
+      );
+    if (!(prepared.data.memory.buffer instanceof SharedArrayBuffer))
+      throw new TypeError('prepared.data must be in shared memory (prepareSimd with shared: true)');
+  }
   let team: Team | null = null;
   let teamX: Float32Array | null = null;
 
@@ -107,7 +121,10 @@ export function createParallelBackend(options: ParallelOptions = {}): ParallelBa
   };
 
   const start = (problem: ObjectiveProblem): Team => {
-    const data = prepareSimd(problem.X, { threads, shared: true });
+    const data =
+      prepared && prepared.X === problem.X.data && prepared.data.n === problem.X.n
+        ? prepared.data
+        : prepareSimd(problem.X, { threads, shared: true });
     const ctrl = new Int32Array(new SharedArrayBuffer(4 * (DONE + threads)));
     const args = new Float64Array(new SharedArrayBuffer(8 * ARG_SLOTS * threads));
     const workers: Worker[] = [];

@@ -1,0 +1,190 @@
+/**
+ * Folds in parallel: worker threads each take whole folds (their warm-started C paths) from a
+ * shared counter and fit them on the one-thread SIMD objective, each on its own lane of one shared
+ * kernel memory holding X once. A fold's fits are therefore bit-identical to running it alone with
+ * core's one-thread `simdBackend`, whichever worker takes it and in whatever order the folds
+ * finish. The calling thread waits (Atomics), rebuilds each fit's model, scores it on the
+ * held-out rows and reports progress; the result is assembled in fold order.
+ */
+import {
+  MessageChannel,
+  type MessagePort,
+  receiveMessageOnPort,
+  Worker,
+} from 'node:worker_threads';
+import { cvScore, type FoldResult, type FoldRunner, rowsWhere } from '../../core/cv.js';
+import { checkFit, type LogisticModel, modelFromParameters } from '../../core/logistic.js';
+import { laneView, type SimdData } from '../../core/simd.js';
+import {
+  FOLD_CTRL_SLOTS,
+  FOLD_NEXT,
+  FOLD_SIGNAL,
+  type FoldMessage,
+  type FoldWorkerData,
+} from './fold-protocol.js';
+
+/** Options of `createFoldRunner`. */
+export interface FoldWorkersOptions {
+  /** Milliseconds a worker may stay silent (no fit finished) before the run fails. Default 600000. */
+  timeoutMs?: number;
+  /** Milliseconds a worker may take to start. Default 60000. */
+  startTimeoutMs?: number;
+}
+
+// From dist the worker is the compiled .js. From src (through tsx, in the tests) it is the .ts
+// file, and on Node 20 tsx registers itself in the main thread only, so a small CommonJS
+// bootstrap registers it in the worker before importing the worker module.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_URL = new URL(FROM_SOURCE ? './fold-worker.ts' : './fold-worker.js', import.meta.url);
+const TSX_BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+import(workerData.tsxApi).then((api) => { api.register(); return import(workerData.workerUrl); });
+`;
+
+/** Starts one fold worker on `workerData`. */
+function startWorker(workerData: FoldWorkerData, transferList: MessagePort[]): Worker {
+  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData, transferList });
+  const bootData = {
+    ...workerData,
+    tsxApi: import.meta.resolve('tsx/esm/api'),
+    workerUrl: WORKER_URL.href,
+  };
+  return new Worker(TSX_BOOTSTRAP, { eval: true, workerData: bootData, transferList });
+}
+
+/**
+ * A `FoldRunner` over `data` (X in a shared kernel memory, `prepareSimd` with `shared: true` and
+ * one lane per worker): one worker thread per lane, at most one per fold. The options' `backend`
+ * is not used: every fold runs on the SIMD kernel.
+ */
+export function createFoldRunner(data: SimdData, options: FoldWorkersOptions = {}): FoldRunner {
+  const timeoutMs = options.timeoutMs ?? 600000;
+  const startTimeoutMs = options.startTimeoutMs ?? 60000;
+  if (data.lanes.length < 1)
+    throw new RangeError('data must have at least one lane (prepareSimd lanes ≥ 1), got none');
+  return (X, y, folds, nFolds, runOptions) => {
+    if (X.n !== data.n || X.d !== data.d)
+      throw new RangeError(`X must be the ${data.n} × ${data.d} matrix the kernel holds`);
+    const { Cs, classes, scoring, sampleWeight, onFit } = runOptions;
+    const validationRows: Int32Array[] = [];
+    for (let f = 0; f < nFolds; f++) {
+      validationRows.push(rowsWhere(folds, f, true));
+      // Refuse bad input here, as the sequential fits would, rather than inside a worker.
+      const trainRows = rowsWhere(folds, f, false);
+      if (validationRows[f].length === 0 || trainRows.length === 0)
+        throw new RangeError(
+          `fold ${f} must leave rows both to train on and to validate on, got ${trainRows.length} and ${validationRows[f].length}`,
+        );
+      if (f === 0) checkFit(X, y, { ...runOptions, C: Cs[0], rows: trainRows });
+    }
+    const { maxIter, tol } = checkFit(X, y, {
+      C: Cs[0],
+      classes,
+      maxIter: runOptions.maxIter,
+      tol: runOptions.tol,
+    });
+    const k = classes.length;
+    const nParams = k * X.d;
+    const ctrlBuf = new SharedArrayBuffer(4 * FOLD_CTRL_SLOTS);
+    const ctrl = new Int32Array(ctrlBuf);
+    const nWorkers = Math.min(data.lanes.length, nFolds);
+    const workers: Worker[] = [];
+    const ports: MessagePort[] = [];
+    const scores: number[][] = Array.from({ length: nFolds }, () => []);
+    const models: LogisticModel[][] = Array.from({ length: nFolds }, () => []);
+    try {
+      for (let w = 0; w < nWorkers; w++) {
+        const { port1, port2 } = new MessageChannel();
+        const workerData: FoldWorkerData = {
+          data: laneView(data, w),
+          y,
+          sampleWeight,
+          folds,
+          nFolds,
+          classes: [...classes],
+          Cs: [...Cs],
+          tol,
+          maxIter,
+          ctrl: ctrlBuf,
+          port: port2,
+        };
+        const worker = startWorker(workerData, [port2]);
+        worker.unref();
+        workers.push(worker);
+        ports.push(port1);
+      }
+      const started = new Array<boolean>(nWorkers).fill(false);
+      const finished = new Array<boolean>(nWorkers).fill(false);
+      let lastHeard = Date.now();
+      const handle = (w: number, message: FoldMessage) => {
+        switch (message.type) {
+          case 'ready':
+            started[w] = true;
+            return;
+          case 'done':
+            finished[w] = true;
+            return;
+          case 'error':
+            throw new Error(`fold worker ${w} failed: ${message.message}`);
+          case 'fit': {
+            const { fold, index, params } = message;
+            const model = modelFromParameters(
+              classes,
+              params.subarray(0, nParams),
+              params.subarray(nParams),
+              Cs[index],
+              { iterations: message.iterations, converged: message.converged },
+            );
+            const score = cvScore(model, X, y, validationRows[fold], scoring);
+            models[fold][index] = model;
+            scores[fold][index] = score;
+            onFit?.(fold, index, score, model);
+            return;
+          }
+        }
+      };
+      while (finished.some((f) => !f)) {
+        const seen = Atomics.load(ctrl, FOLD_SIGNAL);
+        let heard = false;
+        for (let w = 0; w < nWorkers; w++) {
+          for (let m = receiveMessageOnPort(ports[w]); m; m = receiveMessageOnPort(ports[w])) {
+            handle(w, m.message as FoldMessage);
+            heard = true;
+          }
+        }
+        const now = Date.now();
+        if (heard) {
+          lastHeard = now;
+          continue;
+        }
+        const limit = started.every(Boolean) ? timeoutMs : startTimeoutMs;
+        if (now - lastHeard > limit) {
+          const w = started.indexOf(false);
+          throw new Error(
+            w >= 0
+              ? `fold worker ${w} did not start within ${startTimeoutMs} ms`
+              : `no fold worker finished a fit within ${timeoutMs} ms`,
+          );
+        }
+        Atomics.wait(ctrl, FOLD_SIGNAL, seen, 1000);
+      }
+    } finally {
+      // Stop the workers of a failed run too (Atomics.add past nFolds makes idle ones exit).
+      Atomics.store(ctrl, FOLD_NEXT, nFolds);
+      for (const w of workers) void w.terminate();
+      for (const p of ports) p.close();
+    }
+    const results: FoldResult[] = [];
+    for (let f = 0; f < nFolds; f++) {
+      if (models[f].length !== Cs.length || models[f].some((m) => m === undefined))
+        throw new Error(`fold ${f} did not report all ${Cs.length} fits`);
+      results.push({
+        fold: f,
+        validationRows: validationRows[f],
+        scores: scores[f],
+        models: models[f],
+      });
+    }
+    return results;
+  };
+}
