@@ -12,7 +12,8 @@ function yLabels(svg: string): string[] {
 test('niceTicks: steps of 1, 2 or 5 × 10^k covering the range', () => {
   const near = (got: number[], want: number[]) => {
     assert.equal(got.length, want.length, `${got} vs ${want}`);
-    got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-12, `${got} vs ${want}`));
+    for (const [i, v] of got.entries())
+      assert.ok(Math.abs(v - want[i]) < 1e-12, `${got} vs ${want}`);
   };
   near(niceTicks(0, 1, 5), [0, 0.2, 0.4, 0.6, 0.8, 1]);
   near(niceTicks(0.98, 1, 5), [0.98, 0.985, 0.99, 0.995, 1]);
