@@ -20,13 +20,22 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 // The one place this script reaches into the training command (it may move to src/data).
 import { prepareSource, prepareTrainingSources, trainConfig } from '../dist/cli/train.js';
-import { combineSources, groupAwareFolds } from '../dist/core/combined.js';
+import { combineSources } from '../dist/core/combined.js';
 import { logisticRegressionCV } from '../dist/core/cv.js';
 import { fitLogisticRegression } from '../dist/core/logistic.js';
 import { logisticRegressionCVParallel } from '../dist/data/parallel/cv.js';
 import { createParallelBackend } from '../dist/data/parallel/pool.js';
+import { trainingCvOptions } from '../dist/data/training.js';
 
 const [command, ...rest] = process.argv.slice(2);
+
+/** The configuration's sources, featurised and stacked as `trainModel` does (per-source sets dropped). */
+function prepareCombined(config, log) {
+  const prepared = prepareTrainingSources(config, log);
+  const combined = combineSources(prepared.sources);
+  prepared.sources.length = 0;
+  return { combined, X: combined.data.X, y: combined.data.y };
+}
 
 function usage(message) {
   console.error(`${message}
@@ -64,26 +73,9 @@ if (command === 'run') {
   const config = trainConfig(argv);
   const log = (s) => console.error(s);
   const t0 = performance.now();
-  const prepared = prepareTrainingSources(config, log);
-  const combined = combineSources(prepared.sources);
-  prepared.sources.length = 0;
-  const { X, y } = combined.data;
-  const grouped = combined.rowGroups.some((g) => g !== undefined);
-  const groupFolds = grouped
-    ? groupAwareFolds(y, combined.rowGroups, config.cv, config.seed)
-    : undefined;
-  const weighted = prepared.summaries.some((s) => (s.weight ?? 1) !== 1);
+  const { combined, X, y } = prepareCombined(config, log);
   const cvOptions = {
-    Cs: config.Cs,
-    cv: config.cv,
-    folds: groupFolds?.folds,
-    groups: groupFolds?.groups,
-    sampleWeight: weighted ? combined.sampleWeight : undefined,
-    scoring: config.scoring,
-    seed: config.seed,
-    maxIter: config.maxIter,
-    tol: config.tol,
-    refit: true,
+    ...trainingCvOptions(config, combined),
     onProgress: (e) => log(`  fit ${e.done}/${e.total} fold ${e.fold} C=${e.C} score ${e.score}`),
   };
   const tFit = performance.now();
@@ -143,17 +135,14 @@ if (command === 'run') {
   const config = trainConfig(['--config', values.config]);
   const log = (s) => console.error(s);
   const t0 = performance.now();
-  const prepared = prepareTrainingSources(config, log);
-  const combined = combineSources(prepared.sources);
-  prepared.sources.length = 0;
-  const { X, y } = combined.data;
-  const weighted = prepared.summaries.some((s) => (s.weight ?? 1) !== 1);
+  const { combined, X, y } = prepareCombined(config, log);
+  const { sampleWeight } = trainingCvOptions(config, combined);
   const backend = values.backend === 'simd' ? createParallelBackend({ threads }) : 'ts';
   const tFit = performance.now();
   const model = fitLogisticRegression(X, y, {
     C: start.C,
     classes: start.classes,
-    sampleWeight: weighted ? combined.sampleWeight : undefined,
+    sampleWeight,
     tol,
     maxIter,
     init: {

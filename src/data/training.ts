@@ -8,6 +8,7 @@ import { evaluateModel } from '../core/batch.js';
 import { softmaxRows } from '../core/calibration.js';
 import {
   type Calibration,
+  type CombinedData,
   calibrateCombined,
   combineSources,
   groupAwareFolds,
@@ -238,6 +239,36 @@ export function prepareTrainingSources(
 }
 
 /**
+ * The cross-validation options of a configuration over its combined sources: writers and sessions
+ * whole in one fold (MNIST and synthetic rows stratified around them), the sources' weights when
+ * any is not 1, refit on. Shared by `trainModel` and the scripts that rerun its CV.
+ */
+export function trainingCvOptions(config: TrainConfig, combined: CombinedData) {
+  const grouped = combined.rowGroups.some((g) => g !== undefined);
+  if (config.groupCv && !grouped) {
+    throw new TrainConfigError(
+      '--group-cv needs a drawing source with writers or sessions (e.g. a strokes JSONL file)',
+    );
+  }
+  const groupFolds = grouped
+    ? groupAwareFolds(combined.data.y, combined.rowGroups, config.cv, config.seed)
+    : undefined;
+  const weighted = combined.sampleWeight.some((w) => w !== 1);
+  return {
+    Cs: config.Cs,
+    cv: config.cv,
+    folds: groupFolds?.folds,
+    groups: groupFolds?.groups,
+    sampleWeight: weighted ? combined.sampleWeight : undefined,
+    scoring: config.scoring,
+    seed: config.seed,
+    maxIter: config.maxIter,
+    tol: config.tol,
+    refit: true,
+  };
+}
+
+/**
  * Trains a model as configured and returns it (nothing is written): sources featurised and
  * combined, C cross-validated over both cores on group-aware folds, temperature and threshold
  * fitted on real-style out-of-fold rows, out-of-fold metrics overall and per source, then the
@@ -254,17 +285,7 @@ export function trainModel(config: TrainConfig, options: TrainingOptions = {}): 
   const training = prepared.sources.map(({ name, kind, weight }) => ({ name, kind, weight }));
   prepared.sources.length = 0;
   const all = combined.data;
-  const grouped = combined.rowGroups.some((g) => g !== undefined);
-  if (config.groupCv && !grouped) {
-    throw new TrainConfigError(
-      '--group-cv needs a drawing source with writers or sessions (e.g. a strokes JSONL file)',
-    );
-  }
-  // Writers and sessions whole in one fold; MNIST and synthetic rows stratified around them.
-  const groupFolds = grouped
-    ? groupAwareFolds(all.y, combined.rowGroups, config.cv, config.seed)
-    : undefined;
-  const weighted = training.some((s) => (s.weight ?? 1) !== 1);
+  const cvOptions = trainingCvOptions(config, combined);
   const k = 10;
   const nFits = (typeof config.Cs === 'number' ? config.Cs : config.Cs.length) * config.cv + 1;
   emit({
@@ -275,16 +296,7 @@ export function trainModel(config: TrainConfig, options: TrainingOptions = {}): 
     total: nFits,
   });
   const cvResult = logisticRegressionCVParallel(all.X, all.y, {
-    Cs: config.Cs,
-    cv: config.cv,
-    folds: groupFolds?.folds,
-    groups: groupFolds?.groups,
-    sampleWeight: weighted ? combined.sampleWeight : undefined,
-    scoring: config.scoring,
-    seed: config.seed,
-    maxIter: config.maxIter,
-    tol: config.tol,
-    refit: true,
+    ...cvOptions,
     onProgress: (e) =>
       emit({
         kind: 'progress',
