@@ -133,3 +133,36 @@ export interface Recognizer {
   /** Any grayscale image, any size, either polarity. */
   recognizeImage(image: GrayImage): Recognition;
 }
+
+/** What became of a finished job's candidate. */
+export interface RetrainJobResult {
+  version: number;
+  modelId: string;
+  status: 'serving' | 'candidate' | 'candidate-rejected' | 'retired';
+  promoted: boolean;
+  /** Why it was or was not promoted. */
+  reason: string;
+  /** The version serving when the job started. */
+  comparedWith: number;
+  heldOut: { n: number; candidateAccuracy: number; servingAccuracy: number } | null;
+  seconds: number;
+}
+
+/** A retraining job as reported by `GET /api/admin/train` and the event stream. */
+export interface RetrainJob {
+  id: number;
+  status: 'running' | 'succeeded' | 'failed';
+  startedAt: string;
+  finishedAt: string | null;
+  /** The current phase (`features`, `cross-validation`, `evaluate`), its bar's label and counts. */
+  phase: string | null;
+  label: string | null;
+  done: number;
+  total: number;
+  /** Seconds left in the current phase at its rate so far, or null before it can be estimated. */
+  etaSeconds: number | null;
+  elapsedSeconds: number;
+  log: string[];
+  error: string | null;
+  result: RetrainJobResult | null;
+}

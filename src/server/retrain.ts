@@ -7,7 +7,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import type { ModelFile } from '../core/contracts.js';
+import type { ModelFile, RetrainJob, RetrainJobResult } from '../core/contracts.js';
 import { parseModelFile } from '../core/model-file.js';
 import type { TrainConfig } from '../data/training.js';
 import { HttpError } from './http-error.js';
@@ -18,38 +18,10 @@ import type { TrainWorkerInput, TrainWorkerMessage, TrainWorkerResult } from './
 /** Log lines kept per job (the oldest are dropped). */
 export const JOB_LOG_LINES = 200;
 
-/** What became of a finished job's candidate. */
-export interface JobResult {
-  version: number;
-  modelId: string;
-  status: ModelStatus;
-  promoted: boolean;
-  /** Why it was or was not promoted. */
-  reason: string;
-  /** The version serving when the job started. */
-  comparedWith: number;
-  heldOut: { n: number; candidateAccuracy: number; servingAccuracy: number } | null;
-  seconds: number;
-}
-
+/** What became of a finished job's candidate (see core's contracts). */
+export type JobResult = RetrainJobResult;
 /** A job as reported by `GET /api/admin/train` and the event stream. */
-export interface JobState {
-  id: number;
-  status: 'running' | 'succeeded' | 'failed';
-  startedAt: string;
-  finishedAt: string | null;
-  /** The current phase (`features`, `cross-validation`, `evaluate`), its bar's label and counts. */
-  phase: string | null;
-  label: string | null;
-  done: number;
-  total: number;
-  /** Seconds left in the current phase at its rate so far, or null before it can be estimated. */
-  etaSeconds: number | null;
-  elapsedSeconds: number;
-  log: string[];
-  error: string | null;
-  result: JobResult | null;
-}
+export type JobState = RetrainJob;
 
 /** An event of the stream: progress, a log line, or the job's final state. */
 export type JobEvent =

@@ -2,7 +2,7 @@
  * The pages' side of the JSON API: fetch with error messages taken from the server's JSON errors,
  * the model (parsed and validated by the core), and the browser's session id.
  */
-import type { ModelFile } from '../core/contracts.js';
+import type { ModelFile, RetrainJob } from '../core/contracts.js';
 import { parseModelFile } from '../core/model-file.js';
 import type { Drawing } from '../core/types.js';
 
@@ -102,19 +102,7 @@ export interface ModelVersionJson {
 }
 
 /** A retraining job (see `GET /api/admin/train`). */
-export interface JobJson {
-  id: number;
-  status: 'running' | 'succeeded' | 'failed';
-  phase: string | null;
-  label: string | null;
-  done: number;
-  total: number;
-  etaSeconds: number | null;
-  elapsedSeconds: number;
-  log: string[];
-  error: string | null;
-  result: { version: number; promoted: boolean; reason: string } | null;
-}
+export type JobJson = RetrainJob;
 
 /**
  * Reads a Server-Sent Events response (fetched, so it can carry the admin token) and calls
