@@ -70,6 +70,7 @@ if (command === 'run') {
   if (values.tol !== undefined) argv.push('--tol', values.tol);
   if (values.Cs !== undefined) argv.push('--Cs', values.Cs);
   if (values.cv !== undefined) argv.push('--cv', values.cv);
+  argv.push('--parallel', values.parallel);
   const config = trainConfig(argv);
   const log = (s) => console.error(s);
   const t0 = performance.now();
@@ -81,7 +82,7 @@ if (command === 'run') {
   const tFit = performance.now();
   const result =
     values.backend === 'simd'
-      ? logisticRegressionCVParallel(X, y, { ...cvOptions, threads, parallel: values.parallel })
+      ? logisticRegressionCVParallel(X, y, { ...cvOptions, threads, parallel: config.parallel })
       : logisticRegressionCV(X, y, { ...cvOptions, backend: 'ts' });
   const fitSeconds = (performance.now() - tFit) / 1000;
   const test = prepareSource('mnist-test', { ...config, limit: undefined }, log).fs;

@@ -116,6 +116,40 @@ test('the same training command writes the same model, byte for byte', () => {
   assert.deepEqual(loadModel(join(dir, 'b.json')), a);
 });
 
+test('--parallel folds: a fold per thread, the same model every run, within float error of rows', () => {
+  const args = [
+    'train',
+    '--data',
+    'train.csv',
+    '--features',
+    'pixels',
+    '--Cs',
+    '0.05',
+    '--cv',
+    '2',
+  ];
+  for (const [mode, out] of [
+    ['rows', 'rows.json'],
+    ['folds', 'folds1.json'],
+    ['folds', 'folds2.json'],
+  ]) {
+    const r = run(...args, '--eval', 'none', '--parallel', mode, '--out', out);
+    assert.equal(r.code, 0, r.err);
+  }
+  const rows = loadModel(join(dir, 'rows.json'));
+  const folds = loadModel(join(dir, 'folds1.json'));
+  assert.deepEqual(loadModel(join(dir, 'folds2.json')), folds);
+  let largest = 0;
+  rows.weights.forEach((w, i) => {
+    largest = Math.max(largest, Math.max(...w.map((v, j) => Math.abs(v - folds.weights[i][j]))));
+  });
+  // Different sums reach the fits (so the mode took effect), and only float error separates them.
+  assert.ok(largest > 0 && largest < 1e-3, `largest weight difference ${largest}`);
+  const bad = run(...args, '--parallel', 'columns', '--out', 'x.json');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--parallel must be rows or folds, got columns/);
+});
+
 test('bad input: unknown option, missing file, malformed CSV — non-zero exit, the problem named', () => {
   const u = run('eval', '--modle', 'x');
   assert.equal(u.code, 2);

@@ -33,6 +33,7 @@ const SPEC: OptionSpec = {
   cv: 'string',
   'group-cv': 'boolean',
   scoring: 'string',
+  parallel: 'string',
   seed: 'string',
   'max-iter': 'string',
   tol: 'string',
@@ -59,6 +60,8 @@ export const TRAIN_HELP = `digitrec train [options]
   --group-cv           require group-aware folds (a writer/session in one fold); used
                        anyway when a drawing source has writers or sessions
   --scoring NAME       accuracy | f1_macro | neg_log_loss               [accuracy]
+  --parallel MODE      rows (each gradient split over the threads) or folds (a
+                       fold per thread); they differ in the last bits      [rows]
   --seed N             seed for folds and the synthetic source          [0]
   --max-iter N, --tol X  L-BFGS limits                                  [100, 1e-4]
   --target-error X     error rate allowed on accepted predictions       [0.01]
@@ -109,6 +112,7 @@ export function trainConfig(argv: string[]): TrainConfig {
   if (o.cv) config.cv = integerOption('cv', o.cv, 2, 100);
   if (options['group-cv']) config.groupCv = true;
   if (o.scoring) config.scoring = o.scoring as Scoring;
+  if (o.parallel) config.parallel = o.parallel as TrainConfig['parallel'];
   if (o.seed) config.seed = integerOption('seed', o.seed, 0, 2 ** 32 - 1);
   if (o['max-iter']) config.maxIter = integerOption('max-iter', o['max-iter'], 1, 100000);
   if (o.tol) config.tol = numberOption('tol', o.tol, 0);

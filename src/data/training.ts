@@ -31,7 +31,7 @@ import type { FeatureKind, Scoring } from '../core/types.js';
 import type { LabelledData } from './formats.js';
 import { hashBytes } from './hash.js';
 import { modelId } from './model-io.js';
-import { logisticRegressionCVParallel } from './parallel/cv.js';
+import { logisticRegressionCVParallel, PARALLEL_MODES, type ParallelMode } from './parallel/cv.js';
 import {
   featurizeData,
   loadDataSource,
@@ -64,6 +64,12 @@ export interface TrainConfig {
    */
   groupCv: boolean;
   scoring: Scoring;
+  /**
+   * How the cross-validation uses the two threads: 'rows' splits each gradient's rows (folds in
+   * turn), 'folds' runs whole folds at once, one per thread. Each gives the same model every run;
+   * the two differ in the last bits of the kernel's sums, so their models differ slightly.
+   */
+  parallel: ParallelMode;
   seed: number;
   maxIter: number;
   tol: number;
@@ -89,6 +95,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   cv: 5,
   groupCv: false,
   scoring: 'accuracy',
+  parallel: 'rows',
   seed: 0,
   maxIter: 100,
   tol: 1e-4,
@@ -143,6 +150,9 @@ export function checkTrainConfig(config: TrainConfig): void {
     throw new TrainConfigError(
       `--scoring must be accuracy, f1_macro or neg_log_loss, got ${config.scoring}`,
     );
+  }
+  if (!PARALLEL_MODES.includes(config.parallel)) {
+    throw new TrainConfigError(`--parallel must be rows or folds, got ${config.parallel}`);
   }
   if (!Array.isArray(config.data) || config.data.length === 0)
     throw new TrainConfigError('--data names no source');
@@ -297,6 +307,7 @@ export function trainModel(config: TrainConfig, options: TrainingOptions = {}): 
   });
   const cvResult = logisticRegressionCVParallel(all.X, all.y, {
     ...cvOptions,
+    parallel: config.parallel,
     onProgress: (e) =>
       emit({
         kind: 'progress',

@@ -21,6 +21,7 @@ import { createParallelBackend } from './pool.js';
 
 /** How `logisticRegressionCVParallel` spreads the work over the threads. */
 export type ParallelMode = 'rows' | 'folds';
+export const PARALLEL_MODES: readonly ParallelMode[] = ['rows', 'folds'];
 
 /** Options of `logisticRegressionCVParallel`: core's CV options plus the threads and the mode. */
 export interface ParallelCvOptions extends Omit<CvOptions, 'backend' | 'foldRunner'> {
@@ -72,7 +73,7 @@ export function logisticRegressionCVParallel(
   if (!Number.isInteger(threads) || threads < 1)
     throw new RangeError(`threads must be a positive integer, got ${threads}`);
   const mode = parallel ?? 'rows';
-  if (mode !== 'rows' && mode !== 'folds')
+  if (!PARALLEL_MODES.includes(mode))
     throw new RangeError(`parallel must be 'rows' or 'folds', got ${String(mode)}`);
   const data = mode === 'folds' ? prepareFolds(X, y, options.classes, threads) : undefined;
   const backend = createParallelBackend({
