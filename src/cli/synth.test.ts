@@ -97,6 +97,12 @@ test('crossval: writer-disjoint folds with and without the real drawings', () =>
   );
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /Writer-disjoint evaluation: 120 drawings of 6 writers in 3 folds/);
+  // Pooled over folds there is no single threshold: the line says so rather than printing NaN.
+  assert.match(
+    r.out,
+    /\(pooled; each fold at its threshold\): n=120 .*at each fold's threshold: redraw/,
+  );
+  assert.doesNotMatch(r.out, /NaN/);
   const json = JSON.parse(readFileSync(join(dir, 'cv.json'), 'utf8'));
   assert.deepEqual(
     json.steps.map((s: { name: string }) => s.name),

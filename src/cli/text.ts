@@ -34,7 +34,11 @@ export function formatCvTable(cv: CvTable): string {
 
 /** One line of headline metrics. */
 export function formatMetricsLine(name: string, m: Metrics): string {
-  return `${name}: n=${m.n} accuracy ${pct(m.accuracy)}, macro F1 ${pct(m.macroF1)}, log loss ${m.logLoss.toFixed(4)}, ECE ${m.ece.toFixed(4)}; at threshold ${m.threshold.toFixed(3)}: redraw ${pct(m.redrawRate)}, accepted accuracy ${pct(m.acceptedAccuracy)}`;
+  // Pooled over folds, each at its own threshold, there is no one threshold (NaN).
+  const at = Number.isNaN(m.threshold)
+    ? "at each fold's threshold"
+    : `at threshold ${m.threshold.toFixed(3)}`;
+  return `${name}: n=${m.n} accuracy ${pct(m.accuracy)}, macro F1 ${pct(m.macroF1)}, log loss ${m.logLoss.toFixed(4)}, ECE ${m.ece.toFixed(4)}; ${at}: redraw ${pct(m.redrawRate)}, accepted accuracy ${pct(m.acceptedAccuracy)}`;
 }
 
 /** The full report: headline, per-class table, confusion matrix. */
