@@ -94,22 +94,24 @@ test('train → eval --json → predict, on CSV and PNG files', () => {
   }
 });
 
+/** A small, quick training command (pixels, one C, 2 folds, no held-out set). */
+const SMALL_TRAIN = [
+  'train',
+  '--data',
+  'train.csv',
+  '--features',
+  'pixels',
+  '--Cs',
+  '0.05',
+  '--cv',
+  '2',
+  '--eval',
+  'none',
+];
+
 test('the same training command writes the same model, byte for byte', () => {
-  const args = [
-    'train',
-    '--data',
-    'train.csv',
-    '--features',
-    'pixels',
-    '--Cs',
-    '0.05',
-    '--cv',
-    '2',
-    '--eval',
-    'none',
-  ];
   for (const out of ['a.json', 'b.json']) {
-    const r = run(...args, '--out', out);
+    const r = run(...SMALL_TRAIN, '--out', out);
     assert.equal(r.code, 0, r.err);
   }
   const a = loadModel(join(dir, 'a.json'));
@@ -117,23 +119,12 @@ test('the same training command writes the same model, byte for byte', () => {
 });
 
 test('--parallel folds: a fold per thread, the same model every run, within float error of rows', () => {
-  const args = [
-    'train',
-    '--data',
-    'train.csv',
-    '--features',
-    'pixels',
-    '--Cs',
-    '0.05',
-    '--cv',
-    '2',
-  ];
   for (const [mode, out] of [
     ['rows', 'rows.json'],
     ['folds', 'folds1.json'],
     ['folds', 'folds2.json'],
   ]) {
-    const r = run(...args, '--eval', 'none', '--parallel', mode, '--out', out);
+    const r = run(...SMALL_TRAIN, '--parallel', mode, '--out', out);
     assert.equal(r.code, 0, r.err);
   }
   const rows = loadModel(join(dir, 'rows.json'));
@@ -145,7 +136,7 @@ test('--parallel folds: a fold per thread, the same model every run, within floa
   });
   // Different sums reach the fits (so the mode took effect), and only float error separates them.
   assert.ok(largest > 0 && largest < 1e-3, `largest weight difference ${largest}`);
-  const bad = run(...args, '--parallel', 'columns', '--out', 'x.json');
+  const bad = run(...SMALL_TRAIN, '--parallel', 'columns', '--out', 'x.json');
   assert.equal(bad.code, 2);
   assert.match(bad.err, /--parallel must be rows or folds, got columns/);
 });
