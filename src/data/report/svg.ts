@@ -448,3 +448,64 @@ export function drawingSvg(d: Drawing, label: string): string {
     .join('');
   return `${svgOpen(d.width, d.height, 'drawing', label)}<rect class="paper" width="${d.width}" height="${d.height}"/><g class="ink" stroke-width="${q(d.brushWidth)}">${marks}</g></svg>`;
 }
+
+/** One measured training run of `scalingChart`: rows trained on and seconds taken. */
+export interface ScalingPoint {
+  n: number;
+  seconds: number;
+}
+
+/**
+ * Training time against the number of training images, as a standalone SVG (its own styles, so
+ * it shows in a README as well as in a page): the runs as dots joined by a line, each labelled
+ * with its time.
+ */
+export function scalingChart(points: readonly ScalingPoint[], title: string): string {
+  if (points.length === 0) throw new RangeError('scalingChart needs at least one point');
+  for (const p of points) {
+    if (!(p.n > 0 && Number.isFinite(p.n)) || !(p.seconds >= 0 && Number.isFinite(p.seconds)))
+      throw new RangeError(`scalingChart: bad point n=${p.n}, seconds=${p.seconds}`);
+  }
+  const sorted = [...points].sort((a, b) => a.n - b.n);
+  const w = 480;
+  const h = 300;
+  const xTickValues = niceTicks(0, Math.max(...sorted.map((p) => p.n)), 5);
+  const yTickValues = niceTicks(0, Math.max(...sorted.map((p) => p.seconds)) * 1.1, 5);
+  const f: Frame = {
+    w,
+    h,
+    left: 56,
+    right: 26,
+    top: 34,
+    bottom: 44,
+    x0: 0,
+    x1: Math.max(...xTickValues, sorted[sorted.length - 1].n),
+    y0: 0,
+    y1: Math.max(...yTickValues, sorted[sorted.length - 1].seconds * 1.1),
+  };
+  const xTicks = xTickValues.map((v) => ({ v, label: v === 0 ? '0' : `${v / 1000}k` }));
+  const yTicks = yTickValues.map((v) => ({ v, label: `${v} s` }));
+  const d = sorted.map((p, i) => `${i === 0 ? 'M' : 'L'}${q(sx(f, p.n))} ${q(sy(f, p.seconds))}`);
+  const parts = [
+    svgOpen(w, h, 'chart scaling-chart', title),
+    '<style>.chart{background:#fff}.chart text{font:12.5px system-ui,sans-serif;fill:#1b2330}' +
+      '.chart .tick,.chart .axis-title{fill:#5b6573;font-size:11.5px}' +
+      '.chart .grid{stroke:#e6eaf0}.chart .frame{fill:none;stroke:#aab3bf}' +
+      '.chart .curve{fill:none;stroke:#1f5fbf;stroke-width:2.4}.chart .run{fill:#1f5fbf}' +
+      '.chart .note{font-weight:600}</style>',
+    `<rect width="${w}" height="${h}" fill="#fff"/>`,
+    `<text class="note" x="${f.left}" y="20">${esc(title)}</text>`,
+    axes(f, xTicks, yTicks, 'training images', 'seconds'),
+    `<path class="curve" d="${d.join('')}"/>`,
+  ];
+  for (const p of sorted) {
+    const x = q(sx(f, p.n));
+    const y = q(sy(f, p.seconds));
+    parts.push(
+      `<circle class="run" cx="${x}" cy="${y}" r="4" data-n="${p.n}" data-seconds="${p.seconds}"/>`,
+      `<text class="tick" x="${x}" y="${q(sy(f, p.seconds) - 9)}" text-anchor="end">${esc(fixed(p.seconds, p.seconds < 10 ? 1 : 0))} s</text>`,
+    );
+  }
+  parts.push('</svg>');
+  return parts.join('');
+}
