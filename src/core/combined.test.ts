@@ -90,6 +90,33 @@ test('groupAwareFolds: each writer whole in one fold, ungrouped rows stratified 
   assert.throws(() => groupAwareFolds(y, groups.slice(1), 5, 0), /rowGroups.length must equal/);
 });
 
+test('groupAwareFolds: fewer sessions than folds (an app that has just started) — each session a fold of its own', () => {
+  const y = Uint8Array.from({ length: 60 }, (_, i) => i % 10);
+  // Rows 0–29 ungrouped; rows 30–49 session "b" (20 rows), rows 50–59 session "a" (10 rows).
+  const groups = Array.from({ length: 60 }, (_, i) => (i < 30 ? undefined : i < 50 ? 'b' : 'a'));
+  const { folds } = groupAwareFolds(y, groups, 3, 0);
+  // Largest first: b in fold 0, a in fold 1; fold 2 holds ungrouped rows only.
+  for (let i = 30; i < 50; i++) assert.equal(folds[i], 0);
+  for (let i = 50; i < 60; i++) assert.equal(folds[i], 1);
+  // The 30 ungrouped rows (3 of each digit) still fill every fold: one of each digit.
+  const perFold = [0, 0, 0];
+  for (let i = 0; i < 30; i++) perFold[folds[i]]++;
+  assert.deepEqual(perFold, [10, 10, 10]);
+  // One session alone: it is one fold, the ungrouped rows are in all three.
+  const one = groupAwareFolds(
+    y,
+    groups.map((g) => (g ? 'only' : g)),
+    3,
+    0,
+  ).folds;
+  assert.deepEqual([...new Set(one.subarray(30))], [0]);
+  // With no ungrouped rows to fill the other folds, it cannot be done: the error says why.
+  assert.throws(
+    () => groupAwareFolds(y.subarray(30), groups.slice(30), 3, 0),
+    /3 folds need at least 3 writers or sessions, got 2/,
+  );
+});
+
 test('calibrateOnRows learns only from the given rows', () => {
   const k = 2;
   // Rows 0–1: right with a margin of 4; rows 2–3: wrong with the same margin.

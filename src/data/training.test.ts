@@ -59,6 +59,21 @@ test('trainModel uses preloaded data by name, reports progress, and is reproduci
   );
 });
 
+test('trainModel with the drawings of one session only (an app just started) still trains, the session held out whole', () => {
+  const drawings = syntheticDrawings(60, 9, { mix: { templates: 1, restroked: 0 } }).map((d) => ({
+    ...d,
+    group: 'first-visitor',
+  }));
+  const preloaded = { drawn: { kind: 'drawings' as const, drawings, source: 'drawn' } };
+  const model = trainModel(resolveTrainConfig({ ...tiny, cv: 3 }), { preloaded });
+  assert.equal(model.cv.nFolds, 3);
+  assert.equal(model.cv.foldKind, 'group');
+  assert.equal(model.metrics['cv-out-of-fold:drawn'].n, 60);
+  // Every drawing was scored out of fold (the session whole in one fold, not trained on there).
+  const perSource = model.metrics['cv-out-of-fold:drawn'];
+  assert.ok(perSource.accuracy > 0.5, `drawn out-of-fold accuracy ${perSource.accuracy}`);
+});
+
 test('resolveTrainConfig and trainModel name what is wrong with a configuration', () => {
   assert.throws(
     () => resolveTrainConfig({ ...tiny, colour: 'red' }, 'retrainConfig'),
