@@ -323,6 +323,39 @@ describe('retraining', () => {
     await slow.close();
   });
 
+  test('a cancel that comes after the worker sent its result stores nothing and promotes nothing', async () => {
+    const p = paths();
+    const app = build({ ...p, model: ones });
+    await postSamples(app);
+    let res = await app.inject({ method: 'POST', url: '/api/admin/train', headers: AUTH });
+    assert.equal(res.statusCode, 202);
+    // Wait for the cross-validation to end, then keep this thread busy while the worker
+    // calibrates, scores and posts its result: the result is queued, not yet handled.
+    for (;;) {
+      const { job } = json(
+        await app.inject({ method: 'GET', url: '/api/admin/train', headers: AUTH }),
+      );
+      assert.equal(job.status, 'running', job.error);
+      if (job.phase === 'cross-validation' && job.done === job.total && job.total > 0) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 8000);
+    res = await app.inject({ method: 'DELETE', url: '/api/admin/train', headers: AUTH });
+    assert.equal(res.statusCode, 200);
+    await new Promise((r) => setTimeout(r, 300));
+    res = await app.inject({ method: 'GET', url: '/api/admin/train', headers: AUTH });
+    assert.equal(json(res).job.status, 'failed');
+    assert.match(json(res).job.error, /cancelled by an admin/);
+    assert.equal(json(res).job.result, null);
+    res = await app.inject({ method: 'GET', url: '/api/models' });
+    assert.deepEqual([json(res).serving, json(res).versions.length], [1, 1]);
+    assert.deepEqual(
+      readdirSync(p.modelsDir).filter((f) => f.endsWith('.json')),
+      [`v1-${ones.id}.json`],
+    );
+    await app.close();
+  });
+
   test('over real HTTP, the event stream follows a job; closing the server ends both', async () => {
     const p = paths();
     const app = build({ ...p, model: good, retrainConfig: { ...TINY, data: ['synthetic:20000'] } });

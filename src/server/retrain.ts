@@ -158,12 +158,14 @@ export class Retrainer extends EventEmitter<{ event: [JobEvent] }> {
     this.#worker = worker;
     let settled = false;
     const fail = (message: string) => {
-      if (settled) return;
+      if (settled || job.status !== 'running') return;
       settled = true;
       this.#finish(job, 'failed', message, null);
     };
     worker.on('message', (m: TrainWorkerMessage) => {
-      if (settled) return;
+      // A cancel (or the server closing) ends the job at once; messages the worker had already
+      // queued, its result among them, arrive after terminate() and must change nothing.
+      if (settled || job.status !== 'running') return;
       if (m.type === 'progress') this.#progress(job, m);
       else if (m.type === 'log') this.#log(job, m.line);
       else {
