@@ -241,7 +241,14 @@ describe('retraining', () => {
     const app = build({
       ...p,
       model: good,
-      retrainConfig: { ...TINY, features: 'pixels', Cs: [1e-4], maxIter: 2 },
+      // The app's drawings weighted in the config's data list: the weight reaches the training.
+      retrainConfig: {
+        ...TINY,
+        data: ['synthetic:300', 'samples@3'],
+        features: 'pixels',
+        Cs: [1e-4],
+        maxIter: 2,
+      },
     });
     const heldOut = await postSamples(app);
     await app.inject({ method: 'POST', url: '/api/admin/train', headers: AUTH });
@@ -254,6 +261,14 @@ describe('retraining', () => {
     assert.equal(r.status, 'candidate-rejected');
     assert.equal(r.promoted, false);
     assert.match(r.reason, /worse, not promoted/);
+    const stored = loadModel(join(p.modelsDir, `v2-${r.modelId}.json`));
+    assert.deepEqual(
+      stored.training.sources.map((s) => [s.name, s.weight]),
+      [
+        ['synthetic:300', 1],
+        ['samples', 3],
+      ],
+    );
     const res = await app.inject({ method: 'GET', url: '/api/models' });
     assert.equal(json(res).serving, 1);
     assert.deepEqual(

@@ -77,9 +77,15 @@ export function runTrainJob(
     `app drawings: ${split.train.length} to train on, ${split.heldOut.length} held out (by session)` +
       (withoutStrokes > 0 ? `, ${withoutStrokes} without strokes skipped` : ''),
   );
-  // The configured sources, with the app's own store replaced by its training split.
+  // The configured sources, with the app's own store replaced by its training split (keeping a
+  // weight given as `samples@W`; a `samples:PATH` store is this app's store here, said so).
   const data = input.config.data.filter((spec) => !isSamplesSource(spec));
-  if (split.train.length > 0) data.push('samples');
+  const samplesSpecs = input.config.data.filter(isSamplesSource).map(parseSourceSpec);
+  for (const s of samplesSpecs)
+    if (s.name !== 'samples')
+      log(`${s.name} in the retraining config: this app's drawings are used`);
+  const weight = samplesSpecs.find((s) => s.weight !== undefined)?.weight;
+  if (split.train.length > 0) data.push(weight === undefined ? 'samples' : `samples@${weight}`);
   const config: TrainConfig = { ...input.config, data, eval: [] };
   const preloaded: Record<string, LabelledData> = {
     samples: { kind: 'drawings', drawings: split.train, source: 'samples' },
