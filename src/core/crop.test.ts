@@ -110,3 +110,11 @@ test('the box is the one testing every pixel gives, on random sparse images of a
     }
   }
 });
+
+test('inkBoundingBox: an infinite value (beyond float32) gives no ink box instead of scanning forever', () => {
+  const data = new Float32Array(9);
+  data[4] = 1e39; // Infinity once stored as float32
+  const img = { width: 3, height: 3, data };
+  assert.equal(inkBoundingBox(img), null);
+  assert.equal(inkBoundingBox(img, 0), null);
+});

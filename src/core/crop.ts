@@ -60,8 +60,11 @@ export function inkBoxBelowMax(img: GrayImage, threshold: number, max: number): 
     const v = data[i];
     return v > cut && v > 0;
   };
+  // Bounded: with an infinite maximum (a Float32 value beyond its range) no pixel is above the
+  // cut, and the image counts as having no ink rather than scanning past its end.
   let first = 0;
-  while (!isInk(first)) first++;
+  while (first < data.length && !isInk(first)) first++;
+  if (first === data.length) return null;
   let last = data.length - 1;
   while (!isInk(last)) last--;
   const y0 = Math.floor(first / w);
