@@ -194,3 +194,13 @@ test('rejectPrototypeKeys refuses what a JSON.parse reviver refused, naming the 
   assert.equal(withCheck('{"1":{"constructor":0},"0":{"__proto__":0}}'), '__proto__');
   assert.equal(withCheck('{"\\u005f_proto__":1}'), '__proto__');
 });
+
+test('rejectPrototypeKeys: a body nested deeper than the stack is a 400 that says so, not a crash', () => {
+  const text = `${'['.repeat(400000)}"\\u0041"${']'.repeat(400000)}`;
+  const value = JSON.parse(text);
+  assert.throws(
+    () => rejectPrototypeKeys(text, value),
+    (err: unknown) =>
+      err instanceof HttpError && err.statusCode === 400 && /nested too deeply/.test(err.message),
+  );
+});

@@ -123,7 +123,14 @@ function oneOf<T extends string>(v: unknown, name: string, allowed: readonly T[]
  */
 export function rejectPrototypeKeys(text: string, value: unknown): void {
   if (text.includes('__proto__') || text.includes('constructor') || text.includes('\\u')) {
-    walkKeys(value);
+    try {
+      walkKeys(value);
+    } catch (err) {
+      // JSON.parse takes nesting deeper than this recursion's stack: say so as bad input.
+      if (err instanceof RangeError)
+        throw badRequest('JSON body: nested too deeply (expected a drawing or a sample object)');
+      throw err;
+    }
   }
 }
 
