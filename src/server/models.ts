@@ -152,6 +152,11 @@ export class ModelRegistry {
    * `serving`, the row is promoted in the same transaction and the recognizer swapped after it.
    */
   add(v: NewVersion): ModelVersion {
+    // The id names the file: only a plain token (a trained model's is 12 hex digits).
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(v.model.id))
+      throw new Error(
+        `model id ${JSON.stringify(v.model.id)} cannot name a file: expected letters, digits, - or _`,
+      );
     const version = this.#store.nextModelVersion();
     const stem = `v${version}-${v.model.id}`;
     const file = `${stem}.json`;

@@ -5,7 +5,7 @@
  * says 1 is beaten; a candidate regularised to nothing is rejected.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -456,5 +456,12 @@ describe('retraining', () => {
       () => build({ dbPath: ':memory:', model: good }),
       /dbPath must be a file .* got ":memory:"/,
     );
+    // A model's id names its version file: one that is a path is refused, nothing written.
+    const p = paths();
+    assert.throws(
+      () => build({ ...p, model: { ...good, id: '../../escaped' } }),
+      /model id "\.\.\/\.\.\/escaped" cannot name a file/,
+    );
+    assert.deepEqual(existsSync(p.modelsDir) ? readdirSync(p.modelsDir) : [], []);
   });
 });
