@@ -113,6 +113,8 @@ export class ModelRegistry {
       try {
         this.#current = serve(serving.version, this.#load(serving));
       } catch (err) {
+        // The versions list says what is served: the base version is marked serving again.
+        store.promoteModelVersion(baseVersion.version);
         log.warn(
           `version ${serving.version} is marked serving but its file cannot be used (${(err as Error).message}); serving version ${baseVersion.version} (model ${base.model.id}) instead`,
         );
@@ -200,8 +202,10 @@ export class ModelRegistry {
         `version ${version} cannot be served: ${(err as Error).message}; the serving model is unchanged`,
       );
     }
+    // The recognizer is built before the row changes, so a failure leaves both as they were.
+    const next = serve(version, model);
     const row = this.#store.promoteModelVersion(version) as ModelVersion;
-    this.#current = serve(version, model);
+    this.#current = next;
     return row;
   }
 }

@@ -229,6 +229,15 @@ describe('retraining', () => {
     app = build({ ...p, model: ones });
     res = await app.inject({ method: 'GET', url: '/healthz' });
     assert.deepEqual([json(res).servingVersion, json(res).modelVersion], [1, ones.id]);
+    // … and the versions list says so: one serving row, version 1's.
+    res = await app.inject({ method: 'GET', url: '/api/models' });
+    assert.equal(json(res).serving, 1);
+    assert.deepEqual(
+      json(res)
+        .versions.filter((v: { status: string }) => v.status === 'serving')
+        .map((v: { version: number }) => v.version),
+      [1],
+    );
     res = await app.inject({ method: 'POST', url: '/api/admin/models/2/promote', headers: AUTH });
     assert.equal(res.statusCode, 409);
     assert.match(json(res).message, /version 2 cannot be served: cannot read model file/);
