@@ -110,6 +110,16 @@ function accuracy(model: ModelFile, set: LabelledDrawing[]): number {
   return set.filter((d) => r.recognizeDrawing(d.drawing).digit === d.label).length / set.length;
 }
 
+/** Version 1 (the model `id`) is the only version, serving, and the only model file. */
+async function assertOnlyFirstVersion(app: FastifyInstance, modelsDir: string, id: string) {
+  const res = await app.inject({ method: 'GET', url: '/api/models' });
+  assert.deepEqual([json(res).serving, json(res).versions.length], [1, 1]);
+  assert.deepEqual(
+    readdirSync(modelsDir).filter((f) => f.endsWith('.json')),
+    [`v1-${id}.json`],
+  );
+}
+
 function build(o: Partial<AppOptions> & { dbPath: string }): FastifyInstance {
   return buildApp({ adminToken: TOKEN, retrainConfig: TINY, ...o });
 }
@@ -338,12 +348,7 @@ describe('retraining', () => {
     assert.match(json(res).error, /cancelled by an admin/);
     res = await slow.inject({ method: 'DELETE', url: '/api/admin/train', headers: AUTH });
     assert.equal(res.statusCode, 409);
-    res = await slow.inject({ method: 'GET', url: '/api/models' });
-    assert.deepEqual([json(res).serving, json(res).versions.length], [1, 1]);
-    assert.deepEqual(
-      readdirSync(q.modelsDir).filter((f) => f.endsWith('.json')),
-      [`v1-${good.id}.json`],
-    );
+    await assertOnlyFirstVersion(slow, q.modelsDir, good.id);
     await slow.close();
   });
 
@@ -371,12 +376,7 @@ describe('retraining', () => {
     assert.equal(json(res).job.status, 'failed');
     assert.match(json(res).job.error, /cancelled by an admin/);
     assert.equal(json(res).job.result, null);
-    res = await app.inject({ method: 'GET', url: '/api/models' });
-    assert.deepEqual([json(res).serving, json(res).versions.length], [1, 1]);
-    assert.deepEqual(
-      readdirSync(p.modelsDir).filter((f) => f.endsWith('.json')),
-      [`v1-${ones.id}.json`],
-    );
+    await assertOnlyFirstVersion(app, p.modelsDir, ones.id);
     await app.close();
   });
 
