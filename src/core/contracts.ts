@@ -154,7 +154,7 @@ export interface RetrainJob {
   status: 'running' | 'succeeded' | 'failed';
   startedAt: string;
   finishedAt: string | null;
-  /** The current phase (`features`, `cross-validation`, `evaluate`), its bar's label and counts. */
+  /** The current phase (`generate`, `features`, `cross-validation`, `evaluate`), its bar's label and counts. */
   phase: string | null;
   label: string | null;
   done: number;

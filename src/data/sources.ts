@@ -40,6 +40,8 @@ export interface LoadSourceOptions {
   seed?: number;
   /** How `synthetic` is generated. */
   synthetic?: SyntheticSourceOptions;
+  /** Drawings generated so far, for a generated source (`synthetic`). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** A source in a `--data` list: `NAME[@WEIGHT]`, e.g. `mnist`, `synthetic:20000@2`, `x.jsonl@3`. */
@@ -96,7 +98,7 @@ export function loadDataSource(
   if (split) return { kind: 'images', set: loadMnist(split), source: spec };
   const count = syntheticCount(spec);
   if (count !== undefined) {
-    const drawings = syntheticDrawings(count, o.seed ?? 0, o.synthetic);
+    const drawings = syntheticDrawings(count, o.seed ?? 0, o.synthetic, o.onProgress);
     return { kind: 'drawings', drawings, source: spec };
   }
   const store = samplesPath(spec);

@@ -52,10 +52,24 @@ test('trainModel uses preloaded data by name, reports progress, and is reproduci
     cvProgress.map((e) => (e.kind === 'progress' ? [e.done, e.total] : [])).at(-1),
     [3, 3],
   );
+  // The synthetic drawings are generated with progress of their own, up to all 600.
+  const generated = events.filter((e) => e.kind === 'progress' && e.phase === 'generate');
+  assert.deepEqual(
+    generated.map((e) => (e.kind === 'progress' ? [e.done, e.total] : [])).at(-1),
+    [600, 600],
+  );
   const labels = new Set(events.map((e) => (e.kind === 'progress' ? e.label : e.kind)));
   assert.deepEqual(
     [...labels],
-    ['features synthetic:600', 'features drawn', 'cross-validation', 'cv', 'calibrated', 'metrics'],
+    [
+      'generating synthetic:600',
+      'features synthetic:600',
+      'features drawn',
+      'cross-validation',
+      'cv',
+      'calibrated',
+      'metrics',
+    ],
   );
 });
 

@@ -170,7 +170,7 @@ export type TrainingEvent =
   /** Units of work done in a phase; `label` names the bar (`features mnist`, `cross-validation`). */
   | {
       kind: 'progress';
-      phase: 'features' | 'cross-validation';
+      phase: 'generate' | 'features' | 'cross-validation';
       label: string;
       done: number;
       total: number;
@@ -217,7 +217,18 @@ export function prepareSource(
   const data =
     options.preloaded && Object.hasOwn(options.preloaded, spec)
       ? options.preloaded[spec]
-      : loadDataSource(spec, { seed: config.seed, synthetic: config.synthetic });
+      : loadDataSource(spec, {
+          seed: config.seed,
+          synthetic: config.synthetic,
+          onProgress: (done, total) =>
+            options.onEvent?.({
+              kind: 'progress',
+              phase: 'generate',
+              label: `generating ${spec}`,
+              done,
+              total,
+            }),
+        });
   const pre = { deskew: config.deskew, downscaleTo: config.downscaleTo };
   const label = `features ${spec}`;
   const fs = limitSet(
