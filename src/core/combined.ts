@@ -144,17 +144,6 @@ function rowsOfKind(
   return Int32Array.from(out);
 }
 
-/** Fold j for the j-th group, largest first (equal sizes in code-unit order of their ids). */
-function foldPerGroup(names: readonly string[]): Int32Array {
-  const sizes = new Map<string, number>();
-  for (const g of names) sizes.set(g, (sizes.get(g) ?? 0) + 1);
-  const order = [...sizes.keys()].sort(
-    (a, b) => (sizes.get(b) ?? 0) - (sizes.get(a) ?? 0) || (a < b ? -1 : a > b ? 1 : 0),
-  );
-  const foldOf = new Map(order.map((g, j) => [g, j]));
-  return Int32Array.from(names, (g) => foldOf.get(g) ?? 0);
-}
-
 /**
  * Fold assignment for mixed data: rows with a group are dealt by scikit-learn's GroupKFold (each
  * group whole in one fold), rows without are stratified by label and shuffled with `seed`. Every
@@ -183,9 +172,11 @@ export function groupAwareFolds(
         `${k} folds need at least ${k} writers or sessions, got ${distinct}; use fewer folds or add data`,
       );
     // Fewer groups than folds (an app with drawings from one or two sessions so far): each group
-    // gets a fold of its own, largest first as GroupKFold would deal them; the ungrouped rows
-    // fill every fold, so no fold is empty and each group is still held out whole.
-    const g = distinct >= k ? groupKFold(names, k) : foldPerGroup(names);
+    // gets a fold of its own (GroupKFold with as many folds as groups deals the j-th largest to
+    // fold j); the ungrouped rows fill every fold, so no fold is empty and each group is still
+    // held out whole.
+    const g =
+      distinct === 1 ? new Int32Array(names.length) : groupKFold(names, Math.min(k, distinct));
     grouped.forEach((row, j) => {
       folds[row] = g[j];
     });
