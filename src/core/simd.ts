@@ -199,26 +199,25 @@ export function prepareSimd(
   const rowPtr = take((n + 1) * 4);
   const mask = take(n * nWords * 8);
   const gVal = take(stored * 16);
-  const rows = take(n * 4);
-  const lab = take(n);
-  const sw = take(n * 4);
-  const W = take(nGroups * K * 32);
-  const bias = take(K * 8);
+  // One fit's row list, labels, weights and parameters; one thread's accumulators. The main fit
+  // and each lane take the same layout, in this order.
+  const takeFit = () => ({
+    rows: take(n * 4),
+    lab: take(n),
+    sw: take(n * 4),
+    W: take(nGroups * K * 32),
+    bias: take(K * 8),
+  });
+  const takeArea = (): ThreadArea => ({
+    g32: take(nGroups * K * 16),
+    g64: take(nGroups * K * 32),
+    gb: take((K + 2) * 8),
+  });
+  const { rows, lab, sw, W, bias } = takeFit();
   const areas: ThreadArea[] = [];
-  for (let t = 0; t < threads; t++) {
-    areas.push({ g32: take(nGroups * K * 16), g64: take(nGroups * K * 32), gb: take((K + 2) * 8) });
-  }
+  for (let t = 0; t < threads; t++) areas.push(takeArea());
   const lanes: SimdLane[] = [];
-  for (let l = 0; l < nLanes; l++) {
-    lanes.push({
-      rows: take(n * 4),
-      lab: take(n),
-      sw: take(n * 4),
-      W: take(nGroups * K * 32),
-      bias: take(K * 8),
-      area: { g32: take(nGroups * K * 16), g64: take(nGroups * K * 32), gb: take((K + 2) * 8) },
-    });
-  }
+  for (let l = 0; l < nLanes; l++) lanes.push({ ...takeFit(), area: takeArea() });
   if (at > 2 ** 32 - PAGE)
     throw new RangeError(`X needs ${at} bytes of kernel memory, more than wasm32's 4 GiB`);
   const pages = Math.ceil(at / PAGE);
