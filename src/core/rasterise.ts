@@ -85,6 +85,26 @@ const SPAN_LIMIT = 1e5;
 const SPAN_REACH_LIMIT = 1e3;
 
 /**
+ * The pixels a capsule from (ax, ay) to (bx, by) with brush reach `reach` can touch, clipped to
+ * the rectangle `clip` (inclusive bounds; empty when x0 > x1 or y0 > y1).
+ */
+function capsuleBox(
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number,
+  reach: number,
+  clip: { x: number; y: number; width: number; height: number },
+): { x0: number; x1: number; y0: number; y1: number } {
+  return {
+    x0: Math.max(clip.x, Math.floor(Math.min(ax, bx) - reach)),
+    x1: Math.min(clip.x + clip.width - 1, Math.ceil(Math.max(ax, bx) + reach)),
+    y0: Math.max(clip.y, Math.floor(Math.min(ay, by) - reach)),
+    y1: Math.min(clip.y + clip.height - 1, Math.ceil(Math.max(ay, by) + reach)),
+  };
+}
+
+/**
  * Draws one capsule (a segment swept by a disc of radius `r`) into `out` by max. A pixel's
  * intensity is clamp(r + 0.5 − d, 0, 1), d the distance from its centre to the segment: a linear
  * ramp one pixel wide that integrates to the capsule's exact area along straight edges. Pixel
@@ -103,10 +123,7 @@ function drawCapsule(out: Target, ax: number, ay: number, bx: number, by: number
   // Pixels whose centre is within r − 0.5 are fully inked: no sqrt needed for them.
   const inner = r - 0.5;
   const inner2 = inner > 0 ? inner * inner : -1;
-  const x0 = Math.max(out.x, Math.floor(Math.min(ax, bx) - reach));
-  const x1 = Math.min(out.x + out.width - 1, Math.ceil(Math.max(ax, bx) + reach));
-  const y0 = Math.max(out.y, Math.floor(Math.min(ay, by) - reach));
-  const y1 = Math.min(out.y + out.height - 1, Math.ceil(Math.max(ay, by) + reach));
+  const { x0, x1, y0, y1 } = capsuleBox(ax, ay, bx, by, reach, out);
   const data = out.data;
   const dx = bx - ax;
   const dy = by - ay;
@@ -240,16 +257,14 @@ export function rasteriseRegion(drawing: Drawing, options?: RasteriseOptions): R
   let x1 = -1;
   let y0 = height;
   let y1 = -1;
+  const canvas = { x: 0, y: 0, width, height };
   forEachCapsule(drawing, scale, (ax, ay, bx, by) => {
-    const cx0 = Math.max(0, Math.floor(Math.min(ax, bx) - reach));
-    const cx1 = Math.min(width - 1, Math.ceil(Math.max(ax, bx) + reach));
-    const cy0 = Math.max(0, Math.floor(Math.min(ay, by) - reach));
-    const cy1 = Math.min(height - 1, Math.ceil(Math.max(ay, by) + reach));
-    if (cx0 > cx1 || cy0 > cy1) return;
-    if (cx0 < x0) x0 = cx0;
-    if (cx1 > x1) x1 = cx1;
-    if (cy0 < y0) y0 = cy0;
-    if (cy1 > y1) y1 = cy1;
+    const b = capsuleBox(ax, ay, bx, by, reach, canvas);
+    if (b.x0 > b.x1 || b.y0 > b.y1) return;
+    if (b.x0 < x0) x0 = b.x0;
+    if (b.x1 > x1) x1 = b.x1;
+    if (b.y0 < y0) y0 = b.y0;
+    if (b.y1 > y1) y1 = b.y1;
   });
   if (x1 < 0) {
     return {
