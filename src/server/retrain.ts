@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { ModelFile, RetrainJob, RetrainJobResult } from '../core/contracts.js';
 import { parseModelFile } from '../core/model-file.js';
+import { pct } from '../data/report/svg.js';
 import type { TrainConfig } from '../data/training.js';
 import { HttpError } from './http-error.js';
 import { figures, type ModelRegistry } from './models.js';
@@ -63,10 +64,6 @@ const { workerData, parentPort } = require('node:worker_threads');
   });
 }
 
-function pct(x: number): string {
-  return `${(100 * x).toFixed(2)}%`;
-}
-
 /** Decides what a finished candidate becomes: the promotion rule. */
 export function promotionDecision(
   result: Pick<TrainWorkerResult, 'heldOut'>,
@@ -80,7 +77,7 @@ export function promotionDecision(
       reason:
         'no held-out app drawings to compare on: kept as a candidate, not promoted (promote it by hand after reading its report)',
     };
-  const versus = `${pct(h.candidate.accuracy)} vs ${pct(h.serving.accuracy)} of version ${comparedWith} on ${h.n} held-out app drawings`;
+  const versus = `${pct(h.candidate.accuracy, 2)} vs ${pct(h.serving.accuracy, 2)} of version ${comparedWith} on ${h.n} held-out app drawings`;
   if (servingNow !== comparedWith)
     return {
       status: 'candidate',

@@ -9,6 +9,7 @@ import type { Metrics, ModelFile } from '../core/contracts.js';
 import type { LabelledData } from '../data/formats.js';
 import { splitHeldOut } from '../data/holdout.js';
 import { buildReport, evaluateForReport, type SetEvaluation } from '../data/report/index.js';
+import { pct } from '../data/report/svg.js';
 import { readSampleStore } from '../data/samples.js';
 import { loadDataSource, parseSourceSpec, samplesPath } from '../data/sources.js';
 import { type TrainConfig, type TrainingEvent, trainModel } from '../data/training.js';
@@ -60,10 +61,6 @@ function isSamplesSource(spec: string): boolean {
   return samplesPath(parseSourceSpec(spec).name) !== undefined;
 }
 
-function pct(x: number): string {
-  return `${(100 * x).toFixed(2)}%`;
-}
-
 /** Runs one job; `post` receives progress, log lines and the result. */
 export function runTrainJob(
   input: TrainWorkerInput,
@@ -108,7 +105,7 @@ export function runTrainJob(
         `temperature ${e.calibration.temperature.toFixed(3)}, threshold ${e.calibration.threshold.toFixed(3)} on ${e.calibration.n} out-of-fold rows`,
       );
     } else if (e.kind === 'metrics') {
-      log(`${e.name}: accuracy ${pct(e.metrics.accuracy)} (n=${e.metrics.n})`);
+      log(`${e.name}: accuracy ${pct(e.metrics.accuracy, 2)} (n=${e.metrics.n})`);
     }
   };
   log(`training on ${data.join(', ')}`);
@@ -126,7 +123,7 @@ export function runTrainJob(
     sets.push(result);
     const [c, s] = result;
     log(
-      `${name}: candidate ${pct(c.metrics.accuracy)}, serving v${input.servingVersion} ${pct(s.metrics.accuracy)} (n=${c.metrics.n})`,
+      `${name}: candidate ${pct(c.metrics.accuracy, 2)}, serving v${input.servingVersion} ${pct(s.metrics.accuracy, 2)} (n=${c.metrics.n})`,
     );
     return { n: c.metrics.n, candidate: c.metrics, serving: s.metrics };
   };
