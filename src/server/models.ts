@@ -70,7 +70,8 @@ export interface NewVersion {
 /** The versions of one app: the store's `models` table and the files in `dir`. */
 export class ModelRegistry {
   readonly dir: string;
-  #current: ServingModel;
+  /** Set in the constructor, directly or by `add` (a new base version). */
+  #current!: ServingModel;
   readonly #store: SampleStore;
 
   /**
@@ -89,6 +90,7 @@ export class ModelRegistry {
     this.dir = resolve(dir);
     mkdirSync(this.dir, { recursive: true });
     let baseVersion = store.modelVersions().find((v) => v.modelId === base.model.id);
+    const added = !baseVersion;
     if (!baseVersion) {
       const report = base.path?.replace(/\.json$/, '.report.html');
       baseVersion = this.add({
@@ -108,10 +110,10 @@ export class ModelRegistry {
       log.info(`model ${base.model.id} added as version ${baseVersion.version} and serving`);
     }
     const serving = store.servingVersion() ?? baseVersion;
-    this.#current = serve(baseVersion.version, base.model);
     if (serving.version !== baseVersion.version) {
       try {
         this.#current = serve(serving.version, this.#load(serving));
+        return;
       } catch (err) {
         // The versions list says what is served: the base version is marked serving again.
         store.promoteModelVersion(baseVersion.version);
@@ -120,6 +122,8 @@ export class ModelRegistry {
         );
       }
     }
+    // The base version serves (already set up by `add` when it was just added).
+    if (!added) this.#current = serve(baseVersion.version, base.model);
   }
 
   /** The model being served. */
