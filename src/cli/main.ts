@@ -1,4 +1,5 @@
 /** The `digitrec` command line: dispatches to the commands and turns errors into exit codes. */
+import { TrainConfigError } from '../data/training.js';
 import { UsageError } from './args.js';
 import { CROSSVAL_HELP, crossvalCommand } from './crossval.js';
 import { EVAL_HELP, evalCommand } from './evaluate.js';
@@ -45,7 +46,8 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await command.run(rest);
   } catch (err) {
-    if (err instanceof UsageError) {
+    // A training configuration that cannot be trained is a usage error too (it names the setting).
+    if (err instanceof UsageError || err instanceof TrainConfigError) {
       console.error(`digitrec ${name}: ${err.message}\n\n${command.help}`);
       process.exitCode = 2;
       return;

@@ -11,7 +11,6 @@ import {
   prepareTrainingSources as prepareTrainingSourcesQuietly,
   TRAIN_DEFAULTS,
   type TrainConfig,
-  TrainConfigError,
   type TrainingEvent,
   type TrainingOptions,
   trainModel,
@@ -19,8 +18,6 @@ import {
 import { integerOption, numberOption, type OptionSpec, parseArgs, UsageError } from './args.js';
 import { ProgressBar } from './progress.js';
 import { formatCvTable, formatMetricsLine, pct, table } from './text.js';
-
-export type { TrainConfig };
 
 const SPEC: OptionSpec = {
   config: 'string',
@@ -94,12 +91,7 @@ export function trainConfig(argv: string[]): TrainConfig {
     } catch (err) {
       throw new UsageError(`cannot read config ${options.config}: ${(err as Error).message}`);
     }
-    try {
-      config = mergeTrainConfig(fromFile, options.config);
-    } catch (err) {
-      if (err instanceof TrainConfigError) throw new UsageError(err.message);
-      throw err;
-    }
+    config = mergeTrainConfig(fromFile, options.config);
   }
   const o = options as Record<string, string>;
   if (o.data) config.data = list(o.data);
@@ -121,12 +113,7 @@ export function trainConfig(argv: string[]): TrainConfig {
   if (o.limit) config.limit = integerOption('limit', o.limit, 1);
   if (o.out) config.out = o.out;
   if (o['created-at']) config.createdAt = o['created-at'];
-  try {
-    checkTrainConfig(config);
-  } catch (err) {
-    if (err instanceof TrainConfigError) throw new UsageError(err.message);
-    throw err;
-  }
+  checkTrainConfig(config);
   return config;
 }
 
@@ -215,13 +202,7 @@ export function train(argv: string[], log: (s: string) => void = console.log): M
       log(formatMetricsLine(e.name, e.metrics));
     }
   };
-  let model: ModelFile;
-  try {
-    model = trainModel(config, withProgressBars(log, print));
-  } catch (err) {
-    if (err instanceof TrainConfigError) throw new UsageError(err.message);
-    throw err;
-  }
+  const model = trainModel(config, withProgressBars(log, print));
   saveModel(config.out, model);
   const seconds = (performance.now() - t0) / 1000;
   log(`wrote ${config.out} (model ${model.id}) in ${seconds.toFixed(1)} s`);
