@@ -164,7 +164,7 @@ function checkClasses(classes: readonly number[]): void {
 }
 
 /** Maps label → column (−1 for labels not among the classes). */
-function columnOf(classes: readonly number[]): Int16Array {
+export function columnOf(classes: readonly number[]): Int16Array {
   const col = new Int16Array(256).fill(-1);
   classes.forEach((c, i) => {
     col[c] = i;

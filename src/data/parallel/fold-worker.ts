@@ -6,7 +6,7 @@
  */
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { rowsWhere } from '../../core/cv.js';
-import { solveFit } from '../../core/logistic.js';
+import { columnOf, solveFit } from '../../core/logistic.js';
 import { instantiateKernel, type SimdData, singleThreadKernel } from '../../core/simd.js';
 import type { Matrix } from '../../core/types.js';
 import { FOLD_NEXT, FOLD_SIGNAL, type FoldMessage, type FoldWorkerData } from './fold-protocol.js';
@@ -27,10 +27,7 @@ function run(): void {
   const data: SimdData = input.data;
   const kernel = instantiateKernel(data);
   const k = classes.length;
-  const col = new Int16Array(256).fill(-1);
-  classes.forEach((c, i) => {
-    col[c] = i;
-  });
+  const col = columnOf(classes);
   // The kernel reads X from its memory; the problem's matrix is only checked for its shape.
   const X: Matrix = { n: data.n, d: data.d, data: new Float32Array(0) };
   post({ type: 'ready' });

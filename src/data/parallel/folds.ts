@@ -13,7 +13,12 @@ import {
   Worker,
 } from 'node:worker_threads';
 import { cvScore, type FoldResult, type FoldRunner, rowsWhere } from '../../core/cv.js';
-import { checkFit, type LogisticModel, modelFromParameters } from '../../core/logistic.js';
+import {
+  type CheckedFit,
+  checkFit,
+  type LogisticModel,
+  modelFromParameters,
+} from '../../core/logistic.js';
 import { laneView, type SimdData } from '../../core/simd.js';
 import {
   FOLD_CTRL_SLOTS,
@@ -67,22 +72,21 @@ export function createFoldRunner(data: SimdData, options: FoldWorkersOptions = {
       throw new RangeError(`X must be the ${data.n} × ${data.d} matrix the kernel holds`);
     const { Cs, classes, scoring, sampleWeight, onFit } = runOptions;
     const validationRows: Int32Array[] = [];
+    // Refuse bad input here, as the sequential fits would, rather than inside a worker; the
+    // first fold's check also gives the limits every fit runs with.
+    let checked: CheckedFit | undefined;
     for (let f = 0; f < nFolds; f++) {
       validationRows.push(rowsWhere(folds, f, true));
-      // Refuse bad input here, as the sequential fits would, rather than inside a worker.
-      const trainRows = rowsWhere(folds, f, false);
-      if (validationRows[f].length === 0 || trainRows.length === 0)
+      const nTrain = folds.length - validationRows[f].length;
+      if (validationRows[f].length === 0 || nTrain === 0)
         throw new RangeError(
-          `fold ${f} must leave rows both to train on and to validate on, got ${trainRows.length} and ${validationRows[f].length}`,
+          `fold ${f} must leave rows both to train on and to validate on, got ${nTrain} and ${validationRows[f].length}`,
         );
-      if (f === 0) checkFit(X, y, { ...runOptions, C: Cs[0], rows: trainRows });
+      if (f === 0)
+        checked = checkFit(X, y, { ...runOptions, C: Cs[0], rows: rowsWhere(folds, 0, false) });
     }
-    const { maxIter, tol } = checkFit(X, y, {
-      C: Cs[0],
-      classes,
-      maxIter: runOptions.maxIter,
-      tol: runOptions.tol,
-    });
+    if (!checked) throw new RangeError(`nFolds must be at least 1, got ${nFolds}`);
+    const { maxIter, tol } = checked;
     const k = classes.length;
     const nParams = k * X.d;
     const ctrlBuf = new SharedArrayBuffer(4 * FOLD_CTRL_SLOTS);
