@@ -6,9 +6,10 @@
  * or is cancelled leaves the serving model as it was and the job failed with its error.
  */
 import { EventEmitter } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ModelFile, RetrainJob, RetrainJobResult } from '../core/contracts.js';
 import { parseModelFile } from '../core/model-file.js';
+import { startModuleWorker } from '../data/module-worker.js';
 import { pct } from '../data/report/svg.js';
 import type { TrainConfig } from '../data/training.js';
 import { HttpError } from './http-error.js';
@@ -38,30 +39,6 @@ export interface RetrainerOptions {
   config: () => TrainConfig;
   now?: () => Date;
   log?: (message: string) => void;
-}
-
-/**
- * Starts the worker on `train-worker.js` beside this file; from source (`.ts`, the tests run
- * through tsx) the worker registers tsx first, then runs the TypeScript module.
- */
-function startWorker(input: TrainWorkerInput): Worker {
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./train-worker.js', import.meta.url), { workerData: input });
-  const code = `
-const { workerData, parentPort } = require('node:worker_threads');
-(async () => {
-  (await import(workerData.tsx)).register();
-  const { runTrainJob } = await import(workerData.url);
-  runTrainJob(workerData.input, (m) => parentPort.postMessage(m));
-})().catch((err) => setImmediate(() => { throw err; }));`;
-  return new Worker(code, {
-    eval: true,
-    workerData: {
-      input,
-      tsx: import.meta.resolve('tsx/esm/api'),
-      url: new URL('./train-worker.ts', import.meta.url).href,
-    },
-  });
 }
 
 /** Decides what a finished candidate becomes: the promotion rule. */
@@ -151,7 +128,7 @@ export class Retrainer extends EventEmitter<{ event: [JobEvent] }> {
       servingVersion: serving.version,
       generatedAt: `${job.startedAt.slice(0, 16).replace('T', ' ')} UTC`,
     };
-    const worker = startWorker(input);
+    const worker = startModuleWorker(import.meta.url, './train-worker', input);
     this.#worker = worker;
     let settled = false;
     const fail = (message: string) => {

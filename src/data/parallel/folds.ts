@@ -10,7 +10,7 @@ import {
   MessageChannel,
   type MessagePort,
   receiveMessageOnPort,
-  Worker,
+  type Worker,
 } from 'node:worker_threads';
 import { cvScore, type FoldResult, type FoldRunner, rowsWhere } from '../../core/cv.js';
 import {
@@ -20,6 +20,7 @@ import {
   modelFromParameters,
 } from '../../core/logistic.js';
 import { laneView, type SimdData } from '../../core/simd.js';
+import { startModuleWorker } from '../module-worker.js';
 import {
   FOLD_CTRL_SLOTS,
   FOLD_NEXT,
@@ -34,27 +35,6 @@ export interface FoldWorkersOptions {
   timeoutMs?: number;
   /** Milliseconds a worker may take to start. Default 60000. */
   startTimeoutMs?: number;
-}
-
-// From dist the worker is the compiled .js. From src (through tsx, in the tests) it is the .ts
-// file, and on Node 20 tsx registers itself in the main thread only, so a small CommonJS
-// bootstrap registers it in the worker before importing the worker module.
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(FROM_SOURCE ? './fold-worker.ts' : './fold-worker.js', import.meta.url);
-const TSX_BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-import(workerData.tsxApi).then((api) => { api.register(); return import(workerData.workerUrl); });
-`;
-
-/** Starts one fold worker on `workerData`. */
-function startWorker(workerData: FoldWorkerData, transferList: MessagePort[]): Worker {
-  if (!FROM_SOURCE) return new Worker(WORKER_URL, { workerData, transferList });
-  const bootData = {
-    ...workerData,
-    tsxApi: import.meta.resolve('tsx/esm/api'),
-    workerUrl: WORKER_URL.href,
-  };
-  return new Worker(TSX_BOOTSTRAP, { eval: true, workerData: bootData, transferList });
 }
 
 /**
@@ -112,7 +92,7 @@ export function createFoldRunner(data: SimdData, options: FoldWorkersOptions = {
           ctrl: ctrlBuf,
           port: port2,
         };
-        const worker = startWorker(workerData, [port2]);
+        const worker = startModuleWorker(import.meta.url, './fold-worker', workerData, [port2]);
         worker.unref();
         workers.push(worker);
         ports.push(port1);
