@@ -23,6 +23,7 @@ import { prepareSource, prepareTrainingSources, trainConfig } from '../dist/cli/
 import { combineSources } from '../dist/core/combined.js';
 import { logisticRegressionCV } from '../dist/core/cv.js';
 import { fitLogisticRegression } from '../dist/core/logistic.js';
+import { accuracy } from '../dist/core/metrics.js';
 import { logisticRegressionCVParallel } from '../dist/data/parallel/cv.js';
 import { createParallelBackend } from '../dist/data/parallel/pool.js';
 import { trainingCvOptions } from '../dist/data/training.js';
@@ -35,6 +36,18 @@ function prepareCombined(config, log) {
   const combined = combineSources(prepared.sources);
   prepared.sources.length = 0;
   return { combined, X: combined.data.X, y: combined.data.y };
+}
+
+/** A model's MNIST test accuracy, its predictions and its coefficients, as a run records them. */
+function testRecord(model, config, log) {
+  const test = prepareSource('mnist-test', { ...config, limit: undefined }, log).fs;
+  const predictions = model.predict(test.X);
+  return {
+    mnistTest: { n: predictions.length, accuracy: accuracy(test.y, predictions) },
+    predictions: Array.from(predictions),
+    weights: Array.from(model.weights),
+    intercepts: Array.from(model.intercepts),
+  };
 }
 
 function usage(message) {
@@ -85,10 +98,7 @@ if (command === 'run') {
       ? logisticRegressionCVParallel(X, y, { ...cvOptions, threads, parallel: config.parallel })
       : logisticRegressionCV(X, y, { ...cvOptions, backend: 'ts' });
   const fitSeconds = (performance.now() - tFit) / 1000;
-  const test = prepareSource('mnist-test', { ...config, limit: undefined }, log).fs;
-  const predictions = result.model.predict(test.X);
-  let correct = 0;
-  for (let i = 0; i < predictions.length; i++) if (predictions[i] === test.y[i]) correct++;
+  const tested = testRecord(result.model, config, log);
   const record = {
     backend: values.backend === 'simd' ? `simd×${threads}` : 'ts×1',
     parallel: values.backend === 'simd' ? values.parallel : null,
@@ -104,10 +114,7 @@ if (command === 'run') {
     totalSeconds: (performance.now() - t0) / 1000,
     loadavg: loadavg(),
     cpus: cpus().length,
-    mnistTest: { n: predictions.length, accuracy: correct / predictions.length },
-    predictions: Array.from(predictions),
-    weights: Array.from(result.model.weights),
-    intercepts: Array.from(result.model.intercepts),
+    ...tested,
   };
   writeFileSync(values.out, `${JSON.stringify(record)}\n`);
   console.log(
@@ -154,10 +161,7 @@ if (command === 'run') {
   });
   const fitSeconds = (performance.now() - tFit) / 1000;
   if (typeof backend === 'object') await backend.close();
-  const test = prepareSource('mnist-test', { ...config, limit: undefined }, log).fs;
-  const predictions = model.predict(test.X);
-  let correct = 0;
-  for (let i = 0; i < predictions.length; i++) if (predictions[i] === test.y[i]) correct++;
+  const tested = testRecord(model, config, log);
   const record = {
     backend: values.backend === 'simd' ? `simd×${threads}` : 'ts×1',
     from: `${values.from} (model ${start.id})`,
@@ -169,10 +173,7 @@ if (command === 'run') {
     fitSeconds,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
     totalSeconds: (performance.now() - t0) / 1000,
-    mnistTest: { n: predictions.length, accuracy: correct / predictions.length },
-    predictions: Array.from(predictions),
-    weights: Array.from(model.weights),
-    intercepts: Array.from(model.intercepts),
+    ...tested,
   };
   writeFileSync(values.out, `${JSON.stringify(record)}\n`);
   console.log(
