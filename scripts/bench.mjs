@@ -49,6 +49,12 @@ const quantile = (xs, q) => {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 };
 const round = (x, digits = 3) => Number(x.toPrecision(digits));
+/** How many positions two prediction lists agree on. */
+const countSame = (a, b) => {
+  let same = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
+  return same;
+};
 
 function pkgVersion(name) {
   try {
@@ -264,8 +270,7 @@ async function train() {
     const ts = JSON.parse(readFileSync('bench/results/train-ts.json', 'utf8'));
     const a = Buffer.from(testPredictions, 'base64');
     const b = Buffer.from(ts.testPredictions, 'base64');
-    let same = 0;
-    for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
+    const same = countSame(a, b);
     out.versusTs = {
       tsSeconds: ts.totalSeconds,
       tsBestC: ts.bestC,
@@ -342,10 +347,7 @@ async function cvmode() {
       null,
     );
   }
-  let same = 0;
-  for (let i = 0; i < predictions.rows.length; i++)
-    if (predictions.rows[i] === predictions.folds[i]) same++;
-  out.hog.samePredictions = same;
+  out.hog.samePredictions = countSame(predictions.rows, predictions.folds);
   const config = 'models/default.config.json';
   const dir = mkdtempSync(join(os.tmpdir(), 'digitrec-cvmode-'));
   try {
@@ -375,7 +377,7 @@ async function cvmode() {
         null,
       );
     }
-    out.default.samePredictions = runs.rows.filter((p, i) => p === runs.folds[i]).length;
+    out.default.samePredictions = countSame(runs.rows, runs.folds);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
