@@ -10,14 +10,13 @@
  * and deterministic for a given thread count; in 'folds' mode the folds' results do not depend on
  * it at all and equal those of core's one-thread SIMD backend bit for bit.
  */
-import { availableParallelism } from 'node:os';
 import { checkTypedArray } from '../../core/check.js';
 import { type CvOptions, type CvResult, logisticRegressionCV } from '../../core/cv.js';
 import { checkMatrix, labelsPresent } from '../../core/logistic.js';
-import { prepareSimd, SIMD_MAX_CLASSES, type SimdData, simdModule } from '../../core/simd.js';
+import { prepareSimd, type SimdData } from '../../core/simd.js';
 import type { Matrix } from '../../core/types.js';
 import { createFoldRunner } from './folds.js';
-import { createParallelBackend } from './pool.js';
+import { createParallelBackend, kernelTakes, threadCount } from './pool.js';
 
 /** How `logisticRegressionCVParallel` spreads the work over the threads. */
 export type ParallelMode = 'rows' | 'folds';
@@ -48,7 +47,7 @@ function prepareFolds(
   checkMatrix(X);
   checkTypedArray('y', y, Uint8Array);
   const k = Array.isArray(classes) ? classes.length : labelsPresent(y).length;
-  if (k > SIMD_MAX_CLASSES || simdModule(true) === null) return undefined;
+  if (!kernelTakes(k)) return undefined;
   try {
     return prepareSimd(X, { threads, shared: true, lanes: threads });
   } catch (err) {
@@ -69,9 +68,7 @@ export function logisticRegressionCVParallel(
   options: ParallelCvOptions = {},
 ): CvResult {
   const { threads: given, parallel, ...cvOptions } = options;
-  const threads = given ?? Math.min(2, availableParallelism());
-  if (!Number.isInteger(threads) || threads < 1)
-    throw new RangeError(`threads must be a positive integer, got ${threads}`);
+  const threads = threadCount(given);
   const mode = parallel ?? 'rows';
   if (!PARALLEL_MODES.includes(mode))
     throw new RangeError(`parallel must be 'rows' or 'folds', got ${String(mode)}`);

@@ -88,14 +88,25 @@ interface Team {
   gen: number;
 }
 
+/** The thread count to use: `threads` checked, by default min(2, available cores). */
+export function threadCount(threads?: number): number {
+  const t = threads ?? Math.min(2, availableParallelism());
+  if (!Number.isInteger(t) || t < 1)
+    throw new RangeError(`threads must be a positive integer, got ${t}`);
+  return t;
+}
+
+/** Whether the SIMD kernel can fit a problem of `k` classes here (else TypeScript does). */
+export function kernelTakes(k: number): boolean {
+  return k <= SIMD_MAX_CLASSES && simdModule(true) !== null;
+}
+
 /**
  * A backend running the SIMD kernel on `threads` threads (the caller plus workers). Problems it
  * cannot take (more classes than the kernel, no WebAssembly SIMD) fall back to TypeScript.
  */
 export function createParallelBackend(options: ParallelOptions = {}): ParallelBackend {
-  const threads = options.threads ?? Math.min(2, availableParallelism());
-  if (!Number.isInteger(threads) || threads < 1)
-    throw new RangeError(`threads must be a positive integer, got ${threads}`);
+  const threads = threadCount(options.threads);
   const timeoutMs = options.timeoutMs ?? 120000;
   const prepared = options.prepared;
   if (prepared !== undefined) {
@@ -150,7 +161,7 @@ export function createParallelBackend(options: ParallelOptions = {}): ParallelBa
     threads,
     close: stop,
     bind(problem: ObjectiveProblem): ObjectiveKernel | null {
-      if (problem.k > SIMD_MAX_CLASSES || simdModule(true) === null) return null;
+      if (!kernelTakes(problem.k)) return null;
       if (!team || teamX !== problem.X.data || team.data.n !== problem.X.n) {
         void stop();
         try {
