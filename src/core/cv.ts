@@ -259,6 +259,14 @@ export function rowsWhere(folds: Int32Array, fold: number, inFold: boolean): Int
   return out;
 }
 
+/** Refuses a fold that leaves no rows to train on or none to validate on. */
+export function checkFoldSizes(fold: number, nTrain: number, nValidation: number): void {
+  if (nValidation === 0 || nTrain === 0)
+    throw new RangeError(
+      `fold ${fold} must leave rows both to train on and to validate on, got ${nTrain} and ${nValidation}`,
+    );
+}
+
 /**
  * Fits the C path of one fold (training on the rows whose fold differs from `fold`) and scores
  * each model on the held-out rows. Independent of the other folds, so folds can run in parallel.
@@ -275,10 +283,7 @@ export function fitFold(
     throw new RangeError(`folds.length must equal X.n = ${X.n}, got ${folds.length}`);
   const validationRows = rowsWhere(folds, fold, true);
   const trainRows = rowsWhere(folds, fold, false);
-  if (validationRows.length === 0 || trainRows.length === 0)
-    throw new RangeError(
-      `fold ${fold} must leave rows both to train on and to validate on, got ${trainRows.length} and ${validationRows.length}`,
-    );
+  checkFoldSizes(fold, trainRows.length, validationRows.length);
   const scores: number[] = [];
   const models = fitPath(X, y, {
     Cs: options.Cs,

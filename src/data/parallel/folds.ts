@@ -12,7 +12,13 @@ import {
   receiveMessageOnPort,
   type Worker,
 } from 'node:worker_threads';
-import { cvScore, type FoldResult, type FoldRunner, rowsWhere } from '../../core/cv.js';
+import {
+  checkFoldSizes,
+  cvScore,
+  type FoldResult,
+  type FoldRunner,
+  rowsWhere,
+} from '../../core/cv.js';
 import {
   type CheckedFit,
   checkFit,
@@ -57,11 +63,7 @@ export function createFoldRunner(data: SimdData, options: FoldWorkersOptions = {
     let checked: CheckedFit | undefined;
     for (let f = 0; f < nFolds; f++) {
       validationRows.push(rowsWhere(folds, f, true));
-      const nTrain = folds.length - validationRows[f].length;
-      if (validationRows[f].length === 0 || nTrain === 0)
-        throw new RangeError(
-          `fold ${f} must leave rows both to train on and to validate on, got ${nTrain} and ${validationRows[f].length}`,
-        );
+      checkFoldSizes(f, folds.length - validationRows[f].length, validationRows[f].length);
       if (f === 0)
         checked = checkFit(X, y, { ...runOptions, C: Cs[0], rows: rowsWhere(folds, 0, false) });
     }
