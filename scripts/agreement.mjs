@@ -19,8 +19,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 // The one place this script reaches into the training command (it may move to src/data).
-import { prepareSource, prepareTrainingSources, trainConfig } from '../dist/cli/train.js';
-import { combineSources } from '../dist/core/combined.js';
+import { prepareCombinedSources, prepareSource, trainConfig } from '../dist/cli/train.js';
 import { logisticRegressionCV } from '../dist/core/cv.js';
 import { fitLogisticRegression } from '../dist/core/logistic.js';
 import { accuracy } from '../dist/core/metrics.js';
@@ -30,11 +29,9 @@ import { trainingCvOptions } from '../dist/data/training.js';
 
 const [command, ...rest] = process.argv.slice(2);
 
-/** The configuration's sources, featurised and stacked as `trainModel` does (per-source sets dropped). */
+/** The configuration's sources, featurised and stacked as `trainModel` stacks them. */
 function prepareCombined(config, log) {
-  const prepared = prepareTrainingSources(config, log);
-  const combined = combineSources(prepared.sources);
-  prepared.sources.length = 0;
+  const { combined } = prepareCombinedSources(config, log);
   return { combined, X: combined.data.X, y: combined.data.y };
 }
 

@@ -7,6 +7,7 @@ import { saveModel } from '../data/model-io.js';
 import {
   checkTrainConfig,
   mergeTrainConfig,
+  prepareCombinedSources as prepareCombinedSourcesQuietly,
   prepareSource as prepareSourceQuietly,
   prepareTrainingSources as prepareTrainingSourcesQuietly,
   TRAIN_DEFAULTS,
@@ -152,6 +153,11 @@ export function prepareSource(
 /** Loads, featurises and weighs every `data` source of a configuration, with progress bars. */
 export function prepareTrainingSources(config: TrainConfig, log: (s: string) => void) {
   return prepareTrainingSourcesQuietly(config, withProgressBars(log));
+}
+
+/** `prepareCombinedSources` (every source stacked into one set) with progress bars. */
+export function prepareCombinedSources(config: TrainConfig, log: (s: string) => void) {
+  return prepareCombinedSourcesQuietly(config, withProgressBars(log));
 }
 
 /** Per-source out-of-fold table: rows, weight, accuracy per fold at the best C, then OOF metrics. */

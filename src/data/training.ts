@@ -290,6 +290,19 @@ export function trainingCvOptions(config: TrainConfig, combined: CombinedData) {
 }
 
 /**
+ * Every `data` source loaded, featurised, weighed and stacked into one training set. Only the
+ * sources' names, kinds and weights are kept beside it: the per-source matrices, which `combined`
+ * has copied, are dropped, so the training data is not held twice.
+ */
+export function prepareCombinedSources(config: TrainConfig, options: TrainingOptions = {}) {
+  const prepared = prepareTrainingSources(config, options);
+  const combined = combineSources(prepared.sources);
+  const training = prepared.sources.map(({ name, kind, weight }) => ({ name, kind, weight }));
+  prepared.sources.length = 0;
+  return { combined, summaries: prepared.summaries, training };
+}
+
+/**
  * Trains a model as configured and returns it (nothing is written): sources featurised and
  * combined, C cross-validated over both cores on group-aware folds, temperature and threshold
  * fitted on real-style out-of-fold rows, out-of-fold metrics overall and per source, then the
@@ -298,13 +311,7 @@ export function trainingCvOptions(config: TrainConfig, combined: CombinedData) {
 export function trainModel(config: TrainConfig, options: TrainingOptions = {}): ModelFile {
   const emit = options.onEvent ?? (() => {});
   const preprocessing = { deskew: config.deskew, downscaleTo: config.downscaleTo };
-  const prepared = prepareTrainingSources(config, options);
-  const combined = combineSources(prepared.sources);
-  const sources = prepared.summaries;
-  // Only names, kinds and weights are needed from here on: drop the per-source matrices, which
-  // `combined` has copied, so the training data is not held twice through the CV.
-  const training = prepared.sources.map(({ name, kind, weight }) => ({ name, kind, weight }));
-  prepared.sources.length = 0;
+  const { combined, summaries: sources, training } = prepareCombinedSources(config, options);
   const all = combined.data;
   const cvOptions = trainingCvOptions(config, combined);
   const k = 10;
