@@ -25,7 +25,7 @@ import { fitLogisticRegression } from '../dist/core/logistic.js';
 import { accuracy } from '../dist/core/metrics.js';
 import { logisticRegressionCVParallel } from '../dist/data/parallel/cv.js';
 import { createParallelBackend } from '../dist/data/parallel/pool.js';
-import { trainingCvOptions } from '../dist/data/training.js';
+import { trainingCvOptions, trainingSampleWeight } from '../dist/data/training.js';
 
 const [command, ...rest] = process.argv.slice(2);
 
@@ -141,7 +141,7 @@ if (command === 'run') {
   const log = (s) => console.error(s);
   const t0 = performance.now();
   const { combined, X, y } = prepareCombined(config, log);
-  const { sampleWeight } = trainingCvOptions(config, combined);
+  const sampleWeight = trainingSampleWeight(combined);
   const backend = values.backend === 'simd' ? createParallelBackend({ threads }) : 'ts';
   const tFit = performance.now();
   const model = fitLogisticRegression(X, y, {

@@ -259,6 +259,11 @@ export function prepareTrainingSources(
   return { sources, summaries };
 }
 
+/** The rows' sample weights, or undefined when every one is 1 (no weighting at all). */
+export function trainingSampleWeight(combined: CombinedData): Float32Array | undefined {
+  return combined.sampleWeight.some((w) => w !== 1) ? combined.sampleWeight : undefined;
+}
+
 /**
  * The cross-validation options of a configuration over its combined sources: writers and sessions
  * whole in one fold (MNIST and synthetic rows stratified around them), the sources' weights when
@@ -274,13 +279,12 @@ export function trainingCvOptions(config: TrainConfig, combined: CombinedData) {
   const groupFolds = grouped
     ? groupAwareFolds(combined.data.y, combined.rowGroups, config.cv, config.seed)
     : undefined;
-  const weighted = combined.sampleWeight.some((w) => w !== 1);
   return {
     Cs: config.Cs,
     cv: config.cv,
     folds: groupFolds?.folds,
     groups: groupFolds?.groups,
-    sampleWeight: weighted ? combined.sampleWeight : undefined,
+    sampleWeight: trainingSampleWeight(combined),
     scoring: config.scoring,
     seed: config.seed,
     maxIter: config.maxIter,
