@@ -7,10 +7,13 @@ import type { Metrics, ModelFile } from './contracts.js';
 import { evaluate } from './metrics.js';
 import type { Matrix } from './types.js';
 
-/** The model's weights as one row-major k × d array. */
-export function packWeights(model: ModelFile): Float64Array {
+/** A reader's weights (`weights[class][feature]`, `nFeatures` each) as one row-major k × d array. */
+export function packWeights(model: {
+  nFeatures: number;
+  weights: readonly number[][];
+}): Float64Array {
   const d = model.nFeatures;
-  const W = new Float64Array(model.classes.length * d);
+  const W = new Float64Array(model.weights.length * d);
   model.weights.forEach((row, c) => {
     W.set(row, c * d);
   });

@@ -76,24 +76,76 @@ export interface Recognition {
   confidence: number;
   /** Calibrated probabilities of the digits 0–9 (all 0 when empty). */
   probabilities: number[];
-  /** Confidence ≥ the model's threshold; false when empty. */
+  /** Confidence ≥ `threshold`; false when empty. */
   accepted: boolean;
+  /**
+   * The threshold the answer was judged at: the fused readers' for a drawing read by both, the
+   * image reader's otherwise.
+   */
+  threshold: number;
   /** The two most likely digits, most likely first. */
   top2: [number, number];
   /** The canonical 28×28 image the model saw. */
   canonical: GrayImage;
+  /**
+   * Each reader's own answer, when the model has an online reader and the input had strokes
+   * (`online` is null for plain images, which only the image reader can read).
+   */
+  readers?: { image: ReaderAnswer; online: ReaderAnswer | null };
+  /** Both readers name the same digit (true when only the image reader read the input). */
+  agree?: boolean;
+}
+
+/** One reader's most probable digit and its probability (the reader's own softmax). */
+export interface ReaderAnswer {
+  digit: number;
+  confidence: number;
 }
 
 export type { FeatureKind };
 
 /** Name and version every model file carries; the loader rejects anything else. */
 export const MODEL_FORMAT = 'digitrec-model';
-export const MODEL_FORMAT_VERSION = 1;
+export const MODEL_FORMAT_VERSION = 2;
+/** Versions the loader reads: v1 files hold the image reader alone. */
+export const MODEL_FORMAT_VERSIONS: readonly number[] = [1, 2];
+
+/** The feature set of the online reader (`trajectory.ts`). */
+export const ONLINE_FEATURES = 'trajectory';
+
+/**
+ * The online reader: logistic regression on the strokes' trajectory features (direction of travel,
+ * pen-up moves, start and end, stroke count), trained on drawings with a person's stroke order.
+ */
+export interface OnlineReader {
+  features: typeof ONLINE_FEATURES;
+  nFeatures: number;
+  /** weights[class][feature], classes as the model's. */
+  weights: number[][];
+  intercepts: number[];
+  C: number;
+  cv: CvTable;
+}
+
+/**
+ * How the two readers' logits are fused for a drawing with strokes: fused = image logits +
+ * `onlineWeight` × online logits (a weighted product of the two readers' probabilities), divided
+ * by `temperature` before the softmax; below `threshold` the answer asks for a redraw.
+ */
+export interface Fusion {
+  onlineWeight: number;
+  /** How the weight was set: from the training config, or by cross-validation on out-of-fold rows. */
+  weightFrom: 'config' | 'cv';
+  temperature: number;
+  threshold: number;
+  /** How many out-of-fold rows calibrated it, and of which kind. */
+  calibration: { n: number; kind: string };
+}
 
 /** A trained model as stored in a JSON model file (`models/default.json`). */
 export interface ModelFile {
   format: typeof MODEL_FORMAT;
-  version: typeof MODEL_FORMAT_VERSION;
+  version: 1 | 2;
   /** Content hash of weights and preprocessing: the model version shown to users. */
   id: string;
   /** ISO date given by the training configuration (not the wall clock, so retraining reproduces the file bit for bit). */
@@ -106,10 +158,14 @@ export interface ModelFile {
   /** weights[class][feature]. */
   weights: number[][];
   intercepts: number[];
-  /** Logits are divided by this before the softmax (temperature scaling). */
+  /** The image reader's logits are divided by this before the softmax (temperature scaling). */
   temperature: number;
-  /** Predictions with calibrated confidence below this ask for a redraw. */
+  /** Image-reader predictions with calibrated confidence below this ask for a redraw. */
   threshold: number;
+  /** The online reader (v2 files; absent in v1 files and models trained without drawings). */
+  online?: OnlineReader;
+  /** The fused readers' calibration, with `online`: drawings use it, plain images the above. */
+  fusion?: Fusion;
   /** The error rate on accepted predictions the threshold was chosen for. */
   targetError: number;
   C: number;

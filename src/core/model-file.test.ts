@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { ModelFile } from './contracts.js';
 import { ModelFormatError, parseModelFile, serialiseModelFile } from './model-file.js';
 import { fixtureModel } from './model-fixture.js';
+import { TRAJECTORY_LENGTH } from './trajectory.js';
 
 /** A small but complete model file: 3 classes over 4 pixel features. */
 function tinyModel(overrides: Partial<ModelFile> = {}): ModelFile {
@@ -38,9 +39,10 @@ test('NaN metrics are written as null, so the file stays valid JSON', () => {
 
 test('a wrong version is rejected saying what was got and what was expected', () => {
   assert.throws(
-    () => parseModelFile({ ...tinyModel(), version: 2 }),
+    () => parseModelFile({ ...tinyModel(), version: 3 }),
     (e: Error) =>
-      e instanceof ModelFormatError && /got digitrec-model v2 when expected v1/.test(e.message),
+      e instanceof ModelFormatError &&
+      /got digitrec-model v3 when expected v1 or v2/.test(e.message),
   );
   assert.throws(
     () => parseModelFile({ ...tinyModel(), format: 'keras' }),
@@ -78,5 +80,72 @@ test('wrong shapes and values are rejected with the field named', () => {
   assert.throws(
     () => parseModelFile({ ...m, preprocessing: { deskew: 'yes', downscaleTo: 28 } }),
     /preprocessing.deskew must be true or false/,
+  );
+});
+
+/** A v2 model with an online reader: 3 classes, weights i + c / 10 on trajectory feature i. */
+function twoReaderModel(): ModelFile {
+  const d = TRAJECTORY_LENGTH;
+  return tinyModel({
+    version: 2,
+    online: {
+      features: 'trajectory',
+      nFeatures: d,
+      weights: [0, 1, 2].map((c) => Array.from({ length: d }, (_, i) => (i % 7) - 3 + c / 10)),
+      intercepts: [0.5, 0, -0.5],
+      C: 1,
+      cv: fixtureModel().cv,
+    },
+    fusion: {
+      onlineWeight: 0.75,
+      weightFrom: 'cv',
+      temperature: 1.2,
+      threshold: 0.9,
+      calibration: { n: 100, kind: 'synthetic' },
+    },
+  });
+}
+
+test('a two-reader (v2) model survives a round trip; v1 files still load, image reader alone', () => {
+  const model = twoReaderModel();
+  const text = serialiseModelFile(model);
+  assert.deepEqual(parseModelFile(JSON.parse(text)), model);
+  const v1 = parseModelFile(JSON.parse(serialiseModelFile(tinyModel())));
+  assert.equal(v1.version, 1);
+  assert.equal(v1.online, undefined);
+});
+
+test('a bad online reader or fusion is rejected with the field named', () => {
+  const m = twoReaderModel();
+  const online = m.online as NonNullable<ModelFile['online']>;
+  const fusion = m.fusion as NonNullable<ModelFile['fusion']>;
+  assert.throws(
+    () => parseModelFile({ ...m, fusion: undefined }),
+    /online and fusion come together/,
+  );
+  assert.throws(() => parseModelFile({ ...m, version: 1 }), /a v1 file has no online reader/);
+  assert.throws(
+    () => parseModelFile({ ...m, online: { ...online, features: 'hog' } }),
+    /online\.features must be "trajectory", got "hog"/,
+  );
+  assert.throws(
+    () => parseModelFile({ ...m, online: { ...online, nFeatures: 5 } }),
+    new RegExp(`online\\.nFeatures is 5, expected ${TRAJECTORY_LENGTH}`),
+  );
+  assert.throws(
+    () => parseModelFile({ ...m, online: { ...online, weights: online.weights.slice(0, 2) } }),
+    /online\.weights must be 3 rows/,
+  );
+  assert.throws(
+    () => parseModelFile({ ...m, fusion: { ...fusion, threshold: 2 } }),
+    /fusion\.threshold must be in \[0, 1\], got 2/,
+  );
+  assert.throws(
+    () => parseModelFile({ ...m, fusion: { ...fusion, onlineWeight: -1 } }),
+    /fusion\.onlineWeight must be ≥ 0/,
+  );
+  assert.throws(
+    () => parseModelFile({ ...m, fusion: { ...fusion, temperature: 0 } }),
+    /fusion\.temperature must be positive/,
   );
 });

@@ -4,12 +4,16 @@
  * what was expected.
  */
 import {
+  type Fusion,
   type Metrics,
   MODEL_FORMAT,
-  MODEL_FORMAT_VERSION,
+  MODEL_FORMAT_VERSIONS,
   type ModelFile,
+  ONLINE_FEATURES,
+  type OnlineReader,
   type PreprocessOptions,
 } from './contracts.js';
+import { TRAJECTORY_LENGTH } from './trajectory.js';
 import type { FeatureKind } from './types.js';
 
 /** The feature kinds a model file may name. */
@@ -78,9 +82,49 @@ function parsePreprocessing(o: Json): PreprocessOptions {
   return { deskew, downscaleTo: num(o, 'downscaleTo', 'preprocessing.') };
 }
 
+function checkWeights(weights: unknown, name: string, k: number, d: number): void {
+  if (!Array.isArray(weights) || weights.length !== k) {
+    throw new ModelFormatError(`model file: ${name} must be ${k} rows, one per class`);
+  }
+  weights.forEach((row, c) => {
+    numArray(row, `${name}[${c}]`, d);
+  });
+}
+
+/** The online reader and the fusion of a v2 file: both or neither. */
+function parseOnline(json: Json, k: number): { online?: OnlineReader; fusion?: Fusion } {
+  const has = json.online !== undefined;
+  if (has !== (json.fusion !== undefined))
+    throw new ModelFormatError('model file: online and fusion come together or not at all');
+  if (!has) return {};
+  if (json.version === 1) throw new ModelFormatError('model file: a v1 file has no online reader');
+  const o = obj(json, 'online');
+  if (o.features !== ONLINE_FEATURES)
+    throw new ModelFormatError(
+      `model file: online.features must be "${ONLINE_FEATURES}", got ${JSON.stringify(o.features)}`,
+    );
+  const d = num(o, 'nFeatures', 'online.');
+  if (d !== TRAJECTORY_LENGTH)
+    throw new ModelFormatError(
+      `model file: online.nFeatures is ${d}, expected ${TRAJECTORY_LENGTH}`,
+    );
+  checkWeights(field(o, 'weights', 'online.'), 'online.weights', k, d);
+  numArray(field(o, 'intercepts', 'online.'), 'online.intercepts', k);
+  num(o, 'C', 'online.');
+  const f = obj(json, 'fusion');
+  const onlineWeight = num(f, 'onlineWeight', 'fusion.');
+  if (onlineWeight < 0) throw new ModelFormatError('model file: fusion.onlineWeight must be ≥ 0');
+  if (num(f, 'temperature', 'fusion.') <= 0)
+    throw new ModelFormatError('model file: fusion.temperature must be positive');
+  const threshold = num(f, 'threshold', 'fusion.');
+  if (threshold < 0 || threshold > 1)
+    throw new ModelFormatError(`model file: fusion.threshold must be in [0, 1], got ${threshold}`);
+  return { online: o as unknown as OnlineReader, fusion: f as unknown as Fusion };
+}
+
 /**
  * Validates parsed JSON as a model file and returns it typed. Rejects another format or version
- * (`Got digitrec-model v2 when expected v1`), wrong shapes, and non-finite numbers.
+ * (`got digitrec-model v3 when expected v1 or v2`), wrong shapes, and non-finite numbers.
  */
 export function parseModelFile(json: unknown): ModelFile {
   if (!isObject(json)) throw new ModelFormatError('model file: expected a JSON object');
@@ -91,9 +135,9 @@ export function parseModelFile(json: unknown): ModelFile {
       `model file: got format ${JSON.stringify(format)} when expected "${MODEL_FORMAT}"`,
     );
   }
-  if (version !== MODEL_FORMAT_VERSION) {
+  if (!MODEL_FORMAT_VERSIONS.includes(version as number)) {
     throw new ModelFormatError(
-      `model file: got ${MODEL_FORMAT} v${JSON.stringify(version)} when expected v${MODEL_FORMAT_VERSION}`,
+      `model file: got ${MODEL_FORMAT} v${JSON.stringify(version)} when expected v${MODEL_FORMAT_VERSIONS.join(' or v')}`,
     );
   }
   const features = str(json, 'features');
@@ -109,12 +153,7 @@ export function parseModelFile(json: unknown): ModelFile {
   const k = classes.length;
   const nFeatures = num(json, 'nFeatures');
   const weights = field(json, 'weights', '');
-  if (!Array.isArray(weights) || weights.length !== k) {
-    throw new ModelFormatError(`model file: weights must be ${k} rows, one per class`);
-  }
-  weights.forEach((row, c) => {
-    numArray(row, `weights[${c}]`, nFeatures);
-  });
+  checkWeights(weights, 'weights', k, nFeatures);
   const intercepts = numArray(field(json, 'intercepts', ''), 'intercepts', k);
   const temperature = num(json, 'temperature');
   if (temperature <= 0) throw new ModelFormatError('model file: temperature must be positive');
@@ -132,13 +171,16 @@ export function parseModelFile(json: unknown): ModelFile {
     throw new ModelFormatError('model file: training.sources must be an array');
   }
   const metrics = obj(json, 'metrics');
+  const online = parseOnline(json, k);
   return {
     ...(json as unknown as ModelFile),
+    ...online,
     id: str(json, 'id'),
     features: features as FeatureKind,
     preprocessing: parsePreprocessing(obj(json, 'preprocessing')),
     classes,
     nFeatures,
+    version: version as 1 | 2,
     weights: weights as number[][],
     intercepts,
     temperature,

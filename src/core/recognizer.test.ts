@@ -6,6 +6,7 @@ import { FIXTURE_FEATURES, fixtureModel } from './model-fixture.js';
 import { randomDrawings } from './preprocess-reference.js';
 import { rasterise } from './rasterise.js';
 import { createRecognizer } from './recognizer.js';
+import { TRAJECTORY_LENGTH } from './trajectory.js';
 import type { Drawing, GrayImage } from './types.js';
 
 const D = FIXTURE_FEATURES;
@@ -113,4 +114,57 @@ test('recognizeDrawing answers exactly as recognizeImage of the whole rasterised
       assert.deepEqual(rec.recognizeDrawing(d), rec.recognizeImage(rasterise(d)), `drawing ${i}`);
     }
   }
+});
+
+test('a two-reader model fuses the online reader into drawings, and images use the image reader alone', () => {
+  // Image reader: intercepts only, digit 1 at ln 3 (1/4 against 1/12 each). Online reader: digit
+  // 7 at logit 4 from the intercepts. Fused with weight 0.5: digit 7 gets 2, digit 1 ln 3.
+  const imageIntercepts = new Array(10).fill(0);
+  imageIntercepts[1] = Math.log(3);
+  const onlineIntercepts = new Array(10).fill(0);
+  onlineIntercepts[7] = 4;
+  const d = TRAJECTORY_LENGTH;
+  const model = pixelModel({
+    version: 2,
+    intercepts: imageIntercepts,
+    threshold: 0.2,
+    online: {
+      features: 'trajectory',
+      nFeatures: d,
+      weights: onlineIntercepts.map(() => new Array(d).fill(0)),
+      intercepts: onlineIntercepts,
+      C: 1,
+      cv: pixelModel().cv,
+    },
+    fusion: {
+      onlineWeight: 0.5,
+      weightFrom: 'config',
+      temperature: 1,
+      threshold: 0.6,
+      calibration: { n: 1, kind: 'synthetic' },
+    },
+  });
+  const recognizer = createRecognizer(model);
+  const r = recognizer.recognizeDrawing(bar);
+  const e2 = Math.exp(2);
+  assert.equal(r.digit, 7);
+  assert.ok(Math.abs(r.confidence - e2 / (e2 + 3 + 8)) < 1e-12);
+  assert.equal(r.threshold, 0.6);
+  assert.equal(r.accepted, r.confidence >= 0.6);
+  assert.equal(r.readers?.image.digit, 1);
+  assert.equal(r.readers?.online?.digit, 7);
+  assert.ok(
+    Math.abs((r.readers?.online?.confidence ?? 0) - Math.exp(4) / (Math.exp(4) + 9)) < 1e-12,
+  );
+  assert.equal(r.agree, false);
+  // The same picture as an image: no strokes, so the image reader alone at its own threshold.
+  const image = recognizer.recognizeImage(rasterise(bar));
+  assert.equal(image.digit, 1);
+  assert.equal(image.threshold, 0.2);
+  assert.equal(image.readers?.online, null);
+  assert.equal(image.agree, true);
+  // An empty drawing is empty, judged at the fused threshold.
+  const empty = recognizer.recognizeDrawing({ ...bar, strokes: [] });
+  assert.equal(empty.empty, true);
+  assert.equal(empty.accepted, false);
 });

@@ -33,10 +33,10 @@ test('loadModel names the file and the problem', () => {
   const bad = join(dir, 'bad.json');
   writeFileSync(bad, '{"format": "digitrec-model", ');
   assert.throws(() => loadModel(bad), /bad\.json: not valid JSON/);
-  const v2 = join(dir, 'v2.json');
+  const v3 = join(dir, 'v3.json');
   const json = JSON.parse(
     readFileSync(join(import.meta.dirname, '..', '..', 'models', 'default.json'), 'utf8'),
   );
-  writeFileSync(v2, JSON.stringify({ ...json, version: 2 }));
-  assert.throws(() => loadModel(v2), /v2\.json: .*got digitrec-model v2 when expected v1/);
+  writeFileSync(v3, JSON.stringify({ ...json, version: 3 }));
+  assert.throws(() => loadModel(v3), /v3\.json: .*got digitrec-model v3 when expected v1 or v2/);
 });

@@ -41,7 +41,8 @@ export function loadModel(path: string): ModelFile {
 
 /**
  * The model's version id: a short SHA-256 of everything that changes its predictions
- * (features, preprocessing, weights, intercepts, temperature, threshold).
+ * (features, preprocessing, weights, intercepts, temperature, threshold; the online reader and
+ * the fusion when there are).
  */
 export function modelId(model: Omit<ModelFile, 'id'>): string {
   const h = createHash('sha256');
@@ -54,6 +55,15 @@ export function modelId(model: Omit<ModelFile, 'id'>): string {
       model.intercepts,
       model.temperature,
       model.threshold,
+      ...(model.online && model.fusion
+        ? [
+            model.online.weights,
+            model.online.intercepts,
+            model.fusion.onlineWeight,
+            model.fusion.temperature,
+            model.fusion.threshold,
+          ]
+        : []),
     ]),
   );
   return h.digest('hex').slice(0, 12);

@@ -119,7 +119,8 @@ function recognitionJson(r: Recognition, model: ModelFile) {
     probabilities: r.probabilities,
     accepted: r.accepted,
     top2: r.top2,
-    threshold: model.threshold,
+    threshold: r.threshold,
+    ...(r.readers && !r.empty ? { readers: r.readers, agree: r.agree } : {}),
     modelVersion: model.id,
   };
 }

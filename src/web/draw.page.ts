@@ -50,7 +50,7 @@ let saving = false;
 /** Shows a recognition: status (live region), detail, bars, the 28×28 view and feedback. */
 function show(r: Recognition, final: boolean): void {
   latest = r;
-  const w = statusWords(r, model.threshold);
+  const w = statusWords(r, r.threshold);
   result.dataset.state = w.state;
   main.dataset.state = w.state;
   if (w.digit) {
@@ -189,7 +189,7 @@ async function start(): Promise<void> {
     maxPoints: SERVER_LIMITS.points,
     maxStrokes: SERVER_LIMITS.strokes,
   });
-  modelLine.textContent = `Model ${model.id}, running in your browser; it answers at ${percentFloor(model.threshold)}% confidence or more.`;
+  modelLine.textContent = `Model ${model.id}, running in your browser; it answers at ${percentFloor(model.fusion?.threshold ?? model.threshold)}% confidence or more.`;
   buildPicker();
   bindKeys();
   recognise(true);

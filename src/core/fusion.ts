@@ -1,0 +1,165 @@
+/**
+ * The two readers together: the online reader's logits, their fusion with the image reader's
+ * (fused = image logits + w × online logits, a weighted product of the two readers'
+ * probabilities), the choice of w on out-of-fold rows, and batch evaluation of the fused model.
+ */
+import { linearLogits, packWeights } from './batch.js';
+import { softmaxRows } from './calibration.js';
+import type { Metrics, ModelFile, OnlineReader } from './contracts.js';
+import { evaluate } from './metrics.js';
+import { TRAJECTORY_LENGTH, trajectoryFeatures } from './trajectory.js';
+import type { LabelledDrawing, Matrix, Stroke } from './types.js';
+
+/** The online-reader weights tried by `chooseFusionWeight` (0: the image reader alone). */
+export const FUSION_WEIGHTS: readonly number[] = [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 2];
+
+/** The trajectory features of drawings, one row each (a drawing without points gives zeros). */
+export function trajectoryMatrix(strokes: readonly (readonly Stroke[])[]): Matrix {
+  const d = TRAJECTORY_LENGTH;
+  const data = new Float32Array(strokes.length * d);
+  for (let i = 0; i < strokes.length; i++) {
+    trajectoryFeatures(strokes[i], data.subarray(i * d, (i + 1) * d));
+  }
+  return { n: strokes.length, d, data };
+}
+
+/** `trajectoryMatrix` of labelled drawings. */
+export function drawingTrajectories(drawings: readonly LabelledDrawing[]): Matrix {
+  return trajectoryMatrix(drawings.map((d) => d.drawing.strokes));
+}
+
+/** Raw logits of the online reader for every row of X (trajectory features): n × k. */
+export function onlineLogits(reader: OnlineReader, X: Matrix): Float64Array {
+  const k = reader.intercepts.length;
+  const d = reader.nFeatures;
+  if (X.d !== d)
+    throw new RangeError(`X has ${X.d} features per row, the online reader expects ${d}`);
+  const W = packWeights(reader);
+  const out = new Float64Array(X.n * k);
+  for (let i = 0; i < X.n; i++) linearLogits(W, reader.intercepts, k, d, X.data, i * d, out, i * k);
+  return out;
+}
+
+/** image + weight × online, elementwise (both n × k). */
+export function fuseLogits(
+  image: Float64Array,
+  online: Float64Array,
+  weight: number,
+): Float64Array {
+  if (image.length !== online.length)
+    throw new RangeError(`image logits have ${image.length} entries, online ${online.length}`);
+  const out = new Float64Array(image.length);
+  for (let i = 0; i < out.length; i++) out[i] = image[i] + weight * online[i];
+  return out;
+}
+
+function argmaxRow(z: Float64Array, i: number, k: number): number {
+  let best = 0;
+  for (let c = 1; c < k; c++) if (z[i * k + c] > z[i * k + best]) best = c;
+  return best;
+}
+
+/** One candidate weight's out-of-fold score. */
+export interface FusionScore {
+  weight: number;
+  accuracy: number;
+  /** Mean log loss of softmax(fused) (temperature 1), the tie-break. */
+  logLoss: number;
+}
+
+/**
+ * The online weight with the best out-of-fold accuracy on `rows` (ties: the lower log loss, then
+ * the smaller weight), from `weights`. Logits are n × k over all rows; labels class indices.
+ */
+export function chooseFusionWeight(
+  image: Float64Array,
+  online: Float64Array,
+  labels: Uint8Array,
+  k: number,
+  rows: Int32Array,
+  weights: readonly number[] = FUSION_WEIGHTS,
+): { weight: number; scores: FusionScore[] } {
+  if (rows.length === 0) throw new RangeError('rows must hold at least one row to choose a weight');
+  const scores: FusionScore[] = weights.map((weight) => {
+    let hits = 0;
+    let loss = 0;
+    const z = new Float64Array(k);
+    for (const r of rows) {
+      let max = -Infinity;
+      for (let c = 0; c < k; c++) {
+        z[c] = image[r * k + c] + weight * online[r * k + c];
+        if (z[c] > max) max = z[c];
+      }
+      let sum = 0;
+      for (let c = 0; c < k; c++) sum += Math.exp(z[c] - max);
+      loss += max + Math.log(sum) - z[labels[r]];
+      if (argmaxRow(z, 0, k) === labels[r]) hits++;
+    }
+    return { weight, accuracy: hits / rows.length, logLoss: loss / rows.length };
+  });
+  let best = scores[0];
+  for (const s of scores) {
+    if (s.accuracy > best.accuracy || (s.accuracy === best.accuracy && s.logLoss < best.logLoss))
+      best = s;
+  }
+  return { weight: best.weight, scores };
+}
+
+/** The fused logits of a two-reader model on image features `Ximg` and trajectories `Xon`. */
+export function fusedLogits(model: ModelFile, image: Float64Array, Xon: Matrix): Float64Array {
+  if (!model.online || !model.fusion) throw new RangeError('the model has no online reader');
+  return fuseLogits(image, onlineLogits(model.online, Xon), model.fusion.onlineWeight);
+}
+
+/** How the two readers did on a set of drawings, each alone and fused. */
+export interface ReadersEvaluation {
+  /** The fused model at its fusion threshold. */
+  fused: Metrics;
+  /** The image reader alone at the image threshold. */
+  image: Metrics;
+  /** The online reader alone (temperature 1, fusion threshold). */
+  online: Metrics;
+  /** Share of drawings the two readers give the same digit, and the accuracy there. */
+  agreement: number;
+  agreedAccuracy: number;
+  /** Per row: the fused probabilities (n × k) and whether the readers agreed. */
+  probabilities: Float64Array;
+  agreed: Uint8Array;
+}
+
+/**
+ * Scores a two-reader model on drawings: `image` the image reader's raw logits of each row, `Xon`
+ * their trajectories, `y` class indices.
+ */
+export function evaluateReaders(
+  model: ModelFile,
+  image: Float64Array,
+  Xon: Matrix,
+  y: Uint8Array,
+): ReadersEvaluation {
+  if (!model.online || !model.fusion) throw new RangeError('the model has no online reader');
+  const k = model.classes.length;
+  const online = onlineLogits(model.online, Xon);
+  const fused = fuseLogits(image, online, model.fusion.onlineWeight);
+  const probabilities = softmaxRows(fused, k, model.fusion.temperature);
+  const agreed = new Uint8Array(y.length);
+  let nAgree = 0;
+  let agreeHits = 0;
+  for (let i = 0; i < y.length; i++) {
+    const a = argmaxRow(image, i, k);
+    if (a === argmaxRow(online, i, k)) {
+      agreed[i] = 1;
+      nAgree++;
+      if (a === y[i]) agreeHits++;
+    }
+  }
+  return {
+    fused: evaluate(probabilities, y, k, model.fusion.threshold),
+    image: evaluate(softmaxRows(image, k, model.temperature), y, k, model.threshold),
+    online: evaluate(softmaxRows(online, k, 1), y, k, model.fusion.threshold),
+    agreement: y.length > 0 ? nAgree / y.length : Number.NaN,
+    agreedAccuracy: nAgree > 0 ? agreeHits / nAgree : Number.NaN,
+    probabilities,
+    agreed,
+  };
+}
