@@ -1,49 +1,110 @@
 /** `digitrec eval`: every metric of a model on a labelled data set. */
-import { evaluateModel } from '../core/batch.js';
+
+import { evaluateData } from '../data/evaluation.js';
 import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
-import { featurizeData, loadDataSource } from '../data/sources.js';
+import { loadDataSource } from '../data/sources.js';
+import { parseWriterGroup } from '../data/writers.js';
 import { type OptionSpec, parseArgs, UsageError } from './args.js';
 import { ProgressBar } from './progress.js';
-import { formatMetrics } from './text.js';
+import { formatMetrics, pct, table } from './text.js';
 
 const SPEC: OptionSpec = {
   model: 'string',
   data: 'string',
   format: 'string',
+  writers: 'string',
   json: 'boolean',
   help: 'boolean',
 };
 
-export const EVAL_HELP = `digitrec eval --data PATH|mnist-test [--model FILE] [--format F] [--json]
+export const EVAL_HELP = `digitrec eval --data PATH|mnist-test [--model FILE] [--format F] [--writers G] [--json]
   --data      a labelled data set: mnist-test, mnist-train, or a path (CSV, IDX,
               image folder, UNIPEN, strokes JSONL)
   --model     the model file                                  [the default model]
   --format    csv | idx | folder | unipen | strokes-jsonl    [detected from the path]
-  --json      print one JSON object instead of tables`;
+  --writers   all | dev | confirm: drawings with writers are split by a fixed rule into a
+              development group (design choices) and a confirmation group (only scored)  [all]
+  --json      print one JSON object instead of tables
+Drawings are read by both readers fused when the model has an online reader; plain images by
+the image reader alone.`;
 
-/** Runs `digitrec eval`; returns the metrics object it printed. */
+/** Runs `digitrec eval`; returns the result object it printed. */
 export function evalCommand(argv: string[], log: (s: string) => void = console.log) {
   const { options, positionals } = parseArgs(argv, SPEC);
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   if (typeof options.data !== 'string')
     throw new UsageError('eval needs --data PATH (or --data mnist-test)');
+  const writers =
+    typeof options.writers === 'string' ? parseWriterGroup(options.writers) : undefined;
+  if (typeof options.writers === 'string' && writers === undefined)
+    throw new UsageError(`--writers must be all, dev or confirm, got ${options.writers}`);
   const modelPath = typeof options.model === 'string' ? options.model : DEFAULT_MODEL_PATH;
   const model = loadModel(modelPath);
   const data = loadDataSource(options.data, options.format as string | undefined);
   const bar = options.json ? undefined : new ProgressBar(`features ${options.data}`, 1);
-  const fs = featurizeData(data, model.features, model.preprocessing, (done, n) => {
-    if (bar) {
-      bar.total = n;
-      bar.update(done);
-    }
-  });
-  const metrics = evaluateModel(model, fs.X, fs.y);
-  const result = { data: options.data, model: model.id, empty: fs.emptyCount, ...metrics };
+  let evaluation: ReturnType<typeof evaluateData>;
+  try {
+    evaluation = evaluateData(model, data, {
+      writers,
+      onProgress: (done, n) => {
+        if (bar) {
+          bar.total = n;
+          bar.update(done);
+        }
+      },
+    });
+  } catch (err) {
+    if (err instanceof RangeError && err.message.startsWith('--writers'))
+      throw new UsageError(err.message);
+    throw err;
+  }
+  const { metrics, rows: _rows, ...rest } = evaluation;
+  const result = { data: options.data, model: model.id, ...rest, ...metrics };
   if (options.json) log(JSON.stringify(result));
   else {
     log(`model ${model.id} (${modelPath})`);
-    if (fs.emptyCount > 0) log(`${fs.emptyCount} items had no ink and were not classified`);
-    log(formatMetrics(options.data, metrics));
+    if (evaluation.empty > 0) log(`${evaluation.empty} items had no ink and were not classified`);
+    const name =
+      writers && writers !== 'all' ? `${options.data} (${writers} writers)` : options.data;
+    log(formatMetrics(`${name}${evaluation.readBy === 'fused' ? ', both readers' : ''}`, metrics));
+    if (evaluation.readers) {
+      const r = evaluation.readers;
+      log(
+        `\nreaders: image ${pct(r.image.accuracy)}, online ${pct(r.online.accuracy)}, fused ${pct(metrics.accuracy)}; they agree on ${pct(r.agreement)} of drawings and are then right ${pct(r.agreedAccuracy)}`,
+      );
+    }
+    if (evaluation.groups && evaluation.writers) {
+      log(
+        `\n${table([
+          [
+            'writer group',
+            'writers',
+            'accuracy',
+            'redraw',
+            'accepted acc',
+            'worst writer',
+            'its acc',
+            'its accepted acc',
+          ],
+          ...evaluation.groups.map((g) => [
+            g.group,
+            String(g.writers),
+            pct(g.metrics.accuracy),
+            pct(g.metrics.redrawRate),
+            pct(g.metrics.acceptedAccuracy),
+            g.worst.writer,
+            pct(g.worst.accuracy),
+            pct(g.worst.acceptedAccuracy),
+          ]),
+        ])}`,
+      );
+      log(
+        `\nworst writers: ${evaluation.writers
+          .slice(0, 5)
+          .map((w) => `${w.writer} ${pct(w.accuracy)} (accepted ${pct(w.acceptedAccuracy)})`)
+          .join(', ')}`,
+      );
+    }
   }
   return result;
 }
