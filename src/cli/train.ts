@@ -119,7 +119,7 @@ export function trainConfig(argv: string[]): TrainConfig {
 }
 
 /** Training options that draw a progress bar per phase and source on stderr. */
-function withProgressBars(log: (s: string) => void, onEvent?: (e: TrainingEvent) => void) {
+export function withProgressBars(log: (s: string) => void, onEvent?: (e: TrainingEvent) => void) {
   // One bar per label; a label seen again after its bar finished (an eval set) gets a new bar.
   const bars = new Map<string, { bar: ProgressBar; finished: boolean }>();
   const options: TrainingOptions = {

@@ -171,3 +171,50 @@ export function chooseThreshold(
   }
   return Number.isNaN(lowestMeeting) ? bestThreshold : lowestMeeting;
 }
+
+/**
+ * A redraw threshold that holds group by group (writer by writer, or template style by style):
+ * `chooseThreshold` on each group's rows alone (groups with at least `minRows`), then the
+ * `quantile` of those thresholds (1: the strictest group's; 0.5: the median group's), linear
+ * between order statistics. Falls back to the pooled threshold when no group is large enough.
+ */
+export function groupThreshold(
+  confidences: Float64Array,
+  correct: Uint8Array,
+  groups: readonly string[],
+  targetError: number,
+  quantile: number,
+  minRows = 50,
+): { threshold: number; groupThresholds: number[] } {
+  if (groups.length !== confidences.length)
+    throw new RangeError(
+      `groups.length must equal confidences.length = ${confidences.length}, got ${groups.length}`,
+    );
+  if (!(quantile >= 0 && quantile <= 1))
+    throw new RangeError(`quantile must be in [0, 1], got ${quantile}`);
+  const byGroup = new Map<string, number[]>();
+  groups.forEach((g, i) => {
+    const rows = byGroup.get(g) ?? [];
+    rows.push(i);
+    byGroup.set(g, rows);
+  });
+  const groupThresholds: number[] = [];
+  for (const rows of byGroup.values()) {
+    if (rows.length < minRows) continue;
+    groupThresholds.push(
+      chooseThreshold(
+        Float64Array.from(rows, (r) => confidences[r]),
+        Uint8Array.from(rows, (r) => correct[r]),
+        targetError,
+      ),
+    );
+  }
+  if (groupThresholds.length === 0)
+    return { threshold: chooseThreshold(confidences, correct, targetError), groupThresholds };
+  groupThresholds.sort((a, b) => a - b);
+  const at = quantile * (groupThresholds.length - 1);
+  const lo = Math.floor(at);
+  const hi = Math.min(lo + 1, groupThresholds.length - 1);
+  const threshold = groupThresholds[lo] + (at - lo) * (groupThresholds[hi] - groupThresholds[lo]);
+  return { threshold, groupThresholds };
+}

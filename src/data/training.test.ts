@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { FUSION_WEIGHTS } from '../core/fusion.js';
 import { serialiseModelFile } from '../core/model-file.js';
 import { hashData } from './sources.js';
 import { syntheticDrawings } from './synthetic.js';
 import {
   resolveTrainConfig,
+  styleFolds,
   TrainConfigError,
   type TrainingEvent,
   trainModel,
@@ -47,7 +49,7 @@ test('trainModel uses preloaded data by name, reports progress, and is reproduci
   assert.ok(a.metrics['cv-out-of-fold:drawn'].n === 200);
 
   // Progress per phase, ending at its total; then CV, calibration and metrics, in that order.
-  const cvProgress = events.filter((e) => e.kind === 'progress' && e.phase === 'cross-validation');
+  const cvProgress = events.filter((e) => e.kind === 'progress' && e.label === 'cross-validation');
   assert.deepEqual(
     cvProgress.map((e) => (e.kind === 'progress' ? [e.done, e.total] : [])).at(-1),
     [3, 3],
@@ -67,10 +69,70 @@ test('trainModel uses preloaded data by name, reports progress, and is reproduci
       'features drawn',
       'cross-validation',
       'cv',
+      'online reader',
       'calibrated',
       'metrics',
     ],
   );
+});
+
+test('the online reader learns from the drawings with a person stroke order and is fused by CV', () => {
+  const drawings = syntheticDrawings(200, 7, { mix: { templates: 1, restroked: 0 } }).map(
+    (d, i) => ({ ...d, group: `s${i % 20}` }),
+  );
+  const preloaded = { drawn: { kind: 'drawings' as const, drawings, source: 'drawn' } };
+  const config = resolveTrainConfig({ ...tiny, onlineCs: [0.3, 3], templateFolds: 'style' });
+  const model = trainModel(config, { preloaded });
+  const online = model.online;
+  const fusion = model.fusion;
+  assert.ok(online && fusion, 'the model has an online reader and a fusion');
+  assert.equal(model.version, 2);
+  assert.equal(online.features, 'trajectory');
+  assert.equal(online.weights.length, 10);
+  assert.deepEqual(online.cv.Cs, [0.3, 3]);
+  // Trained on every template and drawn row (800), folds as the image reader's.
+  assert.equal(model.metrics['cv-out-of-fold:online-reader'].n, 800);
+  assert.equal(online.cv.nFolds, 2);
+  assert.equal(fusion.weightFrom, 'cv');
+  assert.ok(FUSION_WEIGHTS.includes(fusion.onlineWeight));
+  // 200 real rows are under the 500 trusted alone: calibrated on real + synthetic rows.
+  assert.equal(fusion.calibration.kind, 'real+synthetic');
+  assert.equal(fusion.calibration.n, 800);
+  assert.ok(fusion.threshold > 0 && fusion.threshold <= 1);
+  // Template styles are held out whole: a style's rows sit in one fold.
+  assert.equal(model.cv.foldKind, 'group');
+  // A fixed weight is taken as given; online: false trains the image reader alone.
+  const fixed = trainModel(resolveTrainConfig({ ...tiny, fusionWeight: 0.5 }), { preloaded });
+  assert.equal(fixed.fusion?.onlineWeight, 0.5);
+  assert.equal(fixed.fusion?.weightFrom, 'config');
+  const alone = trainModel(resolveTrainConfig({ ...tiny, online: false }), { preloaded });
+  assert.equal(alone.online, undefined);
+  assert.equal(alone.fusion, undefined);
+  assert.deepEqual(alone.weights, fixed.weights);
+  assert.throws(
+    () => resolveTrainConfig({ ...tiny, fusionWeight: 'big' }),
+    /fusionWeight must be 'cv' or a number ≥ 0, got "big"/,
+  );
+  assert.throws(
+    () => resolveTrainConfig({ ...tiny, templateFolds: 'writer' }),
+    /templateFolds must be 'style' or 'stratified'/,
+  );
+});
+
+test("styleFolds deals each digit's template styles round-robin, whole, over the folds", () => {
+  const y = Uint8Array.of(0, 0, 0, 0, 1, 1, 1, 5);
+  const styles = ['0-a', '0-b', '0-c', '0-a', '1-x', '1-y', undefined, undefined];
+  const base = { folds: new Int32Array(8), groups: styles.map((_, i) => `row/${i}`) };
+  const { folds, groups } = styleFolds(y, styles, base, 3);
+  // Digit 0's styles sorted (a, b, c) start at fold 0; digit 1's (x, y) at fold 1.
+  assert.deepEqual(Array.from(folds), [0, 1, 2, 0, 1, 2, 0, 0]);
+  assert.deepEqual(groups.slice(0, 4), [
+    'template-style/0-a',
+    'template-style/0-b',
+    'template-style/0-c',
+    'template-style/0-a',
+  ]);
+  assert.equal(groups[6], 'row/6');
 });
 
 test('trainModel with the drawings of one session only (an app just started) still trains, the session held out whole', () => {

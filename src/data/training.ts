@@ -4,12 +4,13 @@
  * real-style out-of-fold rows, score, and evaluate on held-out sets. It writes no file and prints
  * nothing: progress and results are events, notes are `log` lines.
  */
-import { evaluateModel } from '../core/batch.js';
-import { softmaxRows } from '../core/calibration.js';
+import { evaluateModel, labelsToClassIndex } from '../core/batch.js';
+import { groupThreshold, softmaxRows } from '../core/calibration.js';
 import {
   type Calibration,
   type CombinedData,
   calibrateCombined,
+  calibrateOnRows,
   combineSources,
   groupAwareFolds,
   type SourceScore,
@@ -19,15 +20,26 @@ import {
 import {
   type CvTable,
   type DataSourceSummary,
+  type Fusion,
   type Metrics,
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
   type ModelFile,
+  ONLINE_FEATURES,
+  type OnlineReader,
 } from '../core/contracts.js';
+import type { CvResult } from '../core/cv.js';
 import type { FeatureSet } from '../core/dataset.js';
+import {
+  chooseFusionWeight,
+  drawingTrajectories,
+  type FusionScore,
+  fuseLogits,
+} from '../core/fusion.js';
 import { evaluate } from '../core/metrics.js';
 import { FEATURE_KINDS } from '../core/model-file.js';
-import type { FeatureKind, Scoring } from '../core/types.js';
+import { RESTROKED_GROUP, TEMPLATE_GROUP } from '../core/synth/index.js';
+import type { FeatureKind, Matrix, Scoring } from '../core/types.js';
 import type { LabelledData } from './formats.js';
 import { hashBytes } from './hash.js';
 import { modelId } from './model-io.js';
@@ -79,6 +91,32 @@ export interface TrainConfig {
   out: string;
   createdAt: string;
   canvas: { size: number; brushWidth: number };
+  /**
+   * Train the online reader too, on the sources' drawings with a person's stroke order
+   * (templates, real drawings, the app's samples; not re-stroked MNIST), and fuse it with the
+   * image reader. Without such drawings the model has the image reader alone.
+   */
+  online: boolean;
+  /** The online reader's C grid (a count or values), cross-validated on the image reader's folds. */
+  onlineCs: number | number[];
+  /**
+   * The online reader's weight in the fusion, or 'cv': the weight of `FUSION_WEIGHTS` with the
+   * best out-of-fold accuracy on the calibration rows.
+   */
+  fusionWeight: number | 'cv';
+  /**
+   * How the synthetic template drawings are dealt to the CV folds: 'style' holds whole template
+   * styles out (each digit's styles dealt round-robin over the folds), so the out-of-fold rows that
+   * choose the fusion weight and calibrate the confidence are read as a new writer's unfamiliar
+   * style is; 'stratified' deals rows like MNIST's.
+   */
+  templateFolds: 'style' | 'stratified';
+  /**
+   * The fused redraw threshold is fitted on each writer's (or template style's) out-of-fold rows
+   * alone, and this quantile of those thresholds taken (1: the strictest group's), so that it
+   * holds writer by writer; a negative value fits one threshold on all rows pooled.
+   */
+  thresholdQuantile: number;
   /** Use only the first N items of each source (quick experiments and tests). */
   limit?: number;
 }
@@ -104,6 +142,11 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   out: 'model.json',
   createdAt: new Date().toISOString().slice(0, 10),
   canvas: { size: 280, brushWidth: 18 },
+  online: true,
+  onlineCs: [0.3, 1, 3],
+  fusionWeight: 'cv',
+  templateFolds: 'stratified',
+  thresholdQuantile: 0.2,
 };
 
 /** Thrown for a configuration that cannot be trained; the message names the setting. */
@@ -156,6 +199,29 @@ export function checkTrainConfig(config: TrainConfig): void {
   }
   if (!Array.isArray(config.data) || config.data.length === 0)
     throw new TrainConfigError('--data names no source');
+  if (config.templateFolds !== 'style' && config.templateFolds !== 'stratified')
+    throw new TrainConfigError(
+      `templateFolds must be 'style' or 'stratified', got ${JSON.stringify(config.templateFolds)}`,
+    );
+  if (!(typeof config.thresholdQuantile === 'number' && config.thresholdQuantile <= 1))
+    throw new TrainConfigError(
+      `thresholdQuantile must be a number ≤ 1, got ${JSON.stringify(config.thresholdQuantile)}`,
+    );
+  if (typeof config.online !== 'boolean')
+    throw new TrainConfigError(
+      `online must be true or false, got ${JSON.stringify(config.online)}`,
+    );
+  if (
+    config.fusionWeight !== 'cv' &&
+    !(
+      typeof config.fusionWeight === 'number' &&
+      config.fusionWeight >= 0 &&
+      config.fusionWeight < Infinity
+    )
+  )
+    throw new TrainConfigError(
+      `fusionWeight must be 'cv' or a number ≥ 0, got ${JSON.stringify(config.fusionWeight)}`,
+    );
   for (const spec of config.data) {
     try {
       parseSourceSpec(spec);
@@ -242,21 +308,104 @@ export function prepareSource(
   return { data, fs, kind: sourceKind(spec, data) };
 }
 
+/**
+ * The rows of a featurised source the online reader learns from — drawings with a person's
+ * stroke order (not re-stroked MNIST digits, whose order is a tracer's) — and their trajectories.
+ */
+export function onlineRowsOf(data: LabelledData, fs: FeatureSet): OnlineRows | undefined {
+  if (data.kind !== 'drawings') return undefined;
+  const rows: number[] = [];
+  for (let r = 0; r < fs.X.n; r++) {
+    if (data.drawings[fs.sourceIndex[r]].group !== RESTROKED_GROUP) rows.push(r);
+  }
+  if (rows.length === 0) return undefined;
+  return {
+    rows: Int32Array.from(rows),
+    X: drawingTrajectories(rows.map((r) => data.drawings[fs.sourceIndex[r]])),
+  };
+}
+
+/**
+ * The template style of each row of a synthetic source (`7-bar`, from the drawing's id
+ * `synthetic-template/SEED/I/STYLE[/aug]`), undefined for other rows and sources.
+ */
+export function templateStylesOf(
+  data: LabelledData,
+  fs: FeatureSet,
+): (string | undefined)[] | undefined {
+  if (data.kind !== 'drawings') return undefined;
+  const styles = Array.from(fs.sourceIndex, (i) => {
+    const d = data.drawings[i];
+    if (d.group !== TEMPLATE_GROUP) return undefined;
+    return d.id.split('/')[3];
+  });
+  return styles.some((s) => s !== undefined) ? styles : undefined;
+}
+
+/** A source's rows with strokes for the online reader (indices into its rows) and their features. */
+export interface OnlineRows {
+  rows: Int32Array;
+  X: Matrix;
+}
+
 /** Loads, featurises and weighs every `data` source of a configuration. */
 export function prepareTrainingSources(
   config: TrainConfig,
   options: TrainingOptions = {},
-): { sources: TrainingSource[]; summaries: DataSourceSummary[] } {
+): {
+  sources: TrainingSource[];
+  summaries: DataSourceSummary[];
+  online: (OnlineRows | undefined)[];
+  styles: ((string | undefined)[] | undefined)[];
+} {
   const sources: TrainingSource[] = [];
   const summaries: DataSourceSummary[] = [];
+  const online: (OnlineRows | undefined)[] = [];
+  const styles: ((string | undefined)[] | undefined)[] = [];
   for (const spec of config.data) {
     const { name, weight: given } = parseSourceSpec(spec);
     const weight = given ?? config.weights[name] ?? 1;
     const { data, fs, kind } = prepareSource(name, config, options);
     sources.push({ name, kind, set: fs, weight });
     summaries.push({ ...summarise(name, data, weight), count: fs.X.n });
+    online.push(config.online === false ? undefined : onlineRowsOf(data, fs));
+    styles.push(kind === 'synthetic' ? templateStylesOf(data, fs) : undefined);
   }
-  return { sources, summaries };
+  return { sources, summaries, online, styles };
+}
+
+/** The online reader's training set: every source's stroke rows, with their rows in the combined data. */
+export interface OnlineData {
+  X: Matrix;
+  /** Row of the combined data of each online row. */
+  rows: Int32Array;
+}
+
+/** Stacks the sources' online rows in source order, as `combineSources` stacks their rows. */
+export function combineOnlineRows(
+  sources: readonly TrainingSource[],
+  online: readonly (OnlineRows | undefined)[],
+): OnlineData | undefined {
+  const parts = online.map((o, i) => ({ o, i })).filter((p) => p.o !== undefined);
+  if (parts.length === 0) return undefined;
+  const offsets: number[] = [];
+  let offset = 0;
+  for (const s of sources) {
+    offsets.push(offset);
+    offset += s.set.X.n;
+  }
+  const n = parts.reduce((a, p) => a + (p.o as OnlineRows).rows.length, 0);
+  const d = (parts[0].o as OnlineRows).X.d;
+  const data = new Float32Array(n * d);
+  const rows = new Int32Array(n);
+  let at = 0;
+  for (const { o, i } of parts) {
+    const part = o as OnlineRows;
+    data.set(part.X.data, at * d);
+    for (let j = 0; j < part.rows.length; j++) rows[at + j] = offsets[i] + part.rows[j];
+    at += part.rows.length;
+  }
+  return { X: { n, d, data }, rows };
 }
 
 /** The rows' sample weights, or undefined when every one is 1 (no weighting at all). */
@@ -269,16 +418,25 @@ export function trainingSampleWeight(combined: CombinedData): Float32Array | und
  * whole in one fold (MNIST and synthetic rows stratified around them), the sources' weights when
  * any is not 1, refit on. Shared by `trainModel` and the scripts that rerun its CV.
  */
-export function trainingCvOptions(config: TrainConfig, combined: CombinedData) {
+export function trainingCvOptions(
+  config: TrainConfig,
+  combined: CombinedData,
+  rowStyles?: readonly (string | undefined)[],
+) {
   const grouped = combined.rowGroups.some((g) => g !== undefined);
   if (config.groupCv && !grouped) {
     throw new TrainConfigError(
       '--group-cv needs a drawing source with writers or sessions (e.g. a strokes JSONL file)',
     );
   }
-  const groupFolds = grouped
+  let groupFolds = grouped
     ? groupAwareFolds(combined.data.y, combined.rowGroups, config.cv, config.seed)
     : undefined;
+  if (config.templateFolds === 'style' && rowStyles?.some((st) => st !== undefined)) {
+    const base =
+      groupFolds ?? groupAwareFolds(combined.data.y, combined.rowGroups, config.cv, config.seed);
+    groupFolds = styleFolds(combined.data.y, rowStyles, base, config.cv);
+  }
   return {
     Cs: config.Cs,
     cv: config.cv,
@@ -294,6 +452,40 @@ export function trainingCvOptions(config: TrainConfig, combined: CombinedData) {
 }
 
 /**
+ * `base` folds with the template rows re-dealt by style: each digit's styles (sorted by name) go
+ * round-robin over the folds, starting at fold digit mod k, so every fold holds out about a k-th
+ * of each digit's styles whole. The groups name the style of template rows.
+ */
+export function styleFolds(
+  y: Uint8Array,
+  rowStyles: readonly (string | undefined)[],
+  base: { folds: Int32Array; groups: string[] },
+  k: number,
+): { folds: Int32Array; groups: string[] } {
+  const folds = Int32Array.from(base.folds);
+  const groups = [...base.groups];
+  const stylesOfDigit = new Map<number, Set<string>>();
+  rowStyles.forEach((st, i) => {
+    if (st === undefined) return;
+    const set = stylesOfDigit.get(y[i]) ?? new Set<string>();
+    set.add(st);
+    stylesOfDigit.set(y[i], set);
+  });
+  const foldOfStyle = new Map<string, number>();
+  for (const [digit, set] of stylesOfDigit) {
+    [...set].sort().forEach((st, j) => {
+      foldOfStyle.set(st, (digit + j) % k);
+    });
+  }
+  rowStyles.forEach((st, i) => {
+    if (st === undefined) return;
+    folds[i] = foldOfStyle.get(st) as number;
+    groups[i] = `template-style/${st}`;
+  });
+  return { folds, groups };
+}
+
+/**
  * Every `data` source loaded, featurised, weighed and stacked into one training set. Only the
  * sources' names, kinds and weights are kept beside it: the per-source matrices, which `combined`
  * has copied, are dropped, so the training data is not held twice.
@@ -301,9 +493,164 @@ export function trainingCvOptions(config: TrainConfig, combined: CombinedData) {
 export function prepareCombinedSources(config: TrainConfig, options: TrainingOptions = {}) {
   const prepared = prepareTrainingSources(config, options);
   const combined = combineSources(prepared.sources);
+  const online = combineOnlineRows(prepared.sources, prepared.online);
+  const rowStyles = prepared.styles.flatMap(
+    (st, i) => st ?? new Array<undefined>(prepared.sources[i].set.X.n).fill(undefined),
+  );
   const training = prepared.sources.map(({ name, kind, weight }) => ({ name, kind, weight }));
   prepared.sources.length = 0;
-  return { combined, summaries: prepared.summaries, training };
+  prepared.online.length = 0;
+  return { combined, summaries: prepared.summaries, training, online, rowStyles };
+}
+
+/** The online reader and the fusion, fitted; their out-of-fold metrics and the weights tried. */
+interface FittedReaders {
+  reader: OnlineReader;
+  fusion: Fusion;
+  metrics: Record<string, Metrics>;
+  scores: FusionScore[];
+}
+
+/** The q-quantile of sorted values (linear between order statistics), NaN for none. */
+function quantileOf(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const at = q * (sorted.length - 1);
+  const lo = Math.floor(at);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo] + (at - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/** Rows of `data` (its length) whose fold keeps rows both in and out of it, for every fold. */
+function foldsUsable(folds: Int32Array): boolean {
+  let nFolds = 0;
+  for (const f of folds) nFolds = Math.max(nFolds, f + 1);
+  const count = new Int32Array(nFolds);
+  for (const f of folds) count[f]++;
+  return nFolds >= 2 && count.every((c) => c > 0 && c < folds.length);
+}
+
+/**
+ * The online reader cross-validated on the stroke rows (the image reader's folds, so each row's
+ * two out-of-fold logits come from models that never saw it), then the fusion: the online weight
+ * from the config or chosen on the out-of-fold calibration rows, and a temperature and threshold
+ * fitted on the fused out-of-fold logits of those rows.
+ */
+function trainOnlineReader(
+  config: TrainConfig,
+  combined: CombinedData,
+  online: OnlineData,
+  onlineGroups: readonly string[],
+  image: CvResult,
+  classes: readonly number[],
+  emit: (event: TrainingEvent) => void,
+  log?: (line: string) => void,
+): FittedReaders | undefined {
+  const all = combined.data;
+  const k = classes.length;
+  const y = Uint8Array.from(online.rows, (r) => all.y[r]);
+  const present = new Set(y);
+  const missing = classes.filter((c) => !present.has(c));
+  if (missing.length > 0) {
+    log?.(`online reader: not trained, its drawings have no ${missing.join(', ')}`);
+    return undefined;
+  }
+  const imageFolds = Int32Array.from(online.rows, (r) => image.folds[r]);
+  const folds = foldsUsable(imageFolds) ? imageFolds : undefined;
+  const weights = trainingSampleWeight(combined);
+  const nCs = typeof config.onlineCs === 'number' ? config.onlineCs : config.onlineCs.length;
+  const total = nCs * (folds ? new Set(folds).size : config.cv) + 1;
+  const label = 'online reader';
+  emit({ kind: 'progress', phase: 'cross-validation', label, done: 0, total });
+  const cv = logisticRegressionCVParallel(online.X, y, {
+    Cs: config.onlineCs,
+    cv: config.cv,
+    folds,
+    sampleWeight: weights ? Float32Array.from(online.rows, (r) => weights[r]) : undefined,
+    classes,
+    scoring: config.scoring,
+    seed: config.seed,
+    maxIter: config.maxIter,
+    tol: config.tol,
+    refit: true,
+    parallel: config.parallel,
+    onProgress: (e) =>
+      emit({
+        kind: 'progress',
+        phase: 'cross-validation',
+        label,
+        done: e.done,
+        total,
+        detail: `C=${e.C.toPrecision(3)}`,
+      }),
+  });
+  const labels = labelsToClassIndex({ classes } as ModelFile, y);
+  const imageOof = new Float64Array(online.rows.length * k);
+  online.rows.forEach((r, i) => {
+    imageOof.set(image.oofLogits.subarray(r * k, r * k + k), i * k);
+  });
+  const calibrating = new Set(combined.calibrationRows);
+  let calRows = Int32Array.from(
+    [...online.rows.keys()].filter((i) => calibrating.has(online.rows[i])),
+  );
+  if (calRows.length === 0) calRows = Int32Array.from(online.rows.keys());
+  const chosen = chooseFusionWeight(imageOof, cv.oofLogits, labels, k, calRows);
+  const onlineWeight = config.fusionWeight === 'cv' ? chosen.weight : config.fusionWeight;
+  const fusedOof = fuseLogits(imageOof, cv.oofLogits, onlineWeight);
+  const { temperature, threshold: pooledThreshold } = calibrateOnRows(
+    fusedOof,
+    labels,
+    k,
+    calRows,
+    config.targetError,
+  );
+  // The threshold must hold group by group: writers (real rows) or template styles.
+  const fusedProbs = softmaxRows(fusedOof, k, temperature);
+  const conf = new Float64Array(calRows.length);
+  const correct = new Uint8Array(calRows.length);
+  const groupOf = calRows.length > 0 ? Array.from(calRows, (i) => onlineGroups[i]) : [];
+  calRows.forEach((i, j) => {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (fusedProbs[i * k + c] > fusedProbs[i * k + best]) best = c;
+    conf[j] = fusedProbs[i * k + best];
+    correct[j] = best === labels[i] ? 1 : 0;
+  });
+  const byGroup = groupThreshold(
+    conf,
+    correct,
+    groupOf,
+    config.targetError,
+    config.thresholdQuantile,
+  );
+  const threshold = config.thresholdQuantile < 0 ? pooledThreshold : byGroup.threshold;
+  log?.(
+    `fused threshold: pooled ${pooledThreshold.toFixed(3)}; by group (${byGroup.groupThresholds.length} groups) at quantiles ${[0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1].map((q) => `${q}: ${quantileOf(byGroup.groupThresholds, q).toFixed(3)}`).join(', ')}`,
+  );
+  const calibrationKind = combined.calibrationKind;
+  const reader: OnlineReader = {
+    features: ONLINE_FEATURES,
+    nFeatures: cv.model.nFeatures,
+    weights: classes.map((_, c) =>
+      Array.from(cv.model.weights.subarray(c * cv.model.nFeatures, (c + 1) * cv.model.nFeatures)),
+    ),
+    intercepts: Array.from(cv.model.intercepts),
+    C: cv.table.bestC,
+    cv: cv.table,
+  };
+  const fusion: Fusion = {
+    onlineWeight,
+    weightFrom: config.fusionWeight === 'cv' ? 'cv' : 'config',
+    temperature,
+    threshold,
+    calibration: { n: calRows.length, kind: calibrationKind },
+  };
+  log?.(
+    `online reader: C ${reader.C} on ${online.rows.length} drawings; fusion weight ${onlineWeight} (${fusion.weightFrom}), temperature ${temperature.toFixed(3)}, threshold ${threshold.toFixed(3)} on ${calRows.length} out-of-fold rows`,
+  );
+  const metrics: Record<string, Metrics> = {
+    'cv-out-of-fold:online-reader': evaluate(softmaxRows(cv.oofLogits, k, 1), labels, k, threshold),
+    'cv-out-of-fold:fused': evaluate(softmaxRows(fusedOof, k, temperature), labels, k, threshold),
+  };
+  return { reader, fusion, metrics, scores: chosen.scores };
 }
 
 /**
@@ -315,9 +662,15 @@ export function prepareCombinedSources(config: TrainConfig, options: TrainingOpt
 export function trainModel(config: TrainConfig, options: TrainingOptions = {}): ModelFile {
   const emit = options.onEvent ?? (() => {});
   const preprocessing = { deskew: config.deskew, downscaleTo: config.downscaleTo };
-  const { combined, summaries: sources, training } = prepareCombinedSources(config, options);
+  const {
+    combined,
+    summaries: sources,
+    training,
+    online,
+    rowStyles,
+  } = prepareCombinedSources(config, options);
   const all = combined.data;
-  const cvOptions = trainingCvOptions(config, combined);
+  const cvOptions = trainingCvOptions(config, combined, rowStyles);
   const k = 10;
   const nFits = (typeof config.Cs === 'number' ? config.Cs : config.Cs.length) * config.cv + 1;
   emit({
@@ -368,6 +721,19 @@ export function trainModel(config: TrainConfig, options: TrainingOptions = {}): 
     weights: training.map((s) => s.weight ?? 1),
   });
   const m = cvResult.model;
+  const readers = online
+    ? trainOnlineReader(
+        config,
+        combined,
+        online,
+        Array.from(online.rows, (r) => cvOptions.groups?.[r] ?? `row/${r}`),
+        cvResult,
+        m.classes,
+        emit,
+        options.log,
+      )
+    : undefined;
+  if (readers) Object.assign(metrics, readers.metrics);
   const draft: Omit<ModelFile, 'id'> = {
     format: MODEL_FORMAT,
     version: MODEL_FORMAT_VERSION,
@@ -383,6 +749,7 @@ export function trainModel(config: TrainConfig, options: TrainingOptions = {}): 
     intercepts: Array.from(m.intercepts),
     temperature,
     threshold,
+    ...(readers ? { online: readers.reader, fusion: readers.fusion } : {}),
     targetError: config.targetError,
     C: cv.bestC,
     cv,

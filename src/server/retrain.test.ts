@@ -266,6 +266,7 @@ describe('retraining', () => {
         data: ['synthetic:300', 'samples@3'],
         features: 'pixels',
         Cs: [1e-4],
+        onlineCs: [1e-4],
         maxIter: 2,
       },
     });
