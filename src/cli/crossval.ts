@@ -1,19 +1,18 @@
 /**
  * `digitrec crossval`: the writer-disjoint evaluation. Real drawings with writers are split into
- * folds by writer; each fold's model is trained on the `--data` sources plus the other writers and
- * tested on the held-out writers and on `--eval` sets. `--ladder` adds the steps without real
- * drawings (MNIST alone, all `--data` sources) so the gain of each shows.
+ * folds by writer; each fold's model — both readers, trained exactly as `digitrec train` trains —
+ * learns from the `--data` sources plus the other writers and is read on the held-out writers, and
+ * scored on the `--eval` sets. `--ladder` adds the steps without real drawings (MNIST alone, all
+ * `--data` sources) so the gain of each shows. Every figure is given for the development and the
+ * confirmation writers (`data/writers.ts`), with the worst writer of each.
  */
 import { writeFileSync } from 'node:fs';
-import type { TrainingSource } from '../core/combined.js';
 import type { Metrics } from '../core/contracts.js';
-import { logisticRegressionCV } from '../core/cv.js';
-import { type WriterCvResult, writerCrossValidation } from '../core/writer-cv.js';
-import { parseSourceSpec } from '../data/sources.js';
+import { loadDataSource, parseSourceSpec } from '../data/sources.js';
+import { crossvalidateByWriter, type WriterCvSummary } from '../data/writer-crossval.js';
 import { integerOption, parseArgs, UsageError } from './args.js';
-import { ProgressBar } from './progress.js';
 import { formatMetricsLine, pct, table } from './text.js';
-import { prepareSource, prepareTrainingSources, TRAIN_HELP, trainConfig } from './train.js';
+import { TRAIN_HELP, trainConfig, withProgressBars } from './train.js';
 
 export const CROSSVAL_HELP = `digitrec crossval --real FILE [options]   writer-disjoint evaluation on real drawings
   --real FILE[@W]      real drawings with writers (e.g. a strokes JSONL file), held out by
@@ -26,23 +25,25 @@ export const CROSSVAL_HELP = `digitrec crossval --real FILE [options]   writer-d
   cross-validation, --seed, --target-error, --eval [mnist-test], …):
 ${TRAIN_HELP.split('\n').slice(1).join('\n')}`;
 
-/** One step of the evaluation: a name, the sources it trains on, and its result. */
+/** One step of the evaluation: a name, whether it trains on the real drawings, and its result. */
 export interface CrossvalStep {
   name: string;
   includeReal: boolean;
-  result: WriterCvResult;
+  result: WriterCvSummary;
 }
 
-function foldTable(result: WriterCvResult, tests: string[]): string {
+function foldTable(result: WriterCvSummary, tests: string[]): string {
   const head = [
     'fold',
     'writers',
     'n train',
     'C',
-    'T',
+    'online C',
+    'w',
     'threshold',
     'held-out acc',
-    'ECE',
+    'image',
+    'online',
     'redraw',
     'accepted acc',
     ...tests,
@@ -52,10 +53,12 @@ function foldTable(result: WriterCvResult, tests: string[]): string {
     String(f.writers.length),
     String(f.nTrain),
     f.C.toPrecision(3),
-    f.temperature.toFixed(3),
+    f.onlineC === null ? '–' : f.onlineC.toPrecision(3),
+    f.onlineWeight === null ? '–' : String(f.onlineWeight),
     f.threshold.toFixed(3),
     pct(f.heldOut.accuracy),
-    f.heldOut.ece.toFixed(4),
+    f.readers ? pct(f.readers.image) : '–',
+    f.readers ? pct(f.readers.online) : '–',
     pct(f.heldOut.redrawRate),
     pct(f.heldOut.acceptedAccuracy),
     ...tests.map((t) => pct(f.tests[t].accuracy)),
@@ -63,15 +66,29 @@ function foldTable(result: WriterCvResult, tests: string[]): string {
   return table([head, ...rows]);
 }
 
+function groupCells(result: WriterCvSummary, group: string): string[] {
+  const g = result.groups.find((x) => x.group === group);
+  if (!g) return ['–', '–', '–', '–'];
+  return [
+    pct(g.metrics.accuracy),
+    pct(g.metrics.redrawRate),
+    pct(g.metrics.acceptedAccuracy),
+    `${g.worst.writer} ${pct(g.worst.accuracy)}`,
+  ];
+}
+
 function summaryRow(step: CrossvalStep, tests: string[]): string[] {
   const p: Metrics = step.result.pooled;
   return [
     step.name,
     pct(p.accuracy),
-    p.ece.toFixed(4),
     pct(p.redrawRate),
     pct(p.acceptedAccuracy),
-    ...tests.map((t) => pct(step.result.testAccuracy[t])),
+    ...groupCells(step.result, 'development'),
+    ...groupCells(step.result, 'confirmation'),
+    ...tests.map(
+      (t) => `${pct(step.result.testAccuracy[t].mean)} (${pct(step.result.testAccuracy[t].min)})`,
+    ),
   ];
 }
 
@@ -108,41 +125,30 @@ export function crossvalCommand(
     typeof options.folds === 'string' ? integerOption('folds', options.folds, 2, 1000) : 5;
   const config = trainConfig(rest);
   const t0 = performance.now();
-
-  const { sources: base } = prepareTrainingSources(config, log);
   const realSpec = parseSourceSpec(options.real);
-  const realPrepared = prepareSource(realSpec.name, { ...config, limit: undefined }, log);
-  if (!realPrepared.fs.groups || realPrepared.fs.groups.some((g) => g === '')) {
+  const loaded = loadDataSource(realSpec.name);
+  if (loaded.kind !== 'drawings')
+    throw new UsageError(`--real ${realSpec.name}: expected drawings with strokes and writers`);
+  if (loaded.drawings.some((d) => d.group === undefined || d.group === ''))
     throw new UsageError(`--real ${realSpec.name}: every drawing needs a writer or session`);
-  }
-  const real: TrainingSource = {
+  const real = {
     name: realSpec.name,
-    kind: 'real',
-    set: realPrepared.fs,
+    drawings: loaded.drawings,
     weight: realSpec.weight ?? config.weights[realSpec.name] ?? 1,
   };
-  const tests = Object.fromEntries(
-    config.eval.map((spec) => [spec, prepareSource(spec, { ...config, limit: undefined }, log).fs]),
-  );
-  const testNames = Object.keys(tests);
-
-  const plan: { name: string; sources: TrainingSource[]; includeReal: boolean }[] = [];
+  const testNames = config.eval;
+  const base = config.data;
+  const mnistOnly = base.filter((s) => /^mnist(-train)?(@|$)/.test(s));
+  const plan: { name: string; data: string[]; includeReal: boolean }[] = [];
   if (options.ladder) {
-    const mnistOnly = base.filter((s) => s.kind === 'mnist');
     if (mnistOnly.length > 0 && mnistOnly.length < base.length)
-      plan.push({ name: 'MNIST alone', sources: mnistOnly, includeReal: false });
-    plan.push({ name: base.map((s) => s.name).join(' + '), sources: base, includeReal: false });
-    plan.push({
-      name: `${base.map((s) => s.name).join(' + ')} + real`,
-      sources: base,
-      includeReal: true,
-    });
+      plan.push({ name: 'MNIST alone', data: mnistOnly, includeReal: false });
+    plan.push({ name: base.join(' + '), data: base, includeReal: false });
+    plan.push({ name: `${base.join(' + ')} + real`, data: base, includeReal: true });
   } else {
     plan.push({
-      name: options['without-real']
-        ? base.map((s) => s.name).join(' + ')
-        : `${base.map((s) => s.name).join(' + ')} + real`,
-      sources: base,
+      name: options['without-real'] ? base.join(' + ') : `${base.join(' + ')} + real`,
+      data: base,
       includeReal: !options['without-real'],
     });
   }
@@ -150,42 +156,37 @@ export function crossvalCommand(
   const steps: CrossvalStep[] = [];
   for (const step of plan) {
     log(`\n== ${step.name} ==`);
-    let bar: ProgressBar | undefined;
-    const result = writerCrossValidation(step.sources, real, tests, {
+    const result = crossvalidateByWriter({ ...config, data: step.data }, real, {
       nFolds,
       includeReal: step.includeReal,
-      targetError: config.targetError,
-      cv: {
-        Cs: config.Cs,
-        cv: config.cv,
-        seed: config.seed,
-        scoring: config.scoring,
-        maxIter: config.maxIter,
-        tol: config.tol,
-      },
-      fit: (X, y, o) => logisticRegressionCV(X, y, o),
-      onFold: (fold, n, nTrain) => {
-        bar = new ProgressBar(
-          fold < 0 ? `fit (${nTrain} rows)` : `fold ${fold + 1}/${n} (${nTrain} rows)`,
-          1,
-        );
-      },
-      onProgress: (e) => {
-        if (bar) {
-          bar.total = e.total;
-          bar.update(e.done, `C=${e.C.toPrecision(3)}`);
-        }
-      },
+      training: withProgressBars(() => {}),
+      onFold: (fold, n) =>
+        log(fold < 0 ? 'one model (no real drawings in training)' : `fold ${fold + 1}/${n}`),
     });
     log(foldTable(result, testNames));
     log(formatMetricsLine('held-out writers (pooled; each fold at its threshold)', result.pooled));
     steps.push({ name: step.name, includeReal: step.includeReal, result });
   }
 
+  const writers = new Set(real.drawings.map((d) => d.group)).size;
   log(
-    `\nWriter-disjoint evaluation: ${real.set.X.n} drawings of ${new Set(real.set.groups).size} writers in ${nFolds} folds\n${table(
+    `\nWriter-disjoint evaluation: ${real.drawings.length} drawings of ${writers} writers in ${nFolds} folds\n${table(
       [
-        ['training data', 'held-out acc', 'ECE', 'redraw', 'accepted acc', ...testNames],
+        [
+          'training data',
+          'held-out acc',
+          'redraw',
+          'accepted acc',
+          'dev acc',
+          'dev redraw',
+          'dev accepted',
+          'dev worst',
+          'confirm acc',
+          'confirm redraw',
+          'confirm accepted',
+          'confirm worst',
+          ...testNames.map((t) => `${t} mean (min)`),
+        ],
         ...steps.map((s) => summaryRow(s, testNames)),
       ],
     )}`,
