@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import type { CvTable, Metrics, ModelFile } from '../../core/contracts.js';
 import { featureLength } from '../../core/features.js';
+import { DIRECTION_GRID, DIRECTIONS, TRAJECTORY_LAYOUT } from '../../core/trajectory.js';
 import { hogCellWeights, hogParts } from '../../core/weight-maps.js';
 import type { SetEvaluation } from './evaluate.js';
 import { DIVERGING_CSS, inkOnPaperUri, weightMapUri } from './images.js';
@@ -149,9 +150,16 @@ function accuracyTable(input: ReportInput): string {
     );
   };
   const rows: string[] = [];
+  const readerNotes: string[] = [];
   for (const set of input.sets) {
     set.forEach((e, m) => {
       rows.push(row(e.name, true, m, e.metrics, input.models[m].model, e.trainingOverlap));
+      if (e.readers) {
+        const { dataSet, split } = describeSet(e.name, input.models[m].model);
+        readerNotes.push(
+          `<li class="readers" data-image="${e.readers.image}" data-online="${e.readers.online}" data-agreement="${e.readers.agreement}">${compare ? `${'AB'[m]}, ` : ''}${esc(dataSet)} (${esc(split)}): image reader alone ${pct(e.readers.image, 2)}, online reader alone ${pct(e.readers.online, 2)}, both fused ${pct(e.metrics.accuracy, 2)}; the readers agree on ${pct(e.readers.agreement, 1)} of the drawings and are then right ${pct(e.readers.agreedAccuracy, 2)}.</li>`,
+        );
+      }
     });
   }
   // Stored results grouped by data set, then model.
@@ -162,7 +170,11 @@ function accuracyTable(input: ReportInput): string {
         rows.push(row(name, false, m, model.metrics[name], model));
     });
   }
-  return `<div class="scroll"><table class="metrics"><thead><tr>${head.map((h, i) => `<th scope="col"${i < (compare ? 2 : 1) ? ' class="text"' : ''}>${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>
+  const readers =
+    readerNotes.length > 0
+      ? `<h3>The two readers</h3><p class="hint">Drawings are read by the image reader (HOG of the 28×28 picture) and the online reader (the strokes' directions, pen-ups and order), fused; plain images by the image reader alone.</p><ul class="readers">${readerNotes.join('')}</ul>`
+      : '';
+  return `${readers}<div class="scroll"><table class="metrics"><thead><tr>${head.map((h, i) => `<th scope="col"${i < (compare ? 2 : 1) ? ' class="text"' : ''}>${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>
 <p class="hint">Accepted accuracy: accuracy on the predictions whose confidence reaches the model's threshold; Redraw: the share below it (the app asks for a redraw). ECE: expected calibration error over 15 equal-width confidence bins.</p>`;
 }
 
@@ -283,6 +295,40 @@ function weightMaps(model: ModelFile): string {
     .join('');
   const sizes = parts.map((p) => `${p.cellSize}-px`).join(' and ');
   return `<p class="hint">Each digit's template: per HOG cell (${sizes} cells), a line along the edge direction of every orientation with positive weight, summed over the blocks that contain the cell; darker is stronger (each digit scaled to its own strongest weight).${parts.length > 1 ? ' Top: 7-px cells; bottom: 4-px cells.' : ''}</p><div class="wmaps hog">${figures}</div>`;
+}
+
+/** The online reader's weights per direction of travel: per digit, eight 8×8 maps. */
+function onlineWeightMaps(model: ModelFile): string {
+  const online = model.online;
+  if (!online) return '';
+  const cells = DIRECTION_GRID * DIRECTION_GRID;
+  const maps = online.weights.map((w) =>
+    Array.from({ length: DIRECTIONS }, (_, b) =>
+      w.slice(
+        TRAJECTORY_LAYOUT.directions + b * cells,
+        TRAJECTORY_LAYOUT.directions + (b + 1) * cells,
+      ),
+    ),
+  );
+  const abs = maps
+    .flat(2)
+    .map(Math.abs)
+    .sort((a, b) => a - b);
+  const max = abs[Math.floor(0.99 * (abs.length - 1))] || abs[abs.length - 1] || 1;
+  const arrows = ['→', '↘', '↓', '↙', '←', '↖', '↑', '↗'];
+  const head = `<tr><th></th>${arrows.map((a) => `<th scope="col" title="pen moving ${a}">${a}</th>`).join('')}</tr>`;
+  const rows = model.classes
+    .map(
+      (digit, c) =>
+        `<tr><th scope="row">${digit}</th>${maps[c]
+          .map(
+            (m, b) =>
+              `<td><img src="${weightMapUri(m, DIRECTION_GRID, DIRECTION_GRID, max)}" width="40" height="40" alt="online weights of digit ${digit}, pen moving ${arrows[b]}"></td>`,
+          )
+          .join('')}</tr>`,
+    )
+    .join('');
+  return `<h3>Online reader: where the pen moves which way</h3><p class="hint">For each digit (rows) and each direction of travel (columns), the weight of ink moving that way at each place of the drawing's box: red is evidence for the digit, blue against (scale ends at the 99th percentile of |weight|, ±${max.toFixed(2)}).</p><table class="online-maps">${head}${rows}</table>`;
 }
 
 function cvCaption(cv: CvTable): string {
@@ -506,7 +552,7 @@ export function buildReport(input: ReportInput): string {
     `<section id="stored"><h2>Results recorded at training</h2><p class="hint">Confusion matrices stored in the model file when it was trained.</p>${stored}</section>`,
   );
   body.push(
-    `<section id="weights"><h2>Weight maps</h2>${cols((m) => weightMaps(models[m].model))}</section>`,
+    `<section id="weights"><h2>Weight maps</h2>${cols((m) => weightMaps(models[m].model) + onlineWeightMaps(models[m].model))}</section>`,
   );
   body.push(
     `<section id="provenance"><h2>Training provenance</h2>${cols((m) => provenance(models[m]))}</section>`,

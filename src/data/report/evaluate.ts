@@ -4,7 +4,7 @@
  * draws — metrics, the reliability diagram, the accuracy-vs-redraw curve and the most confident
  * mistakes with the canonical image the model saw.
  */
-import { labelsToClassIndex, modelProbabilities } from '../../core/batch.js';
+import { labelsToClassIndex, modelLogits, modelProbabilities } from '../../core/batch.js';
 import {
   correctness,
   type RedrawPoint,
@@ -17,6 +17,7 @@ import {
 } from '../../core/confidence-curves.js';
 import type { Metrics, ModelFile } from '../../core/contracts.js';
 import type { FeatureSet } from '../../core/dataset.js';
+import { drawingTrajectories, evaluateReaders } from '../../core/fusion.js';
 import { evaluate } from '../../core/metrics.js';
 import { imageFromBytes, preprocessDrawing, preprocessImage } from '../../core/preprocess.js';
 import type { Drawing, GrayImage } from '../../core/types.js';
@@ -67,6 +68,11 @@ export interface SetEvaluation {
   mistakes: ReportMistake[];
   /** For each classified row: the index of its item in the source, and 1 if it was right. */
   rows: { sourceIndex: Int32Array; correct: Uint8Array };
+  /**
+   * With a two-reader model on drawings (then `metrics` are the fused readers'): each reader's
+   * accuracy alone, and how often they agree and are then right.
+   */
+  readers?: { image: number; online: number; agreement: number; agreedAccuracy: number };
 }
 
 /** Progress callbacks of `evaluateForReport`. */
@@ -148,7 +154,23 @@ export function evaluateForReport(
     }
     if (n === 0) progress.onEvaluate?.(0, 0, m);
     const labels = labelsToClassIndex(model, fs.y);
-    const metrics = evaluate(probs, labels, k, model.threshold);
+    let threshold = model.threshold;
+    let readers: SetEvaluation['readers'];
+    if (data.kind === 'drawings' && model.online && model.fusion) {
+      // Drawings are read by both readers: the fused probabilities replace the image reader's.
+      const sourceIndex = fs.sourceIndex;
+      const Xon = drawingTrajectories(Array.from(sourceIndex, (i) => data.drawings[i]));
+      const r = evaluateReaders(model, modelLogits(model, fs.X), Xon, labels);
+      probs.set(r.probabilities);
+      threshold = model.fusion.threshold;
+      readers = {
+        image: r.image.accuracy,
+        online: r.online.accuracy,
+        agreement: r.agreement,
+        agreedAccuracy: r.agreedAccuracy,
+      };
+    }
+    const metrics = evaluate(probs, labels, k, threshold);
     const top = topPredictions(probs, k);
     const right = correctness(top.predicted, labels);
     const rows = worstMistakes(top.confidence, right, MISTAKES_SHOWN);
@@ -163,7 +185,8 @@ export function evaluateForReport(
       metrics,
       reliability: reliabilityDiagram(top.confidence, right, RELIABILITY_BINS),
       curve: redrawCurve(top.confidence, right),
-      operating: redrawPointAt(top.confidence, right, model.threshold),
+      operating: redrawPointAt(top.confidence, right, threshold),
+      readers,
       mistakes: rows.map((r) => ({
         index: sourceIndex[r],
         item: itemName(data, sourceIndex[r]),
