@@ -82,6 +82,7 @@ export const TEMPLATES: readonly DigitTemplate[] = [
     strokes: [{ points: [[-0.17, 0.2], [0.05, 0, C], [0.05, 1]] }, { points: [[-0.17, 1], [0.27, 1]] }],
   },
   { digit: 1, style: '1-long-flag', weight: 2, strokes: [{ points: [[-0.22, 0.42], [0.08, 0, C], [0.06, 1]] }] },
+  { digit: 1, style: '1-flag-foot', weight: 3, strokes: [{ points: [[-0.2, 0.36], [0.05, 0, C], [0.05, 1, C], [0.32, 1]] }] },
   { digit: 1, style: '1-very-long-flag', weight: 2, strokes: [{ points: [[0, 0.46], [0.52, 0, C], [0.44, 1]] }] },
   // 2: a corner and a flat base; a smooth curved base; a small loop at the bottom.
   {
@@ -178,6 +179,15 @@ export const TEMPLATES: readonly DigitTemplate[] = [
   },
   {
     digit: 5,
+    style: '5-slanted-stem',
+    weight: 2,
+    strokes: [
+      { points: [[0.26, 0.04], [0.1, 0.42, C], [0.32, 0.38], [0.52, 0.5], [0.56, 0.72], [0.42, 0.94], [0.16, 0.98], [0, 0.88]] },
+      { points: [[0.02, 0.05], [0.36, 0], [0.7, 0.02]] },
+    ],
+  },
+  {
+    digit: 5,
     style: '5-one-stroke',
     weight: 2,
     strokes: [{ points: [[0.6, 0], [0.1, 0.02, C], [0.05, 0.44, C], [0.3, 0.37], [0.55, 0.5], [0.58, 0.76], [0.4, 0.96], [0.14, 0.98], [0, 0.86]] }],
@@ -265,7 +275,7 @@ export const TEMPLATES: readonly DigitTemplate[] = [
   {
     digit: 8,
     style: '8-two-circles',
-    weight: 2,
+    weight: 1,
     strokes: [{ closed: true, points: ellipsePoints(0.3, 0.24, 0.22, 0.24, 0, 6) }, { closed: true, points: ellipsePoints(0.3, 0.74, 0.3, 0.26, 0, 6) }],
   },
   {
