@@ -13,6 +13,7 @@ import { parseDigitCsv } from '../data/csv.js';
 import { encodePng } from '../data/image-decode.js';
 import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
 import { parseStrokesJsonl } from '../data/strokes-jsonl.js';
+import { confusingJpeg, interlacedBombPng, secondHeaderPng } from '../data/test-images.js';
 import { buildApp } from './app.js';
 import { IMAGE_BYTES } from './store.js';
 import { DIGIT_STROKES, drawingOf } from './test-digits.js';
@@ -174,6 +175,34 @@ describe('POST /api/predict', () => {
     app = buildApp({ dbPath, model });
   });
   after(() => app.close());
+
+  test('decompression bombs are 400s, refused quickly, and the server keeps answering', async () => {
+    const bombs: [string, Buffer, string, RegExp][] = [
+      [
+        'interlaced PNG inflating to 256 MiB',
+        interlacedBombPng(256 * 2 ** 20),
+        'image/png',
+        /pixels inflate to more than the \d+ bytes its 16×16 header implies/,
+      ],
+      ['PNG with a second 6000×6000 IHDR', secondHeaderPng(6000, 6000), 'image/png', /second IHDR/],
+      [
+        'JPEG starting FF D8 FF 00 with a 10000×10000 frame',
+        confusingJpeg(10000, 10000),
+        'image/jpeg',
+        /maxResolutionInMP limit exceeded/,
+      ],
+    ];
+    for (const [name, bytes, type, pattern] of bombs) {
+      assert.ok(bytes.length < LIMITS.predictBodyBytes, `${name}: ${bytes.length} bytes`);
+      const start = performance.now();
+      assertError(await postRaw(app, '/api/predict', bytes, type), 400, pattern);
+      const base64 = await post(app, '/api/predict', { image: bytes.toString('base64') });
+      assertError(base64, 400, pattern);
+      const ms = performance.now() - start;
+      assert.ok(ms < 2000, `${name}: refused in ${ms.toFixed(0)} ms`);
+    }
+    assert.equal((await app.inject('/healthz')).statusCode, 200);
+  });
 
   test('recognises a drawing: digit, confidence, ten probabilities, accepted, model version', async () => {
     const res = await post(app, '/api/predict', { drawing: drawing('one') });

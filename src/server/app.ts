@@ -342,7 +342,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
       let r: Recognition;
       if (input.kind === 'drawing') r = recognizer.recognizeDrawing(input.drawing);
       else if (input.kind === 'pixels') r = recognizer.recognizeImage(input.image);
-      else r = recognizer.recognizeImage(decodeImage(input.bytes, 'image'));
+      else
+        r = recognizer.recognizeImage(
+          decodeImage(input.bytes, 'image', { maxSide: LIMITS.maxImageSide }),
+        );
       return recognitionJson(r, model);
     });
   });
