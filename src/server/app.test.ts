@@ -927,6 +927,17 @@ describe('POST /api/samples/import', () => {
       headers: { 'content-type': 'application/octet-stream', ...headers },
     });
 
+  test('a JSONL line with a field nested 5,000 deep is a 400 naming the line; nothing stored', async () => {
+    const before = rowCount(dbPath);
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const res = await importFile(
+      'jsonl',
+      `{"label":${deep},"stroke_width":2,"strokes":[[[1,2]]]}\n`,
+    );
+    assertError(res, 400, /upload\.jsonl line 1: expected "label" to be an integer 0–9, got \[+…/);
+    assert.equal(rowCount(dbPath), before);
+  });
+
   test('imports strokes JSONL, then the exported CSV, then UNIPEN; each adds its rows', async () => {
     const lines = [
       JSON.stringify({
