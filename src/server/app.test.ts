@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -412,6 +413,69 @@ describe('POST /api/predict', () => {
     }
     assert.equal(rowCount(dbPath), 0);
     assert.equal((await app.inject('/healthz')).statusCode, 200);
+  });
+});
+
+describe('another process holding the database lock', () => {
+  let app: FastifyInstance;
+  let dbPath: string;
+  before(() => {
+    dbPath = freshDb();
+    app = buildApp({ dbPath, model, adminToken: TOKEN });
+  });
+  after(() => app.close());
+
+  test('writes answer 503 with Retry-After quickly; reads and /healthz keep answering', async () => {
+    const stored = await post(app, '/api/samples', sampleBody());
+    assert.equal(stored.statusCode, 201, stored.body);
+    const id = json(stored).id;
+    // A separate process takes SQLite's write lock and holds it until its stdin closes.
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const db = new (require('better-sqlite3'))(${JSON.stringify(dbPath)});
+         db.exec('BEGIN IMMEDIATE'); process.stdout.write('locked\\n');
+         process.stdin.on('end', () => { db.exec('ROLLBACK'); db.close(); }); process.stdin.resume();`,
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout.once('data', () => resolve());
+        holder.once('exit', (code) => reject(new Error(`lock holder exited ${code}`)));
+      });
+      const writes = [
+        () => post(app, '/api/samples', sampleBody()),
+        () =>
+          app.inject({
+            method: 'PATCH',
+            url: `/api/samples/${id}`,
+            payload: { label: 2 },
+            headers: auth,
+          }),
+        () => app.inject({ method: 'DELETE', url: `/api/samples/${id}`, headers: auth }),
+      ];
+      for (const write of writes) {
+        const start = performance.now();
+        const res = await write();
+        const ms = performance.now() - start;
+        assertError(res, 503, /the database is busy \(locked by another connection\): retry/);
+        assert.equal(res.headers['retry-after'], '1');
+        assert.ok(ms < 1000, `a refused write took ${ms.toFixed(0)} ms`);
+      }
+      for (const url of ['/healthz', '/api/samples', `/api/samples/${id}`, '/api/stats']) {
+        const start = performance.now();
+        const res = await app.inject(url);
+        assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
+        assert.ok(performance.now() - start < 500, `${url} while locked`);
+      }
+      assert.equal(json(await app.inject('/healthz')).samples, 1);
+    } finally {
+      holder.stdin.end();
+      await new Promise((resolve) => holder.once('exit', resolve));
+    }
+    assert.equal((await post(app, '/api/samples', sampleBody())).statusCode, 201);
   });
 });
 
