@@ -163,3 +163,15 @@ test('bad input: unknown option, missing file, malformed CSV — non-zero exit, 
   assert.equal(c.code, 2);
   assert.match(c.err, /unknown command "frobnicate"/);
 });
+
+test('a strokes JSONL line nested 5,000 deep: exit 1, the file and line named', () => {
+  const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+  writeFileSync(
+    join(dir, 'deep.strokes.jsonl'),
+    `{"label":1,"stroke_width":2,"strokes":[[[1,2]]]}\n{"label":1,"stroke_width":2,"strokes":${deep}}\n`,
+  );
+  const r = run('eval', '--data', 'deep.strokes.jsonl');
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.err, /deep\.strokes\.jsonl line 2: strokes\[0\]\[0\]: expected \[x, y\]/);
+  assert.doesNotMatch(r.err, /call stack/);
+});

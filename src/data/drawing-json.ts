@@ -4,7 +4,7 @@
  * Points may also be objects `{"x", "y", "t"?}`. Canvas size and brush default to the model's.
  */
 import type { Drawing, Point, Stroke } from '../core/types.js';
-import { DataFormatError } from './errors.js';
+import { DataFormatError, previewValue } from './errors.js';
 
 /** Defaults for fields a drawing file leaves out. */
 export interface DrawingDefaults {
@@ -29,7 +29,7 @@ function point(v: unknown, where: string, source: string): Point {
   ) {
     throw new DataFormatError(
       { file: source },
-      `${where} must be [x, y] or {x, y} with finite numbers, got ${JSON.stringify(v)}`,
+      `${where} must be [x, y] or {x, y} with finite numbers, got ${previewValue(v)}`,
     );
   }
   if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t))) {
@@ -71,7 +71,7 @@ export function parseDrawingJson(
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
       throw new DataFormatError(
         { file: source },
-        `"${key}" must be a positive number, got ${JSON.stringify(v)}`,
+        `"${key}" must be a positive number, got ${previewValue(v)}`,
       );
     }
     return v;

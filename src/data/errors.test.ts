@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkBytes, checkSource, DataFormatError, describeLocation } from './errors.js';
+import {
+  checkBytes,
+  checkSource,
+  DataFormatError,
+  describeLocation,
+  PREVIEW_MAX_DEPTH,
+  previewValue,
+} from './errors.js';
 
 test('DataFormatError carries file, line or offset and prefixes its message with them', () => {
   const cause = new Error('inner');
@@ -32,4 +39,21 @@ test('boundary checks name the parameter and what it got', () => {
     message: 'bytes: expected a Uint8Array, got Array',
   });
   assert.doesNotThrow(() => checkBytes('bytes', Buffer.from([1])));
+});
+
+test('previewValue is compact JSON, cut in length and depth, whatever the nesting', () => {
+  assert.equal(previewValue({ a: [1, 'x', null], b: true }), '{"a":[1,"x",null],"b":true}');
+  assert.equal(previewValue(undefined), 'undefined');
+  assert.equal(previewValue('y'.repeat(100), 10), `"${'y'.repeat(9)}…`);
+  assert.equal(
+    previewValue(
+      Array.from({ length: 1e6 }, (_, i) => i),
+      12,
+    ),
+    '[0,1,2,3,4,5…',
+  );
+  const deep = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+  assert.throws(() => JSON.stringify(deep), RangeError);
+  const shown = previewValue(deep, 200);
+  assert.equal(shown, `${'['.repeat(PREVIEW_MAX_DEPTH)}[…]${']'.repeat(PREVIEW_MAX_DEPTH)}`);
 });

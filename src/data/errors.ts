@@ -67,3 +67,38 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'object') return value.constructor?.name ?? 'object';
   return typeof value;
 }
+
+/** How deep `previewValue` descends into nested arrays and objects before writing `…`. */
+export const PREVIEW_MAX_DEPTH = 16;
+
+/**
+ * A value as compact JSON for error messages, cut at `maxChars` (then `…`) and at
+ * `PREVIEW_MAX_DEPTH` levels of nesting: bounded time and stack whatever the value (a field nested
+ * thousands deep would overflow `JSON.stringify`'s stack).
+ */
+export function previewValue(value: unknown, maxChars = 60): string {
+  let out = '';
+  // Each step returns false once the preview is long enough, so a huge value is not walked.
+  const write = (text: string): boolean => {
+    out += text;
+    return out.length <= maxChars;
+  };
+  const walk = (v: unknown, depth: number): boolean => {
+    if (typeof v === 'string')
+      return write(JSON.stringify(v.length > maxChars ? v.slice(0, maxChars + 1) : v));
+    if (typeof v !== 'object' || v === null) return write(JSON.stringify(v) ?? String(v));
+    const isArray = Array.isArray(v);
+    if (depth >= PREVIEW_MAX_DEPTH) return write(isArray ? '[…]' : '{…}');
+    if (!write(isArray ? '[' : '{')) return false;
+    let first = true;
+    for (const [key, item] of isArray ? v.entries() : Object.entries(v)) {
+      if (!first && !write(',')) return false;
+      first = false;
+      if (!isArray && !write(`${JSON.stringify(key)}:`)) return false;
+      if (!walk(item, depth + 1)) return false;
+    }
+    return write(isArray ? ']' : '}');
+  };
+  walk(value, 0);
+  return out.length > maxChars ? `${out.slice(0, maxChars)}…` : out;
+}

@@ -1,9 +1,18 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
+import { deflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { DataFormatError } from './errors.js';
 import { decodeImage, detectImageFormat, encodePng } from './image-decode.js';
+import {
+  confusingJpeg,
+  ihdr,
+  interlacedBombPng,
+  pngChunk,
+  pngOf,
+  secondHeaderPng,
+} from './test-images.js';
 
 /** A PNG of the given RGBA pixels (row-major, 4 bytes each), written with pngjs. */
 function rgbaPng(width: number, height: number, rgba: number[]): Uint8Array {
@@ -132,3 +141,79 @@ test('encodePng writes an 8-bit grayscale PNG that decodes to the rounded image'
   );
   assert.throws(() => encodePng({ width: 2, height: 2, data: new Float32Array(3) }), RangeError);
 });
+
+describe('decompression bombs are refused by the decoder before they are decoded', () => {
+  const refusedFast = (bytes: Uint8Array, maxSide: number, pattern: RegExp) => {
+    const start = performance.now();
+    formatError(() => decodeImage(bytes, 'up.bin', { maxSide }), pattern);
+    const ms = performance.now() - start;
+    assert.ok(ms < 1000, `refusing took ${ms.toFixed(0)} ms`);
+  };
+
+  test('an interlaced 16×16 PNG whose pixels inflate to 64 MiB', () => {
+    const bomb = interlacedBombPng(64 * 2 ** 20);
+    assert.ok(bomb.length < 100_000, `the bomb is ${bomb.length} bytes`);
+    refusedFast(
+      bomb,
+      2048,
+      /could not decode PNG: pixels inflate to more than the \d+ bytes its 16×16 header implies/,
+    );
+  });
+
+  test('a PNG with a second IHDR declaring 6000×6000', () => {
+    refusedFast(secondHeaderPng(6000, 6000), 2048, /could not decode PNG: a second IHDR/);
+  });
+
+  test('a PNG whose one IHDR is over the side limit, and one whose first chunk is not IHDR', () => {
+    refusedFast(
+      pngOf(pngChunk('IHDR', ihdr(3000, 10))),
+      2048,
+      /3000×10 pixels; each side must be 1–2048/,
+    );
+    refusedFast(
+      pngOf(pngChunk('tEXt', new Uint8Array(4)), pngChunk('IHDR', ihdr(4, 4))),
+      2048,
+      /IHDR chunk first/,
+    );
+  });
+
+  test('a JPEG starting FF D8 FF 00 with a 10000×10000 frame', () => {
+    refusedFast(confusingJpeg(10000, 10000), 2048, /could not decode JPEG: maxResolutionInMP/);
+  });
+
+  test('a JPEG within the pixel budget but wider than the side limit', () => {
+    // 4000×16 is 0.064 MP, under 2048², but 4000 > 2048: refused after jpeg-js's bounded decode.
+    const img = jpeg.encode(
+      { width: 4000, height: 16, data: Buffer.alloc(4000 * 16 * 4, 255) },
+      90,
+    );
+    refusedFast(
+      new Uint8Array(img.data),
+      2048,
+      /could not decode JPEG: it declares 4000×16 pixels/,
+    );
+  });
+
+  test('an ordinary interlaced PNG within the limits still decodes', () => {
+    const rows = Buffer.alloc(pngInflatedSize16x16Interlaced(), 0);
+    const png = pngOf(pngChunk('IHDR', ihdr(16, 16, true)), pngChunk('IDAT', deflateSync(rows)));
+    const img = decodeImage(png, 'ok.png', { maxSide: 16 });
+    assert.equal(img.width, 16);
+    assert.equal(img.data[0], 0);
+  });
+});
+
+/** Filtered scanline bytes of a 16×16 8-bit gray Adam7 PNG (the seven passes' rows + filters). */
+function pngInflatedSize16x16Interlaced(): number {
+  // Pass sizes (w×h): 2×2, 2×2, 4×2, 4×4, 8×4, 8×8, 16×8; each row has one filter byte.
+  const passes = [
+    [2, 2],
+    [2, 2],
+    [4, 2],
+    [4, 4],
+    [8, 4],
+    [8, 8],
+    [16, 8],
+  ];
+  return passes.reduce((sum, [w, h]) => sum + h * (w + 1), 0);
+}

@@ -2,6 +2,7 @@
  * Decoding uploaded or stored images (PNG through pngjs, JPEG through jpeg-js) into grayscale,
  * and encoding grayscale images as PNG for thumbnails and reports. Pure: bytes in, bytes out.
  */
+import { inflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { checkImage } from '../core/image.js';
@@ -14,10 +15,30 @@ export const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] as
 export const JPEG_SIGNATURE = [0xff, 0xd8, 0xff] as const;
 /** ITU-R BT.601 luma weights of red, green and blue (what JPEG and most "to grayscale" tools use). */
 export const LUMA_WEIGHTS = [0.299, 0.587, 0.114] as const;
-/** Largest JPEG decoded, in megapixels (jpeg-js's guard against decompression bombs). */
-export const MAX_JPEG_MEGAPIXELS = 100;
-/** Memory jpeg-js may use while decoding, in MB. */
-export const MAX_JPEG_MEMORY_MB = 1024;
+/** Default largest side, in pixels, of an image `decodeImage` decodes (`options.maxSide`). */
+export const DEFAULT_MAX_IMAGE_SIDE = 4096;
+/**
+ * Memory jpeg-js may use while decoding, per decoded RGBA byte of the largest allowed image
+ * (coefficient blocks, component planes and the output together stay well under this).
+ */
+const JPEG_MEMORY_PER_OUTPUT_BYTE = 6;
+/** The PNG chunk that declares the image's size and pixel format (it must come first, once). */
+const PNG_IHDR = 'IHDR';
+/** PNG chunk types of the compressed pixels and of the end of the image. */
+const PNG_IDAT = 'IDAT';
+const PNG_IEND = 'IEND';
+/** Channels per PNG colour type (0 gray, 2 RGB, 3 palette, 4 gray + alpha, 6 RGBA). */
+const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+/** Adam7 passes of an interlaced PNG: [x start, x step, y start, y step]. */
+const ADAM7_PASSES = [
+  [0, 8, 0, 8],
+  [4, 8, 0, 8],
+  [0, 4, 4, 8],
+  [2, 4, 0, 4],
+  [0, 2, 2, 4],
+  [1, 2, 0, 2],
+  [0, 1, 1, 2],
+] as const;
 
 /** Image formats `decodeImage` reads. */
 export type ImageFormat = 'png' | 'jpeg';
@@ -41,6 +62,13 @@ export interface DecodeImageOptions {
    * black, and the polarity is then detected by the core as for any other image.
    */
   background?: number | 'auto';
+  /**
+   * Largest width and height accepted, in pixels (default `DEFAULT_MAX_IMAGE_SIDE`). Checked on
+   * the header the decoder itself reads, before any pixel is decoded; a PNG's compressed pixels
+   * must also inflate to no more than that header implies, so a small file cannot decode into a
+   * large one (a decompression bomb).
+   */
+  maxSide?: number;
 }
 
 function startsWith(bytes: Uint8Array, signature: readonly number[]): boolean {
@@ -71,12 +99,110 @@ function unknownFormat(bytes: Uint8Array, source: string): DataFormatError {
   );
 }
 
+function u32be(b: Uint8Array, i: number): number {
+  return ((b[i] << 24) >>> 0) + (b[i + 1] << 16) + (b[i + 2] << 8) + b[i + 3];
+}
+
+function checkSides(width: number, height: number, maxSide: number, source: string, what: string) {
+  if (width < 1 || height < 1 || width > maxSide || height > maxSide)
+    throw new DataFormatError(
+      { file: source },
+      `could not decode ${what}: it declares ${width}×${height} pixels; each side must be 1–${maxSide}`,
+    );
+}
+
+/** Bytes of a PNG's filtered scanlines (the inflated IDAT stream) for its header's size. */
+function pngInflatedBytes(
+  width: number,
+  height: number,
+  bitsPerPixel: number,
+  interlaced: boolean,
+): number {
+  const rows = (w: number, h: number) =>
+    w > 0 && h > 0 ? h * (1 + Math.ceil((w * bitsPerPixel) / 8)) : 0;
+  if (!interlaced) return rows(width, height);
+  let total = 0;
+  for (const [x0, dx, y0, dy] of ADAM7_PASSES)
+    total += rows(Math.ceil((width - x0) / dx), Math.ceil((height - y0) / dy));
+  return total;
+}
+
+/**
+ * Walks a PNG's chunks before pngjs sees them: exactly one IHDR, first; its size within
+ * `maxSide`; every chunk inside the file; and the IDAT stream inflating to at most the bytes the
+ * header implies (inflation stops there). pngjs then decodes what was checked.
+ */
+function checkPng(bytes: Uint8Array, source: string, maxSide: number): void {
+  const fail = (problem: string): never => {
+    throw new DataFormatError({ file: source }, `could not decode PNG: ${problem}`);
+  };
+  let offset = PNG_SIGNATURE.length;
+  let header:
+    | { width: number; height: number; bitsPerPixel: number; interlaced: boolean }
+    | undefined;
+  const idat: Uint8Array[] = [];
+  while (offset + 8 <= bytes.length) {
+    const length = u32be(bytes, offset);
+    const type = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8));
+    if (offset + 12 + length > bytes.length)
+      fail(`chunk ${JSON.stringify(type)} at byte ${offset} runs past the end of the file`);
+    if (type === PNG_IHDR) {
+      if (header) fail(`a second IHDR chunk at byte ${offset}; expected exactly one`);
+      if (length !== 13) fail(`IHDR chunk: expected 13 bytes, got ${length}`);
+      const d = offset + 8;
+      const width = u32be(bytes, d);
+      const height = u32be(bytes, d + 4);
+      const channels = PNG_CHANNELS[bytes[d + 9]];
+      if (channels === undefined) fail(`IHDR chunk: unknown colour type ${bytes[d + 9]}`);
+      checkSides(width, height, maxSide, source, 'PNG');
+      const crc = u32be(bytes, d + length);
+      if (crc32(bytes.subarray(offset + 4, d + length)) !== crc) fail('IHDR chunk: bad CRC');
+      header = {
+        width,
+        height,
+        bitsPerPixel: channels * bytes[d + 8],
+        interlaced: bytes[d + 12] !== 0,
+      };
+    } else if (!header) {
+      fail(`expected the IHDR chunk first, got ${JSON.stringify(type)}`);
+    } else if (type === PNG_IDAT) {
+      idat.push(bytes.subarray(offset + 8, offset + 8 + length));
+    }
+    offset += 12 + length;
+    if (type === PNG_IEND) break;
+  }
+  if (!header) throw new DataFormatError({ file: source }, 'could not decode PNG: no IHDR chunk');
+  const { width, height } = header;
+  const expected = pngInflatedBytes(width, height, header.bitsPerPixel, header.interlaced);
+  try {
+    inflateSync(Buffer.concat(idat), { maxOutputLength: Math.max(1, expected) });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      fail(
+        `pixels inflate to more than the ${expected} bytes its ${width}×${height} header implies`,
+      );
+    // Other zlib errors are left for pngjs to report in its words.
+  }
+}
+
+/** CRC-32 (ISO 3309, polynomial 0xEDB88320) of PNG chunk type and data. */
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}
+
 function decodeRgba(
   bytes: Uint8Array,
   source: string,
+  maxSide: number,
 ): { width: number; height: number; rgba: Uint8Array } {
   const format = detectImageFormat(bytes);
   if (format === 'png') {
+    checkPng(bytes, source, maxSide);
     try {
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
       return { width: png.width, height: png.height, rgba: png.data };
@@ -94,12 +220,17 @@ function decodeRgba(
         useTArray: true,
         formatAsRGBA: true,
         tolerantDecoding: false,
-        maxResolutionInMP: MAX_JPEG_MEGAPIXELS,
-        maxMemoryUsageInMB: MAX_JPEG_MEMORY_MB,
+        // jpeg-js checks the frame it reads against these before allocating for it.
+        maxResolutionInMP: (maxSide * maxSide) / 1e6,
+        maxMemoryUsageInMB: Math.ceil(
+          (maxSide * maxSide * 4 * JPEG_MEMORY_PER_OUTPUT_BYTE) / 2 ** 20,
+        ),
       });
       if (!(img.width > 0 && img.height > 0)) throw new Error('no image frame');
+      checkSides(img.width, img.height, maxSide, source, 'JPEG');
       return { width: img.width, height: img.height, rgba: img.data };
     } catch (error) {
+      if (error instanceof DataFormatError) throw error;
       throw new DataFormatError(
         { file: source },
         `could not decode JPEG: ${(error as Error).message}`,
@@ -130,7 +261,10 @@ export function decodeImage(
     throw new RangeError(
       `options.background: expected 'auto' or a gray level in [0, 1], got ${String(background)}`,
     );
-  const { width, height, rgba } = decodeRgba(bytes, source);
+  const maxSide = options.maxSide ?? DEFAULT_MAX_IMAGE_SIDE;
+  if (!(Number.isInteger(maxSide) && maxSide >= 1))
+    throw new RangeError(`options.maxSide: expected a positive integer, got ${String(maxSide)}`);
+  const { width, height, rgba } = decodeRgba(bytes, source, maxSide);
   const n = width * height;
   const data = new Float32Array(n);
   const [wr, wg, wb] = LUMA_WEIGHTS;

@@ -195,3 +195,19 @@ test('the shared pendigits JSONL: 7,494 drawings, 30 writers, labels 0–9', {
   const some = drawings.slice(0, 500);
   assert.deepEqual(parseStrokesJsonl(formatStrokesJsonl(some), 'rt'), some);
 });
+
+test('a field nested 5,000 deep is reported with its line, not a stack overflow', () => {
+  const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+  const text = `{"label":1,"stroke_width":2,"strokes":[[[1,2]]]}\n{"label":${deep},"stroke_width":2}\n`;
+  assert.throws(
+    () => parseStrokesJsonl(text, 'deep.jsonl'),
+    (err: unknown) => {
+      assert.ok(err instanceof DataFormatError, String(err));
+      assert.match(
+        err.message,
+        /^deep\.jsonl line 2: expected "label" to be an integer 0–9, got \[{16}\[…\]/,
+      );
+      return true;
+    },
+  );
+});

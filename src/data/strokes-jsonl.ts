@@ -10,7 +10,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { LabelledDrawing, Point, Stroke } from '../core/types.js';
-import { checkSource, checkText, DataFormatError, describeValue } from './errors.js';
+import { checkSource, checkText, DataFormatError, describeValue, previewValue } from './errors.js';
 
 /** Canvas side assumed when a line has no `width` / `height`. */
 export const JSONL_DEFAULT_CANVAS_SIZE = 280;
@@ -29,9 +29,9 @@ export interface StrokesJsonlRecord {
   strokes: number[][][];
 }
 
+/** The value as it appears in error messages: compact JSON, bounded in length and depth. */
 function short(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+  return previewValue(value, 60);
 }
 
 function baseName(source: string): string {

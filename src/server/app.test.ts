@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { parseDigitCsv } from '../data/csv.js';
 import { encodePng } from '../data/image-decode.js';
 import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
 import { parseStrokesJsonl } from '../data/strokes-jsonl.js';
+import { confusingJpeg, interlacedBombPng, secondHeaderPng } from '../data/test-images.js';
 import { buildApp } from './app.js';
 import { IMAGE_BYTES } from './store.js';
 import { DIGIT_STROKES, drawingOf } from './test-digits.js';
@@ -174,6 +176,34 @@ describe('POST /api/predict', () => {
     app = buildApp({ dbPath, model });
   });
   after(() => app.close());
+
+  test('decompression bombs are 400s, refused quickly, and the server keeps answering', async () => {
+    const bombs: [string, Buffer, string, RegExp][] = [
+      [
+        'interlaced PNG inflating to 256 MiB',
+        interlacedBombPng(256 * 2 ** 20),
+        'image/png',
+        /pixels inflate to more than the \d+ bytes its 16×16 header implies/,
+      ],
+      ['PNG with a second 6000×6000 IHDR', secondHeaderPng(6000, 6000), 'image/png', /second IHDR/],
+      [
+        'JPEG starting FF D8 FF 00 with a 10000×10000 frame',
+        confusingJpeg(10000, 10000),
+        'image/jpeg',
+        /maxResolutionInMP limit exceeded/,
+      ],
+    ];
+    for (const [name, bytes, type, pattern] of bombs) {
+      assert.ok(bytes.length < LIMITS.predictBodyBytes, `${name}: ${bytes.length} bytes`);
+      const start = performance.now();
+      assertError(await postRaw(app, '/api/predict', bytes, type), 400, pattern);
+      const base64 = await post(app, '/api/predict', { image: bytes.toString('base64') });
+      assertError(base64, 400, pattern);
+      const ms = performance.now() - start;
+      assert.ok(ms < 2000, `${name}: refused in ${ms.toFixed(0)} ms`);
+    }
+    assert.equal((await app.inject('/healthz')).statusCode, 200);
+  });
 
   test('recognises a drawing: digit, confidence, ten probabilities, accepted, model version', async () => {
     const res = await post(app, '/api/predict', { drawing: drawing('one') });
@@ -383,6 +413,69 @@ describe('POST /api/predict', () => {
     }
     assert.equal(rowCount(dbPath), 0);
     assert.equal((await app.inject('/healthz')).statusCode, 200);
+  });
+});
+
+describe('another process holding the database lock', () => {
+  let app: FastifyInstance;
+  let dbPath: string;
+  before(() => {
+    dbPath = freshDb();
+    app = buildApp({ dbPath, model, adminToken: TOKEN });
+  });
+  after(() => app.close());
+
+  test('writes answer 503 with Retry-After quickly; reads and /healthz keep answering', async () => {
+    const stored = await post(app, '/api/samples', sampleBody());
+    assert.equal(stored.statusCode, 201, stored.body);
+    const id = json(stored).id;
+    // A separate process takes SQLite's write lock and holds it until its stdin closes.
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const db = new (require('better-sqlite3'))(${JSON.stringify(dbPath)});
+         db.exec('BEGIN IMMEDIATE'); process.stdout.write('locked\\n');
+         process.stdin.on('end', () => { db.exec('ROLLBACK'); db.close(); }); process.stdin.resume();`,
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout.once('data', () => resolve());
+        holder.once('exit', (code) => reject(new Error(`lock holder exited ${code}`)));
+      });
+      const writes = [
+        () => post(app, '/api/samples', sampleBody()),
+        () =>
+          app.inject({
+            method: 'PATCH',
+            url: `/api/samples/${id}`,
+            payload: { label: 2 },
+            headers: auth,
+          }),
+        () => app.inject({ method: 'DELETE', url: `/api/samples/${id}`, headers: auth }),
+      ];
+      for (const write of writes) {
+        const start = performance.now();
+        const res = await write();
+        const ms = performance.now() - start;
+        assertError(res, 503, /the database is busy \(locked by another connection\): retry/);
+        assert.equal(res.headers['retry-after'], '1');
+        assert.ok(ms < 1000, `a refused write took ${ms.toFixed(0)} ms`);
+      }
+      for (const url of ['/healthz', '/api/samples', `/api/samples/${id}`, '/api/stats']) {
+        const start = performance.now();
+        const res = await app.inject(url);
+        assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
+        assert.ok(performance.now() - start < 500, `${url} while locked`);
+      }
+      assert.equal(json(await app.inject('/healthz')).samples, 1);
+    } finally {
+      holder.stdin.end();
+      await new Promise((resolve) => holder.once('exit', resolve));
+    }
+    assert.equal((await post(app, '/api/samples', sampleBody())).statusCode, 201);
   });
 });
 
@@ -897,6 +990,17 @@ describe('POST /api/samples/import', () => {
       payload: body,
       headers: { 'content-type': 'application/octet-stream', ...headers },
     });
+
+  test('a JSONL line with a field nested 5,000 deep is a 400 naming the line; nothing stored', async () => {
+    const before = rowCount(dbPath);
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const res = await importFile(
+      'jsonl',
+      `{"label":${deep},"stroke_width":2,"strokes":[[[1,2]]]}\n`,
+    );
+    assertError(res, 400, /upload\.jsonl line 1: expected "label" to be an integer 0–9, got \[+…/);
+    assert.equal(rowCount(dbPath), before);
+  });
 
   test('imports strokes JSONL, then the exported CSV, then UNIPEN; each adds its rows', async () => {
     const lines = [

@@ -193,6 +193,26 @@ export function parseJsonBody(text: string): unknown {
   return value;
 }
 
+/** Seconds a client is asked to wait (`Retry-After`) when the database is busy or full. */
+export const STORE_RETRY_AFTER_S = 1;
+
+/**
+ * The answer to a SQLite error that is the database's state, not a bug: 503 while another
+ * connection holds the lock (after the store's short busy timeout), 507 when the disk is full.
+ */
+function storeUnavailable(err: Error): { status: number; message: string } | undefined {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string') return undefined;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+    return {
+      status: 503,
+      message: `the database is busy (locked by another connection): retry in ${STORE_RETRY_AFTER_S} s`,
+    };
+  if (code === 'SQLITE_FULL')
+    return { status: 507, message: 'the database is full (no space left): nothing was stored' };
+  return undefined;
+}
+
 function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {
   return reply
     .code(status)
@@ -270,6 +290,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
       return sendError(reply, err.statusCode, err.message);
     }
     if (err instanceof DataFormatError) return sendError(reply, 400, err.message);
+    const sqlite = storeUnavailable(err);
+    if (sqlite) {
+      request.log.warn(`sample store unavailable: ${err.message}`);
+      reply.header('retry-after', String(STORE_RETRY_AFTER_S));
+      return sendError(reply, sqlite.status, sqlite.message);
+    }
     const fe = err as FastifyError;
     switch (fe.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -343,7 +369,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
       let r: Recognition;
       if (input.kind === 'drawing') r = recognizer.recognizeDrawing(input.drawing);
       else if (input.kind === 'pixels') r = recognizer.recognizeImage(input.image);
-      else r = recognizer.recognizeImage(decodeImage(input.bytes, 'image'));
+      else
+        r = recognizer.recognizeImage(
+          decodeImage(input.bytes, 'image', { maxSide: LIMITS.maxImageSide }),
+        );
       return recognitionJson(r, model);
     });
   });

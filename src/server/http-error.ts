@@ -15,6 +15,7 @@ export const STATUS_TEXT: Record<number, string> = {
   415: 'Unsupported Media Type',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
+  507: 'Insufficient Storage',
 };
 
 /** A refusal with an HTTP status and a message naming the problem. */

@@ -164,7 +164,19 @@ export interface StoreStats {
 export interface StoreOptions {
   /** The creation time given to new samples; default the wall clock. Tests pass a fixed clock. */
   now?: () => Date;
+  /**
+   * How long a write waits for another connection's lock before failing with `SQLITE_BUSY`, in
+   * ms (default `DEFAULT_BUSY_TIMEOUT_MS`). better-sqlite3 waits on the event loop, so this is
+   * kept short: the server answers 503 and the client retries, instead of the whole server
+   * stalling. Opening (migrations) waits `OPEN_BUSY_TIMEOUT_MS`.
+   */
+  busyTimeoutMs?: number;
 }
+
+/** Default wait for another connection's write lock, in ms (see `StoreOptions.busyTimeoutMs`). */
+export const DEFAULT_BUSY_TIMEOUT_MS = 100;
+/** Wait for the write lock while opening and migrating, in ms (once, at start). */
+export const OPEN_BUSY_TIMEOUT_MS = 5000;
 
 interface Row {
   id: number;
@@ -495,8 +507,13 @@ export function openStore(path: string, options: StoreOptions = {}): SampleStore
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-    return new SampleStore(db, options);
+    db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
+    const store = new SampleStore(db, options);
+    const busy = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    if (!(Number.isInteger(busy) && busy >= 0))
+      throw new RangeError(`busyTimeoutMs: expected an integer ≥ 0, got ${busy}`);
+    db.pragma(`busy_timeout = ${busy}`);
+    return store;
   } catch (err) {
     db.close();
     throw err;
