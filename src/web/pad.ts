@@ -58,6 +58,14 @@ export class DrawingPad {
     canvas.addEventListener('lostpointercapture', (e) => this.#up(e));
     // No context menu or text selection while drawing with a long press.
     canvas.addEventListener('contextmenu', (e) => e.preventDefault());
+    // The touch events behind a finger's pointer events are the browser's too: left alone, a
+    // fast stroke ends in a gesture the browser is still deciding on (scroll, zoom, a tap), and
+    // the next tap on Clear, Save or Yes is swallowed. Cancelling them keeps every tap a click
+    // (with touch-action: none on the canvas, which the stylesheet sets too).
+    canvas.style.touchAction = 'none';
+    for (const type of ['touchstart', 'touchmove', 'touchend', 'touchcancel'] as const) {
+      canvas.addEventListener(type, (e) => e.preventDefault(), { passive: false });
+    }
     new ResizeObserver(() => this.#resize()).observe(canvas);
     matchMedia(`(resolution: ${devicePixelRatio}dppx)`).addEventListener('change', () =>
       this.#resize(),
