@@ -91,17 +91,21 @@ export async function canvasMapper(
   return (x, y) => [box.left + x * k, box.top + y * k];
 }
 
-/** Draws one stroke with the mouse, leaving the button down when `lift` is false. */
+/**
+ * Draws one stroke with the mouse: presses at its first point (unless `press` is false: the
+ * button is down already), moves along it, and lifts at its end (unless `lift` is false).
+ */
 export async function mouseStroke(
   page: Page,
   model: ModelFile,
   stroke: Drawing['strokes'][number],
   lift = true,
+  press = true,
 ): Promise<void> {
   const at = await canvasMapper(page, model);
   const [x0, y0] = at(stroke[0].x, stroke[0].y);
   await page.mouse.move(x0, y0);
-  await page.mouse.down();
+  if (press) await page.mouse.down();
   for (const p of stroke.slice(1)) {
     const [x, y] = at(p.x, p.y);
     await page.mouse.move(x, y);
@@ -142,4 +146,9 @@ export async function openPage(context: BrowserContext, url: string): Promise<Pa
   await page.waitForSelector('body[data-ready="true"]');
   assert.deepEqual(errors, []);
   return page;
+}
+
+/** The text of the page's status (its live region). */
+export async function statusText(page: Page): Promise<string> {
+  return (await page.getByRole('status').first().textContent()) ?? '';
 }

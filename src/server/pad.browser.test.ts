@@ -6,16 +6,21 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   type BrowserHarness,
+  canvasMapper,
   fixtureFor,
+  mouseStroke,
   openPage,
   startHarness,
+  statusText,
   touchDraw,
 } from './browser-harness.js';
 import { DIGIT_STROKES } from './test-digits.js';
 
 // Browser globals used inside page callbacks: this file is typechecked without the DOM library.
 declare const document: {
-  getElementById(id: string): { textContent: string | null } | null;
+  getElementById(
+    id: string,
+  ): { textContent: string | null; dataset: Record<string, string | undefined> } | null;
 };
 
 let h: BrowserHarness;
@@ -49,6 +54,55 @@ describe('touch', () => {
           { timeout: 3000 },
         );
       }
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('the live answer', () => {
+  test('no verdict while a stroke is drawn, nor between the strokes of a two-stroke digit', async () => {
+    const context = await h.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await openPage(context, `${h.base}/`);
+      const state = () => page.locator('#result').getAttribute('data-state');
+      const yes = page.getByRole('button', { name: /^Yes/ });
+      // A 7 in two strokes: the bar, then the stem.
+      const [bar, stem] = fixtureFor(h.model, [
+        [
+          [78, 58],
+          [204, 58],
+        ],
+        [
+          [204, 58],
+          [120, 236],
+        ],
+      ]).strokes;
+      // The first frame of the first stroke, and the whole stroke with the button still down.
+      const at = await canvasMapper(page, h.model);
+      await page.mouse.move(...at(bar[0].x, bar[0].y));
+      await page.mouse.down();
+      await page.waitForFunction(() => document.getElementById('result')?.dataset.state === 'live');
+      assert.doesNotMatch(await statusText(page), /sure|%/);
+      await mouseStroke(page, h.model, bar, false, false);
+      assert.equal(await state(), 'live');
+      assert.doesNotMatch(await statusText(page), /sure|%/);
+      assert.equal(await yes.isVisible(), false);
+      // Pen up, and the second stroke begins within the pause: still no verdict.
+      await page.mouse.up();
+      assert.equal(await state(), 'live');
+      await mouseStroke(page, h.model, stem, false);
+      assert.equal(await state(), 'live');
+      assert.equal(await yes.isVisible(), false);
+      await page.mouse.up();
+      // The verdict comes after the pause.
+      await page.waitForFunction(
+        () => document.getElementById('result')?.dataset.state !== 'live',
+        undefined,
+        { timeout: 3000 },
+      );
+      assert.match(await statusText(page), /^7 — \d+% sure$/);
+      assert.equal(await yes.isVisible(), true);
     } finally {
       await context.close();
     }
