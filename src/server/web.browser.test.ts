@@ -267,7 +267,7 @@ describe('the Draw page', () => {
     assert.equal(px[0], px[1]);
   });
 
-  test('Undo (Ctrl+Z) removes the last stroke and Clear / Escape empty the canvas', async () => {
+  test('Undo (Ctrl+Z) removes the last stroke, Clear / Escape empty the canvas, Undo takes Clear back', async () => {
     const page = await openPage(context, '/');
     await drawWithMouse(page, fixture(DIGIT_STROKES.seven));
     await waitForStatus(page, /^7 — \d+% sure$/);
@@ -281,7 +281,14 @@ describe('the Draw page', () => {
     await waitForStatus(page, /^1 /);
     await page.keyboard.press('Escape');
     await waitForStatus(page, /Draw a digit/);
-    assert.equal(await page.getByRole('button', { name: 'Undo', exact: true }).isDisabled(), true);
+    // Clear can be undone: Undo brings the drawing back, and then removes its stroke.
+    const undo = page.getByRole('button', { name: 'Undo', exact: true });
+    assert.equal(await undo.isDisabled(), false);
+    await undo.click();
+    await waitForStatus(page, /^1 — \d+% sure$/);
+    await page.keyboard.press('Control+z');
+    await waitForStatus(page, /Draw a digit/);
+    assert.equal(await undo.isDisabled(), true);
     assert.match(
       String(await page.getByRole('button', { name: 'Undo', exact: true }).getAttribute('title')),
       /Ctrl\+Z/,

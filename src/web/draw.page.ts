@@ -15,7 +15,7 @@ import {
   undoShortcut,
 } from './api.js';
 import { DrawingPad, type PadChange } from './pad.js';
-import { percentFloor, statusWords } from './present.js';
+import { aDigit, confirmQuestion, formatConfidence, liveWords, statusWords } from './present.js';
 import { drawGray, renderBars } from './view.js';
 
 const canvas = byId<HTMLCanvasElement>('pad');
@@ -47,10 +47,20 @@ let pad: DrawingPad;
 let latest: Recognition | null = null;
 let saving = false;
 
-/** Shows a recognition: status (live region), detail, bars, the 28×28 view and feedback. */
+/**
+ * How long after a pen-up the verdict waits for another stroke, so a 4 or a 7 drawn in two
+ * strokes is not judged (and coloured, and offered for saving) between them.
+ */
+const VERDICT_PAUSE_MS = 400;
+let verdictTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Shows a recognition: status (live region), detail, bars, the 28×28 view, and with `final` the
+ * verdict and the feedback; without it, a muted guess while the drawing is in progress.
+ */
 function show(r: Recognition, final: boolean): void {
-  latest = r;
-  const w = statusWords(r, r.threshold);
+  latest = final ? r : null;
+  const w = final ? statusWords(r, r.threshold) : liveWords(r);
   result.dataset.state = w.state;
   main.dataset.state = w.state;
   if (w.digit) {
@@ -68,9 +78,10 @@ function show(r: Recognition, final: boolean): void {
   });
   drawGray(sees, r.canonical);
   hint.hidden = !pad.isEmpty;
-  undoButton.disabled = pad.isEmpty;
+  undoButton.disabled = !pad.canUndo;
   clearButton.disabled = pad.isEmpty;
   if (final) showFeedback(r);
+  else feedback.hidden = true;
 }
 
 /** The feedback box: confirm a sure answer, or pick the digit that was meant. */
@@ -78,7 +89,7 @@ function showFeedback(r: Recognition): void {
   feedback.hidden = r.empty;
   if (r.empty) return;
   if (r.accepted) {
-    question.textContent = `Is it a ${r.digit}?`;
+    question.textContent = confirmQuestion(r.digit);
     confirmButton.hidden = false;
     confirmButton.textContent = `Yes, it's ${r.digit}`;
     feedbackOr.textContent = 'or it was';
@@ -96,9 +107,11 @@ function recognise(final: boolean): void {
   show(recognizer.recognizeDrawing(pad.drawing), final);
 }
 
-// While drawing, recognise at most once a frame; at each stroke end, at once.
+// While drawing, a muted guess at most once a frame; the verdict a pause after the last pen-up,
+// or at once after Undo and Clear.
 let frameRequested = false;
 function onPadChange(change: PadChange): void {
+  clearTimeout(verdictTimer);
   if (change === 'start') {
     saved.textContent = '';
     saved.classList.remove('error');
@@ -116,6 +129,14 @@ function onPadChange(change: PadChange): void {
     }
     return;
   }
+  if (change === 'end') {
+    recognise(false);
+    verdictTimer = setTimeout(() => {
+      status.setAttribute('aria-busy', 'false');
+      recognise(true);
+    }, VERDICT_PAUSE_MS);
+    return;
+  }
   status.setAttribute('aria-busy', 'false');
   recognise(true);
 }
@@ -123,6 +144,8 @@ function onPadChange(change: PadChange): void {
 async function sendFeedback(label: number): Promise<void> {
   if (saving || pad.isEmpty || !latest || latest.empty) return;
   saving = true;
+  const pressed =
+    document.activeElement instanceof HTMLButtonElement ? document.activeElement : null;
   showFeedback(latest);
   saved.classList.remove('error');
   saved.textContent = 'Saving…';
@@ -135,13 +158,16 @@ async function sendFeedback(label: number): Promise<void> {
       pointerType: pad.pointerType,
     });
     saving = false;
-    pad.clear();
-    saved.textContent = `Thank you — saved as a ${label}. Draw another?`;
+    pad.clear(false);
+    saved.textContent = `Thank you — saved as ${aDigit(label)}. Draw another?`;
+    // The button pressed is hidden now: the pad is where the next digit goes.
+    canvas.focus();
   } catch (err) {
     saving = false;
     saved.classList.add('error');
     saved.textContent = `Not saved: ${err instanceof ApiError ? err.message : String(err)}`;
     if (latest) showFeedback(latest);
+    pressed?.focus();
   }
 }
 
@@ -151,7 +177,7 @@ function buildPicker(): void {
       const b = document.createElement('button');
       b.type = 'button';
       b.textContent = String(d);
-      b.title = `It was a ${d}`;
+      b.title = `It was ${aDigit(d)}`;
       b.addEventListener('click', () => void sendFeedback(d));
       return b;
     }),
@@ -163,7 +189,11 @@ function buildPicker(): void {
 
 function bindKeys(): void {
   undoButton.addEventListener('click', () => pad.undo());
-  clearButton.addEventListener('click', () => pad.clear());
+  clearButton.addEventListener('click', () => {
+    pad.clear();
+    // Clear is disabled now; Undo (which brings the drawing back) takes the focus.
+    undoButton.focus();
+  });
   document.addEventListener('keydown', (e) => {
     if (!isShortcutTarget(e) || !pad) return;
     if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === 'z') {
@@ -189,7 +219,7 @@ async function start(): Promise<void> {
     maxPoints: SERVER_LIMITS.points,
     maxStrokes: SERVER_LIMITS.strokes,
   });
-  modelLine.textContent = `Model ${model.id}, running in your browser; it answers at ${percentFloor(model.fusion?.threshold ?? model.threshold)}% confidence or more.`;
+  modelLine.textContent = `Model ${model.id}, running in your browser; it answers at ${formatConfidence(model.fusion?.threshold ?? model.threshold)} confidence or more.`;
   buildPicker();
   bindKeys();
   recognise(true);

@@ -43,6 +43,8 @@ export class DrawingPad {
   #t0: number | null = null;
   #points = 0;
   #enabled = true;
+  /** The strokes the last undoable Clear removed, until a new stroke begins. */
+  #cleared: { strokes: Stroke[]; t0: number | null } | null = null;
 
   constructor(canvas: HTMLCanvasElement, spec: CanvasSpec, options: PadOptions = {}) {
     this.#canvas = canvas;
@@ -58,6 +60,14 @@ export class DrawingPad {
     canvas.addEventListener('lostpointercapture', (e) => this.#up(e));
     // No context menu or text selection while drawing with a long press.
     canvas.addEventListener('contextmenu', (e) => e.preventDefault());
+    // The touch events behind a finger's pointer events are the browser's too: left alone, a
+    // fast stroke ends in a gesture the browser is still deciding on (scroll, zoom, a tap), and
+    // the next tap on Clear, Save or Yes is swallowed. Cancelling them keeps every tap a click
+    // (with touch-action: none on the canvas, which the stylesheet sets too).
+    canvas.style.touchAction = 'none';
+    for (const type of ['touchstart', 'touchmove', 'touchend', 'touchcancel'] as const) {
+      canvas.addEventListener(type, (e) => e.preventDefault(), { passive: false });
+    }
     new ResizeObserver(() => this.#resize()).observe(canvas);
     matchMedia(`(resolution: ${devicePixelRatio}dppx)`).addEventListener('change', () =>
       this.#resize(),
@@ -90,9 +100,24 @@ export class DrawingPad {
     this.#enabled = on;
   }
 
-  /** Removes the last stroke; false when there was none. */
+  /** True when Undo has something to do: a stroke to remove, or a Clear to take back. */
+  get canUndo(): boolean {
+    return this.#active === null && (this.strokes.length > 0 || this.#cleared !== null);
+  }
+
+  /** Removes the last stroke, or brings back what Clear removed; false when there was neither. */
   undo(): boolean {
-    if (this.#active || this.strokes.length === 0) return false;
+    if (this.#active) return false;
+    if (this.strokes.length === 0 && this.#cleared) {
+      this.strokes.push(...this.#cleared.strokes);
+      this.#points = this.strokes.reduce((n, st) => n + st.length, 0);
+      this.#t0 = this.#cleared.t0;
+      this.#cleared = null;
+      this.#redraw();
+      this.#options.onChange?.('undo');
+      return true;
+    }
+    if (this.strokes.length === 0) return false;
     const s = this.strokes.pop()!;
     this.#points -= s.length;
     if (this.strokes.length === 0) this.#t0 = null;
@@ -101,8 +126,13 @@ export class DrawingPad {
     return true;
   }
 
-  /** Removes every stroke. */
-  clear(): void {
+  /**
+   * Removes every stroke. Undo brings them back until the next stroke, unless `undoable` is false
+   * (after the drawing was saved).
+   */
+  clear(undoable = true): void {
+    this.#cleared =
+      undoable && this.strokes.length > 0 ? { strokes: [...this.strokes], t0: this.#t0 } : null;
     this.#active = null;
     this.strokes.length = 0;
     this.#points = 0;
@@ -148,6 +178,7 @@ export class DrawingPad {
     } catch {
       // The pointer is already gone (e.g. a synthetic event); draw without capture.
     }
+    this.#cleared = null;
     this.#t0 ??= e.timeStamp;
     const p = this.#point(e);
     const stroke: Stroke = [p];

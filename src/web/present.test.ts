@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Recognition } from '../core/contracts.js';
-import { leastCollected, percentFloor, percentLabel, plural, statusWords } from './present.js';
+import {
+  confirmQuestion,
+  leastCollected,
+  liveWords,
+  percentFloor,
+  percentLabel,
+  plural,
+  statusWords,
+} from './present.js';
 
 function recognition(probabilities: number[], threshold: number): Recognition {
   const order = probabilities.map((p, d) => [p, d]).sort((x, y) => y[0] - x[0]);
@@ -65,4 +73,18 @@ test('the next digit to collect is the least collected, smallest on ties, honour
   assert.equal(leastCollected([0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]), 0);
   assert.equal(plural(1, 'drawing'), '1 drawing');
   assert.equal(plural(0, 'drawing'), '0 drawings');
+});
+
+test('while drawing, the guess is muted: no confidence, no "sure", no verdict', () => {
+  const p = [0.995, 0, 0, 0, 0, 0, 0, 0, 0.005, 0];
+  const w = liveWords(recognition(p, 0.8));
+  assert.equal(w.state, 'live');
+  assert.equal(w.digit, '0');
+  assert.doesNotMatch(w.text, /sure|%/);
+  assert.doesNotMatch(w.detail, /sure|%/);
+});
+
+test('the question takes the article of its digit', () => {
+  assert.equal(confirmQuestion(8), 'Is it an 8?');
+  assert.equal(confirmQuestion(3), 'Is it a 3?');
 });

@@ -4,25 +4,14 @@
  * when the model is sure ("7 — 98% sure") and contains "Not sure" when it is not.
  */
 import type { Recognition } from '../core/contracts.js';
+import { aDigit, formatConfidence, percentFloor, percentLabel } from '../core/percent.js';
 
-/** A probability as a whole percentage, rounded down so confidence is never overstated. */
-export function percentFloor(p: number): number {
-  return Math.max(0, Math.min(100, Math.floor(p * 100 + 1e-9)));
-}
-
-/**
- * A probability for a bar label, rounded down like the status so the two agree: "37%", "<1%" for
- * small non-zero values, "0%" for zero.
- */
-export function percentLabel(p: number): string {
-  if (p > 0 && p < 0.01) return '<1%';
-  return `${percentFloor(p)}%`;
-}
+export { aDigit, formatConfidence, percentFloor, percentLabel };
 
 /** What the result area says: the live-region text and a line of detail. */
 export interface StatusWords {
-  state: 'empty' | 'sure' | 'unsure';
-  /** The digit to show big (sure only). */
+  state: 'empty' | 'live' | 'sure' | 'unsure';
+  /** The digit to show big (sure, and muted while drawing). */
   digit: string;
   /** The rest of the status after the digit, or the whole status when there is no digit. */
   rest: string;
@@ -43,9 +32,9 @@ export function statusWords(r: Recognition, threshold: number): StatusWords {
       detail: 'Use a mouse, a finger or a pen.',
     };
   }
-  const pct = percentFloor(r.confidence);
+  const pct = formatConfidence(r.confidence);
   if (r.accepted) {
-    const rest = ` — ${pct}% sure`;
+    const rest = ` — ${pct} sure`;
     return {
       state: 'sure',
       digit: String(r.digit),
@@ -61,8 +50,29 @@ export function statusWords(r: Recognition, threshold: number): StatusWords {
     digit: '',
     rest: text,
     text,
-    detail: `Best guess only ${pct}% likely; it needs ${percentFloor(threshold)}% to answer.`,
+    detail: `Best guess only ${pct} likely; it needs ${formatConfidence(threshold)} to answer.`,
   };
+}
+
+/**
+ * Words while a drawing is in progress (a stroke, or the pause after one in which another may
+ * begin): the likeliest digit, muted, with no confidence and no verdict.
+ */
+export function liveWords(r: Recognition): StatusWords {
+  if (r.empty) return statusWords(r, 1);
+  const rest = ' …';
+  return {
+    state: 'live',
+    digit: String(r.digit),
+    rest,
+    text: `${r.digit}${rest}`,
+    detail: 'Keep drawing, or pause for the answer.',
+  };
+}
+
+/** The Draw page's question for a sure answer: "Is it a 7?", "Is it an 8?". */
+export function confirmQuestion(digit: number): string {
+  return `Is it ${aDigit(digit)}?`;
 }
 
 /**

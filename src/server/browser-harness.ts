@@ -1,0 +1,154 @@
+/**
+ * What the pad and layout browser tests share: a real server on 127.0.0.1 with a temporary
+ * database, Debian's Chromium through playwright-core, and ways to draw on the pad with the mouse
+ * or a finger. (Test helper only; nothing in the app uses it.)
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { ModelFile } from '../core/contracts.js';
+import type { Drawing } from '../core/types.js';
+import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
+import { buildApp, DEFAULT_WEB_ROOT } from './app.js';
+import { drawingOf } from './test-digits.js';
+
+/** The launch flags of the browser tests (headless, no sandbox, nothing fetched). */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** A running server and browser; `close` stops both and removes the database. */
+export interface BrowserHarness {
+  base: string;
+  browser: Browser;
+  model: ModelFile;
+  dbPath: string;
+  close(): Promise<void>;
+}
+
+/** Starts a server (admin token `token`) and a browser. */
+export async function startHarness(token = 'browser-admin'): Promise<BrowserHarness> {
+  assert.ok(
+    existsSync(join(DEFAULT_WEB_ROOT, 'draw.page.js')),
+    `the web app is not built (${DEFAULT_WEB_ROOT}): run npm run build first`,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'digitrec-pad-'));
+  const dbPath = join(dir, 'pad.db');
+  const model = loadModel(DEFAULT_MODEL_PATH);
+  const app: FastifyInstance = buildApp({ dbPath, model, adminToken: token });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  assert.ok(address && typeof address === 'object');
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+  return {
+    base: `http://127.0.0.1:${address.port}`,
+    browser,
+    model,
+    dbPath,
+    async close() {
+      await browser.close();
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A drawing of fixture corner lists with the model's brush and canvas. */
+export function fixtureFor(model: ModelFile, strokes: [number, number][][]): Drawing {
+  return drawingOf(strokes, model.canvas.brushWidth, model.canvas.size);
+}
+
+interface CanvasBox {
+  clientWidth: number;
+  clientLeft: number;
+  clientTop: number;
+  getBoundingClientRect(): { left: number; top: number };
+}
+
+/** Page coordinates of logical canvas coordinates. */
+export async function canvasMapper(
+  page: Page,
+  model: ModelFile,
+): Promise<(x: number, y: number) => [number, number]> {
+  const box = await page.locator('#pad').evaluate((c: CanvasBox) => {
+    const r = c.getBoundingClientRect();
+    return { left: r.left + c.clientLeft, top: r.top + c.clientTop, width: c.clientWidth };
+  });
+  const k = box.width / model.canvas.size;
+  return (x, y) => [box.left + x * k, box.top + y * k];
+}
+
+/**
+ * Draws one stroke with the mouse: presses at its first point (unless `press` is false: the
+ * button is down already), moves along it, and lifts at its end (unless `lift` is false).
+ */
+export async function mouseStroke(
+  page: Page,
+  model: ModelFile,
+  stroke: Drawing['strokes'][number],
+  lift = true,
+  press = true,
+): Promise<void> {
+  const at = await canvasMapper(page, model);
+  const [x0, y0] = at(stroke[0].x, stroke[0].y);
+  await page.mouse.move(x0, y0);
+  if (press) await page.mouse.down();
+  for (const p of stroke.slice(1)) {
+    const [x, y] = at(p.x, p.y);
+    await page.mouse.move(x, y);
+  }
+  if (lift) await page.mouse.up();
+}
+
+/** Draws with touch events through the DevTools protocol (pointerType "touch"), as fast as it can. */
+export async function touchDraw(
+  page: Page,
+  context: BrowserContext,
+  model: ModelFile,
+  drawing: Drawing,
+): Promise<void> {
+  const at = await canvasMapper(page, model);
+  const cdp = await context.newCDPSession(page);
+  for (const stroke of drawing.strokes) {
+    const points = stroke.map((p) => at(p.x, p.y));
+    const touch = ([x, y]: [number, number]) => [{ x, y, id: 1, radiusX: 2, radiusY: 2, force: 1 }];
+    await cdp.send('Input.dispatchTouchEvent', {
+      type: 'touchStart',
+      touchPoints: touch(points[0]),
+    });
+    for (const p of points.slice(1)) {
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: touch(p) });
+    }
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  }
+  await cdp.detach();
+}
+
+/** Opens a page and waits until it says it is ready; fails on any page error. */
+export async function openPage(context: BrowserContext, url: string): Promise<Page> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.deepEqual(errors, []);
+  return page;
+}
+
+/** The text of the page's status (its live region). */
+export async function statusText(page: Page): Promise<string> {
+  return (await page.getByRole('status').first().textContent()) ?? '';
+}

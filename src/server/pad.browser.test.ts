@@ -1,0 +1,110 @@
+/**
+ * The drawing pad on touch screens, the live answer while drawing, and the pages' layout at four
+ * viewport sizes, in real headless Chromium against a real server (`npm run build` first).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  type BrowserHarness,
+  canvasMapper,
+  fixtureFor,
+  mouseStroke,
+  openPage,
+  startHarness,
+  statusText,
+  touchDraw,
+} from './browser-harness.js';
+import { DIGIT_STROKES } from './test-digits.js';
+
+// Browser globals used inside page callbacks: this file is typechecked without the DOM library.
+declare const document: {
+  getElementById(
+    id: string,
+  ): { textContent: string | null; dataset: Record<string, string | undefined> } | null;
+};
+
+let h: BrowserHarness;
+before(async () => {
+  h = await startHarness();
+});
+after(() => h?.close());
+
+describe('touch', () => {
+  test('a tap on Clear right after a fast finger stroke clears the pad', async () => {
+    const context = await h.browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
+    try {
+      const page = await openPage(context, `${h.base}/`);
+      for (let i = 0; i < 3; i++) {
+        await touchDraw(page, context, h.model, fixtureFor(h.model, DIGIT_STROKES.seven));
+        const clear = page.getByRole('button', { name: 'Clear', exact: true });
+        await page.waitForFunction(
+          () => !(document.getElementById('clear') as unknown as { disabled: boolean }).disabled,
+        );
+        const box = await clear.boundingBox();
+        assert.ok(box);
+        await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
+        await page.waitForFunction(
+          () => /Draw a digit/.test(document.getElementById('status')?.textContent ?? ''),
+          undefined,
+          { timeout: 3000 },
+        );
+      }
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('the live answer', () => {
+  test('no verdict while a stroke is drawn, nor between the strokes of a two-stroke digit', async () => {
+    const context = await h.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await openPage(context, `${h.base}/`);
+      const state = () => page.locator('#result').getAttribute('data-state');
+      const yes = page.getByRole('button', { name: /^Yes/ });
+      // A 7 in two strokes: the bar, then the stem.
+      const [bar, stem] = fixtureFor(h.model, [
+        [
+          [78, 58],
+          [204, 58],
+        ],
+        [
+          [204, 58],
+          [120, 236],
+        ],
+      ]).strokes;
+      // The first frame of the first stroke, and the whole stroke with the button still down.
+      const at = await canvasMapper(page, h.model);
+      await page.mouse.move(...at(bar[0].x, bar[0].y));
+      await page.mouse.down();
+      await page.waitForFunction(() => document.getElementById('result')?.dataset.state === 'live');
+      assert.doesNotMatch(await statusText(page), /sure|%/);
+      await mouseStroke(page, h.model, bar, false, false);
+      assert.equal(await state(), 'live');
+      assert.doesNotMatch(await statusText(page), /sure|%/);
+      assert.equal(await yes.isVisible(), false);
+      // Pen up, and the second stroke begins within the pause: still no verdict.
+      await page.mouse.up();
+      assert.equal(await state(), 'live');
+      await mouseStroke(page, h.model, stem, false);
+      assert.equal(await state(), 'live');
+      assert.equal(await yes.isVisible(), false);
+      await page.mouse.up();
+      // The verdict comes after the pause.
+      await page.waitForFunction(
+        () => document.getElementById('result')?.dataset.state !== 'live',
+        undefined,
+        { timeout: 3000 },
+      );
+      assert.match(await statusText(page), /^7 — \d+% sure$/);
+      assert.equal(await yes.isVisible(), true);
+    } finally {
+      await context.close();
+    }
+  });
+});
