@@ -20,9 +20,27 @@ function recognition(probabilities: number[], threshold: number): Recognition {
     probabilities,
     accepted: order[0][0] >= threshold,
     top2: [order[0][1], order[1][1]],
+    threshold,
     canonical: { width: 28, height: 28, data: new Float32Array(784) },
   };
 }
+
+test('when the two readers disagree the question names their answers', () => {
+  const p = [0, 0, 0.3, 0.05, 0, 0, 0, 0.35, 0.3, 0];
+  const r = {
+    ...recognition(p, 0.9),
+    readers: { image: { digit: 7, confidence: 0.6 }, online: { digit: 2, confidence: 0.7 } },
+    agree: false,
+  };
+  const w = statusWords(r, 0.9);
+  assert.equal(w.state, 'unsure');
+  assert.match(w.text, /is it 7 or 2\?/);
+  assert.match(w.detail, /The picture reads 7, the pen's path 2/);
+  // Agreeing readers: the two likeliest digits as before (7, then 2 or 8).
+  const agreed = statusWords({ ...r, agree: true }, 0.9);
+  assert.match(agreed.text, /is it 7 or [28]\?/);
+  assert.doesNotMatch(agreed.detail, /pen's path/);
+});
 
 test('a sure recognition begins with the digit and says how sure', () => {
   const p = [0, 0, 0, 0, 0, 0, 0, 0.985, 0.015, 0];

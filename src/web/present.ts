@@ -43,14 +43,20 @@ export function statusWords(r: Recognition, threshold: number): StatusWords {
       detail: 'Is it right? Confirm or correct it below.',
     };
   }
-  const [a, b] = r.top2;
+  // When the two readers disagree, the question names their two answers ("7 or 2?").
+  const online = r.readers?.online;
+  const split = r.agree === false && online && r.readers ? r.readers.image.digit : undefined;
+  const [a, b] = split !== undefined && online ? [split, online.digit] : r.top2;
   const text = `Not sure — is it ${a} or ${b}? Please redraw.`;
   return {
     state: 'unsure',
     digit: '',
     rest: text,
     text,
-    detail: `Best guess only ${pct} likely; it needs ${formatConfidence(threshold)} to answer.`,
+    detail:
+      split !== undefined
+        ? `The picture reads ${a}, the pen's path ${b}; best guess only ${pct} likely, it needs ${formatConfidence(threshold)} to answer.`
+        : `Best guess only ${pct} likely; it needs ${formatConfidence(threshold)} to answer.`,
   };
 }
 
