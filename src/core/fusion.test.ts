@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { fuseLogits } from './calibrated-model.js';
 import type { ModelFile } from './contracts.js';
 import {
   chooseFusionWeight,
   evaluateReaders,
   FUSION_WEIGHTS,
-  fuseLogits,
   onlineLogits,
   trajectoryMatrix,
 } from './fusion.js';
@@ -101,7 +101,7 @@ test('onlineLogits and evaluateReaders score each reader, the fusion and their a
     ],
   ];
   const X = trajectoryMatrix(strokes);
-  const z = onlineLogits(model.online!, X);
+  const z = onlineLogits(model, X);
   assert.ok(z[0] > z[1] && z[3] > z[2]);
   // The image reader says class 1 for both with a small margin.
   const image = Float64Array.of(0, 1, 0, 1);
@@ -112,8 +112,5 @@ test('onlineLogits and evaluateReaders score each reader, the fusion and their a
   assert.equal(r.agreement, 0.5);
   assert.equal(r.agreedAccuracy, 1);
   assert.deepEqual(Array.from(r.agreed), [0, 1]);
-  assert.throws(
-    () => onlineLogits(model.online!, { n: 1, d: 3, data: new Float32Array(3) }),
-    /expects/,
-  );
+  assert.throws(() => onlineLogits(model, { n: 1, d: 3, data: new Float32Array(3) }), /expects/);
 });

@@ -3,9 +3,13 @@
  * (fused = image logits + w × online logits, a weighted product of the two readers'
  * probabilities), the choice of w on out-of-fold rows, and batch evaluation of the fused model.
  */
-import { linearLogits, packWeights } from './batch.js';
-import { softmaxRows } from './calibration.js';
-import type { Metrics, ModelFile, OnlineReader } from './contracts.js';
+import {
+  calibratedModelOf,
+  calibratedRead,
+  readerLogits,
+  readerProbabilities,
+} from './calibrated-model.js';
+import type { Metrics, ModelFile } from './contracts.js';
 import { evaluate } from './metrics.js';
 import { TRAJECTORY_LENGTH, trajectoryFeatures } from './trajectory.js';
 import type { LabelledDrawing, Matrix, Stroke } from './types.js';
@@ -28,29 +32,11 @@ export function drawingTrajectories(drawings: readonly LabelledDrawing[]): Matri
   return trajectoryMatrix(drawings.map((d) => d.drawing.strokes));
 }
 
-/** Raw logits of the online reader for every row of X (trajectory features): n × k. */
-export function onlineLogits(reader: OnlineReader, X: Matrix): Float64Array {
-  const k = reader.intercepts.length;
-  const d = reader.nFeatures;
-  if (X.d !== d)
-    throw new RangeError(`X has ${X.d} features per row, the online reader expects ${d}`);
-  const W = packWeights(reader);
-  const out = new Float64Array(X.n * k);
-  for (let i = 0; i < X.n; i++) linearLogits(W, reader.intercepts, k, d, X.data, i * d, out, i * k);
-  return out;
-}
-
-/** image + weight × online, elementwise (both n × k). */
-export function fuseLogits(
-  image: Float64Array,
-  online: Float64Array,
-  weight: number,
-): Float64Array {
-  if (image.length !== online.length)
-    throw new RangeError(`image logits have ${image.length} entries, online ${online.length}`);
-  const out = new Float64Array(image.length);
-  for (let i = 0; i < out.length; i++) out[i] = image[i] + weight * online[i];
-  return out;
+/** Raw logits of a two-reader model's online reader for every row of X (trajectories): n × k. */
+export function onlineLogits(model: ModelFile, X: Matrix): Float64Array {
+  const online = calibratedModelOf(model).online;
+  if (!online) throw new RangeError('the model has no online reader');
+  return readerLogits(online, X, 'the online reader');
 }
 
 function argmaxRow(z: Float64Array, i: number, k: number): number {
@@ -105,12 +91,6 @@ export function chooseFusionWeight(
   return { weight: best.weight, scores };
 }
 
-/** The fused logits of a two-reader model on image features `Ximg` and trajectories `Xon`. */
-export function fusedLogits(model: ModelFile, image: Float64Array, Xon: Matrix): Float64Array {
-  if (!model.online || !model.fusion) throw new RangeError('the model has no online reader');
-  return fuseLogits(image, onlineLogits(model.online, Xon), model.fusion.onlineWeight);
-}
-
 /** How the two readers did on a set of drawings, each alone and fused. */
 export interface ReadersEvaluation {
   /** The fused model at its fusion threshold. */
@@ -137,11 +117,12 @@ export function evaluateReaders(
   Xon: Matrix,
   y: Uint8Array,
 ): ReadersEvaluation {
-  if (!model.online || !model.fusion) throw new RangeError('the model has no online reader');
+  const calibrated = calibratedModelOf(model);
+  if (!calibrated.fusion) throw new RangeError('the model has no online reader');
   const k = model.classes.length;
-  const online = onlineLogits(model.online, Xon);
-  const fused = fuseLogits(image, online, model.fusion.onlineWeight);
-  const probabilities = softmaxRows(fused, k, model.fusion.temperature);
+  const online = onlineLogits(model, Xon);
+  const fused = calibratedRead(calibrated, image, online);
+  const alone = calibratedRead(calibrated, image);
   const agreed = new Uint8Array(y.length);
   let nAgree = 0;
   let agreeHits = 0;
@@ -154,12 +135,12 @@ export function evaluateReaders(
     }
   }
   return {
-    fused: evaluate(probabilities, y, k, model.fusion.threshold),
-    image: evaluate(softmaxRows(image, k, model.temperature), y, k, model.threshold),
-    online: evaluate(softmaxRows(online, k, 1), y, k, model.fusion.threshold),
+    fused: evaluate(fused.probabilities, y, k, fused.threshold),
+    image: evaluate(alone.probabilities, y, k, alone.threshold),
+    online: evaluate(readerProbabilities(online, k), y, k, fused.threshold),
     agreement: y.length > 0 ? nAgree / y.length : Number.NaN,
     agreedAccuracy: nAgree > 0 ? agreeHits / nAgree : Number.NaN,
-    probabilities,
+    probabilities: fused.probabilities,
     agreed,
   };
 }

@@ -3,10 +3,12 @@
  * is not a digitrec model of this version is rejected with a message saying what was found and
  * what was expected.
  */
+import { type CalibratedModel, onlineReaderFile, unpackWeights } from './calibrated-model.js';
 import {
   type Fusion,
   type Metrics,
   MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
   MODEL_FORMAT_VERSIONS,
   type ModelFile,
   ONLINE_FEATURES,
@@ -198,4 +200,40 @@ export function parseModelFile(json: unknown): ModelFile {
  */
 export function serialiseModelFile(model: ModelFile): string {
   return `${JSON.stringify(model, (_key, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1)}\n`;
+}
+
+/** What a model file holds besides the calibrated model: provenance, preprocessing and metrics. */
+export type ModelFileMeta = Pick<
+  ModelFile,
+  'createdAt' | 'features' | 'preprocessing' | 'canvas' | 'targetError' | 'metrics' | 'training'
+>;
+
+/**
+ * The model file (without its id, see `modelId`) of a fitted, calibrated model: its readers'
+ * weights as tables, each path's temperature and threshold, in the file's fixed key order.
+ */
+export function modelFileOf(model: CalibratedModel, meta: ModelFileMeta): Omit<ModelFile, 'id'> {
+  const { image } = model;
+  return {
+    format: MODEL_FORMAT,
+    version: MODEL_FORMAT_VERSION,
+    createdAt: meta.createdAt,
+    features: meta.features,
+    preprocessing: meta.preprocessing,
+    canvas: meta.canvas,
+    classes: [...model.classes],
+    nFeatures: image.nFeatures,
+    weights: unpackWeights(image),
+    intercepts: Array.from(image.intercepts),
+    temperature: model.imagePath.temperature,
+    threshold: model.imagePath.threshold,
+    ...(model.online && model.fusion
+      ? { online: onlineReaderFile(model.online), fusion: model.fusion }
+      : {}),
+    targetError: meta.targetError,
+    C: image.C,
+    cv: image.cv,
+    metrics: meta.metrics,
+    training: meta.training,
+  };
 }

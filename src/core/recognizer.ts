@@ -4,8 +4,12 @@
  * drawing with a two-reader model also the strokes' trajectory → online logits, fused; then
  * calibrated probabilities → accept or ask for a redraw.
  */
-import { linearLogits, packWeights } from './batch.js';
-import { softmaxRows } from './calibration.js';
+import {
+  calibratedModelOf,
+  calibratedRead,
+  linearLogits,
+  readerProbabilities,
+} from './calibrated-model.js';
 import type { ModelFile, ReaderAnswer, Recognition, Recognizer } from './contracts.js';
 import { extractFeatures } from './features.js';
 import { type Preprocessed, preprocessDrawing, preprocessImage } from './preprocess.js';
@@ -23,19 +27,14 @@ export const DIGITS = 10;
 
 /** Builds a recognizer from a validated model file (see `parseModelFile`). */
 export function createRecognizer(model: ModelFile): Recognizer {
+  const calibrated = calibratedModelOf(model);
+  const { image, online } = calibrated;
   const k = model.classes.length;
-  const d = model.nFeatures;
-  const weights = packWeights(model);
-  const intercepts = Float64Array.from(model.intercepts);
+  const d = image.nFeatures;
   const features = new Float32Array(d);
   const logits = new Float64Array(k);
-  const online = model.online && model.fusion ? model.online : undefined;
-  const fusion = model.fusion;
-  const onlineW = online ? packWeights(online) : undefined;
-  const onlineB = online ? Float64Array.from(online.intercepts) : undefined;
   const trajectory = new Float32Array(TRAJECTORY_LENGTH);
   const onlineZ = new Float64Array(k);
-  const fused = new Float64Array(k);
 
   function classify({ canonical, empty }: Preprocessed, strokes?: readonly Stroke[]): Recognition {
     if (empty) {
@@ -45,27 +44,41 @@ export function createRecognizer(model: ModelFile): Recognizer {
         confidence: 0,
         probabilities: new Array(DIGITS).fill(0),
         accepted: false,
-        threshold: model.fusion && strokes ? model.fusion.threshold : model.threshold,
+        threshold:
+          calibrated.fusion && strokes
+            ? calibrated.fusion.threshold
+            : calibrated.imagePath.threshold,
         top2: [-1, -1],
         canonical,
       };
     }
     extractFeatures(canonical, model.features, features);
-    linearLogits(weights, intercepts, k, d, features, 0, logits, 0);
-    let p = softmaxRows(logits, k, model.temperature);
-    let threshold = model.threshold;
-    let readers: Recognition['readers'] = { image: answerOf(p, model.classes), online: null };
-    if (online && onlineW && onlineB && fusion && strokes) {
+    linearLogits(image.weights, image.intercepts, k, d, features, 0, logits, 0);
+    const alone = calibratedRead(calibrated, logits);
+    let read = alone;
+    let readers: Recognition['readers'] = {
+      image: answerOf(alone.probabilities, model.classes),
+      online: null,
+    };
+    if (online && strokes) {
       trajectoryFeatures(strokes, trajectory);
-      linearLogits(onlineW, onlineB, k, TRAJECTORY_LENGTH, trajectory, 0, onlineZ, 0);
-      for (let c = 0; c < k; c++) fused[c] = logits[c] + fusion.onlineWeight * onlineZ[c];
+      linearLogits(
+        online.weights,
+        online.intercepts,
+        k,
+        online.nFeatures,
+        trajectory,
+        0,
+        onlineZ,
+        0,
+      );
       readers = {
         image: readers.image,
-        online: answerOf(softmaxRows(onlineZ, k, 1), model.classes),
+        online: answerOf(readerProbabilities(onlineZ, k), model.classes),
       };
-      p = softmaxRows(fused, k, fusion.temperature);
-      threshold = fusion.threshold;
+      read = calibratedRead(calibrated, logits, onlineZ);
     }
+    const { probabilities: p, threshold } = read;
     const probabilities = new Array(DIGITS).fill(0);
     for (let c = 0; c < k; c++) probabilities[model.classes[c]] = p[c];
     const order = probabilities

@@ -5,7 +5,7 @@
  * (development / confirmation) and the worst writers.
  */
 import { labelsToClassIndex, modelLogits } from '../core/batch.js';
-import { softmaxRows } from '../core/calibration.js';
+import { calibratedModelOf, calibratedRead } from '../core/calibrated-model.js';
 import type { Metrics, ModelFile } from '../core/contracts.js';
 import { drawingTrajectories, evaluateReaders } from '../core/fusion.js';
 import { evaluate } from '../core/metrics.js';
@@ -175,8 +175,7 @@ export function evaluateData(
       agreedAccuracy: r.agreedAccuracy,
     };
   } else {
-    probs = softmaxRows(image, k, model.temperature);
-    threshold = model.threshold;
+    ({ probabilities: probs, threshold } = calibratedRead(calibratedModelOf(model), image));
   }
   const hasWriters = drawings?.some((d) => d.group !== undefined) ?? false;
   if (options.writers && options.writers !== 'all' && !hasWriters)

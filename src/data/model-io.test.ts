@@ -3,6 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { calibratedModelOf } from '../core/calibrated-model.js';
+import { modelFileOf, serialiseModelFile } from '../core/model-file.js';
 import { loadModel, modelId, saveModel } from './model-io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'digitrec-model-io-'));
@@ -15,6 +17,16 @@ test('the committed default model loads and its id matches its contents', () => 
     assert.equal(model.id, modelId(model));
     assert.equal(model.classes.length, 10);
   });
+});
+
+test('the default model as a calibrated model writes back to the committed bytes', async () => {
+  const { DEFAULT_MODEL_PATH } = await import('./model-io.js');
+  const model = loadModel(DEFAULT_MODEL_PATH);
+  const fitted = calibratedModelOf(model);
+  assert.ok(fitted.online && fitted.fusion, 'the default model has both readers');
+  const { format: _f, version: _v, id, ...meta } = model;
+  const back = { ...modelFileOf(fitted, meta), id };
+  assert.equal(serialiseModelFile(back), readFileSync(DEFAULT_MODEL_PATH, 'utf8'));
 });
 
 test('saveModel then loadModel round-trips, leaving no temp file behind', () => {

@@ -5,6 +5,14 @@
  * nothing: progress and results are events, notes are `log` lines.
  */
 import { evaluateModel, labelsToClassIndex } from '../core/batch.js';
+import {
+  type CalibratedModel,
+  calibratedModel,
+  calibratedRead,
+  fuseLogits,
+  type LinearReader,
+  readerProbabilities,
+} from '../core/calibrated-model.js';
 import { groupThreshold, softmaxRows } from '../core/calibration.js';
 import {
   type Calibration,
@@ -17,27 +25,12 @@ import {
   sourceScores,
   type TrainingSource,
 } from '../core/combined.js';
-import {
-  type CvTable,
-  type DataSourceSummary,
-  type Fusion,
-  type Metrics,
-  MODEL_FORMAT,
-  MODEL_FORMAT_VERSION,
-  type ModelFile,
-  ONLINE_FEATURES,
-  type OnlineReader,
-} from '../core/contracts.js';
+import type { CvTable, DataSourceSummary, Fusion, Metrics, ModelFile } from '../core/contracts.js';
 import type { CvResult } from '../core/cv.js';
 import type { FeatureSet } from '../core/dataset.js';
-import {
-  chooseFusionWeight,
-  drawingTrajectories,
-  type FusionScore,
-  fuseLogits,
-} from '../core/fusion.js';
+import { chooseFusionWeight, drawingTrajectories, type FusionScore } from '../core/fusion.js';
 import { evaluate } from '../core/metrics.js';
-import { FEATURE_KINDS } from '../core/model-file.js';
+import { FEATURE_KINDS, modelFileOf } from '../core/model-file.js';
 import { RESTROKED_GROUP, TEMPLATE_GROUP } from '../core/synth/index.js';
 import type { FeatureKind, Matrix, Scoring } from '../core/types.js';
 import type { LabelledData } from './formats.js';
@@ -503,12 +496,15 @@ export function prepareCombinedSources(config: TrainConfig, options: TrainingOpt
   return { combined, summaries: prepared.summaries, training, online, rowStyles };
 }
 
-/** The online reader and the fusion, fitted; their out-of-fold metrics and the weights tried. */
+/**
+ * The online reader and the fusion, fitted; the weights tried, and the out-of-fold logits of the
+ * stroke rows (both readers', with their class-index labels) to score the calibrated model on.
+ */
 interface FittedReaders {
-  reader: OnlineReader;
+  reader: LinearReader;
   fusion: Fusion;
-  metrics: Record<string, Metrics>;
   scores: FusionScore[];
+  oof: { image: Float64Array; online: Float64Array; labels: Uint8Array };
 }
 
 /** The q-quantile of sorted values (linear between order statistics), NaN for none. */
@@ -626,13 +622,10 @@ function trainOnlineReader(
     `fused threshold: pooled ${pooledThreshold.toFixed(3)}; by group (${byGroup.groupThresholds.length} groups) at quantiles ${[0, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1].map((q) => `${q}: ${quantileOf(byGroup.groupThresholds, q).toFixed(3)}`).join(', ')}`,
   );
   const calibrationKind = combined.calibrationKind;
-  const reader: OnlineReader = {
-    features: ONLINE_FEATURES,
+  const reader: LinearReader = {
     nFeatures: cv.model.nFeatures,
-    weights: classes.map((_, c) =>
-      Array.from(cv.model.weights.subarray(c * cv.model.nFeatures, (c + 1) * cv.model.nFeatures)),
-    ),
-    intercepts: Array.from(cv.model.intercepts),
+    weights: cv.model.weights,
+    intercepts: cv.model.intercepts,
     C: cv.table.bestC,
     cv: cv.table,
   };
@@ -646,11 +639,12 @@ function trainOnlineReader(
   log?.(
     `online reader: C ${reader.C} on ${online.rows.length} drawings; fusion weight ${onlineWeight} (${fusion.weightFrom}), temperature ${temperature.toFixed(3)}, threshold ${threshold.toFixed(3)} on ${calRows.length} out-of-fold rows`,
   );
-  const metrics: Record<string, Metrics> = {
-    'cv-out-of-fold:online-reader': evaluate(softmaxRows(cv.oofLogits, k, 1), labels, k, threshold),
-    'cv-out-of-fold:fused': evaluate(softmaxRows(fusedOof, k, temperature), labels, k, threshold),
+  return {
+    reader,
+    fusion,
+    scores: chosen.scores,
+    oof: { image: imageOof, online: cv.oofLogits, labels },
   };
-  return { reader, fusion, metrics, scores: chosen.scores };
 }
 
 /**
@@ -699,9 +693,25 @@ export function trainModel(config: TrainConfig, options: TrainingOptions = {}): 
   // real-style rows: real drawings when there are any, else synthetic canvas drawings.
   const calibration = calibrateCombined(combined, cvResult.oofLogits, all.y, k, config.targetError);
   const { temperature, threshold } = calibration;
-  const oofProbs = softmaxRows(cvResult.oofLogits, k, temperature);
+  const m = cvResult.model;
+  const imageOnly = calibratedModel({
+    classes: m.classes,
+    image: {
+      nFeatures: m.nFeatures,
+      weights: m.weights,
+      intercepts: m.intercepts,
+      C: cv.bestC,
+      cv,
+    },
+    imagePath: { temperature, threshold },
+  });
   const metrics: Record<string, Metrics> = {
-    'cv-out-of-fold': evaluate(oofProbs, all.y, k, threshold),
+    'cv-out-of-fold': evaluate(
+      calibratedRead(imageOnly, cvResult.oofLogits).probabilities,
+      all.y,
+      k,
+      threshold,
+    ),
   };
   const perSource = sourceScores(
     combined,
@@ -720,7 +730,6 @@ export function trainModel(config: TrainConfig, options: TrainingOptions = {}): 
     perSource: training.length > 1 ? perSource : undefined,
     weights: training.map((s) => s.weight ?? 1),
   });
-  const m = cvResult.model;
   const readers = online
     ? trainOnlineReader(
         config,
@@ -733,26 +742,26 @@ export function trainModel(config: TrainConfig, options: TrainingOptions = {}): 
         options.log,
       )
     : undefined;
-  if (readers) Object.assign(metrics, readers.metrics);
-  const draft: Omit<ModelFile, 'id'> = {
-    format: MODEL_FORMAT,
-    version: MODEL_FORMAT_VERSION,
+  const fitted: CalibratedModel = readers
+    ? calibratedModel({ ...imageOnly, online: readers.reader, fusion: readers.fusion })
+    : imageOnly;
+  if (readers) {
+    const { image, online: z, labels } = readers.oof;
+    const fused = calibratedRead(fitted, image, z);
+    metrics['cv-out-of-fold:online-reader'] = evaluate(
+      readerProbabilities(z, k),
+      labels,
+      k,
+      fused.threshold,
+    );
+    metrics['cv-out-of-fold:fused'] = evaluate(fused.probabilities, labels, k, fused.threshold);
+  }
+  const draft = modelFileOf(fitted, {
     createdAt: config.createdAt,
     features: config.features,
     preprocessing,
     canvas: config.canvas,
-    classes: [...m.classes],
-    nFeatures: m.nFeatures,
-    weights: m.classes.map((_, c) =>
-      Array.from(m.weights.subarray(c * m.nFeatures, (c + 1) * m.nFeatures)),
-    ),
-    intercepts: Array.from(m.intercepts),
-    temperature,
-    threshold,
-    ...(readers ? { online: readers.reader, fusion: readers.fusion } : {}),
     targetError: config.targetError,
-    C: cv.bestC,
-    cv,
     metrics,
     training: {
       sources,
@@ -760,7 +769,7 @@ export function trainModel(config: TrainConfig, options: TrainingOptions = {}): 
       hash: hashBytes(new TextEncoder().encode(sources.map((s) => s.hash).join(','))),
       seed: config.seed,
     },
-  };
+  });
   const model: ModelFile = { ...draft, id: modelId(draft) };
   emit({ kind: 'calibrated', calibration, targetError: config.targetError });
   emit({ kind: 'metrics', name: 'cv-out-of-fold', metrics: metrics['cv-out-of-fold'] });
