@@ -183,6 +183,10 @@ describe('retraining', () => {
     assert.equal(candidate.id, result.modelId);
     assert.equal(accuracy(candidate, heldOut), result.heldOut?.candidateAccuracy);
     assert.equal(candidate.training.sources.find((s) => s.name === 'samples')?.count, 40);
+    // Both readers were retrained, and the collected drawings fed the online reader too: its
+    // out-of-fold rows are the 300 template drawings and the 40 app drawings.
+    assert.ok(candidate.online && candidate.fusion, 'the candidate has an online reader');
+    assert.equal(candidate.metrics['cv-out-of-fold:online-reader'].n, 340);
     res = await app.inject({
       method: 'POST',
       url: '/api/predict',
