@@ -108,3 +108,45 @@ describe('the live answer', () => {
     }
   });
 });
+
+describe('colour scheme', () => {
+  test('dark mode follows prefers-color-scheme, the pad too', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const context = await h.browser.newContext({
+        viewport: { width: 390, height: 844 },
+        colorScheme,
+      });
+      try {
+        const page = await openPage(context, `${h.base}/`);
+        const [body, paper] = await page.evaluate(() => {
+          const g = globalThis as unknown as {
+            getComputedStyle(e: unknown): { backgroundColor: string };
+            document: {
+              documentElement: unknown;
+              getElementById(id: string): {
+                getContext(k: '2d'): {
+                  getImageData(x: number, y: number, w: number, h: number): { data: number[] };
+                };
+              };
+            };
+          };
+          const px = g.document.getElementById('pad').getContext('2d').getImageData(2, 2, 1, 1);
+          return [
+            g.getComputedStyle(g.document.documentElement).backgroundColor,
+            Array.from(px.data),
+          ];
+        });
+        const bodyLevel = Number(/\d+/.exec(body)?.[0]);
+        if (colorScheme === 'dark') {
+          assert.ok(bodyLevel < 60, `dark page background ${body}`);
+          assert.ok(paper[0] < 60, `dark pad paper ${paper}`);
+        } else {
+          assert.ok(bodyLevel > 200, `light page background ${body}`);
+          assert.ok(paper[0] > 200, `light pad paper ${paper}`);
+        }
+      } finally {
+        await context.close();
+      }
+    }
+  });
+});
