@@ -64,9 +64,13 @@ describe('the live answer', () => {
   test('no verdict while a stroke is drawn, nor between the strokes of a two-stroke digit', async () => {
     const context = await h.browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
+      // The page's timers and frames run only when the test says (no race with the pause).
+      await context.clock.install();
       const page = await openPage(context, `${h.base}/`);
+      await context.clock.pauseAt(Date.now() + 60_000);
       const state = () => page.locator('#result').getAttribute('data-state');
       const yes = page.getByRole('button', { name: /^Yes/ });
+      const frame = () => context.clock.runFor(20);
       // A 7 in two strokes: the bar, then the stem.
       const [bar, stem] = fixtureFor(h.model, [
         [
@@ -82,25 +86,29 @@ describe('the live answer', () => {
       const at = await canvasMapper(page, h.model);
       await page.mouse.move(...at(bar[0].x, bar[0].y));
       await page.mouse.down();
-      await page.waitForFunction(() => document.getElementById('result')?.dataset.state === 'live');
+      await frame();
+      assert.equal(await state(), 'live');
       assert.doesNotMatch(await statusText(page), /sure|%/);
       await mouseStroke(page, h.model, bar, false, false);
+      await frame();
       assert.equal(await state(), 'live');
       assert.doesNotMatch(await statusText(page), /sure|%/);
       assert.equal(await yes.isVisible(), false);
-      // Pen up, and the second stroke begins within the pause: still no verdict.
+      // Pen up, and the second stroke begins 300 ms later, within the pause: still no verdict.
       await page.mouse.up();
+      await context.clock.runFor(300);
       assert.equal(await state(), 'live');
+      assert.equal(await yes.isVisible(), false);
       await mouseStroke(page, h.model, stem, false);
+      await frame();
       assert.equal(await state(), 'live');
       assert.equal(await yes.isVisible(), false);
       await page.mouse.up();
-      // The verdict comes after the pause.
-      await page.waitForFunction(
-        () => document.getElementById('result')?.dataset.state !== 'live',
-        undefined,
-        { timeout: 3000 },
-      );
+      await context.clock.runFor(300);
+      assert.equal(await state(), 'live', 'no verdict 300 ms after the last pen-up');
+      // The verdict comes after the pause (400 ms).
+      await context.clock.runFor(200);
+      assert.equal(await state(), 'sure');
       assert.match(await statusText(page), /^7 — \d+% sure$/);
       assert.equal(await yes.isVisible(), true);
     } finally {
