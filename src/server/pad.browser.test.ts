@@ -117,6 +117,106 @@ describe('the live answer', () => {
   });
 });
 
+const SIZES = [
+  { width: 390, height: 844 },
+  { width: 844, height: 390 },
+  { width: 768, height: 1024 },
+  { width: 1280, height: 800 },
+];
+
+/** Where screenshots go when DIGITREC_SCREENSHOTS names a folder (to look at them). */
+const SHOTS = process.env.DIGITREC_SCREENSHOTS;
+
+describe('the layout', () => {
+  before(async () => {
+    // A few samples, so the Data page has thumbnails and counts to lay out.
+    for (const [label, name] of [
+      [1, 'one'],
+      [7, 'seven'],
+      [0, 'zero'],
+    ] as const) {
+      const res = await fetch(`${h.base}/api/samples`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          label,
+          drawing: fixtureFor(h.model, DIGIT_STROKES[name]),
+          source: 'collect',
+          sessionId: 's-layout',
+        }),
+      });
+      assert.equal(res.status, 201);
+    }
+  });
+
+  for (const size of SIZES) {
+    const name = `${size.width}x${size.height}`;
+    test(`at ${name} no page scrolls sideways, the pad and its toolbar are in the viewport and the picker's buttons are ≥ 44 px wide`, async () => {
+      const context = await h.browser.newContext({
+        viewport: size,
+        hasTouch: size.width < 1000,
+        isMobile: size.width < 1000,
+      });
+      try {
+        for (const path of ['/', '/collect', '/data']) {
+          const page = await openPage(context, `${h.base}${path}`);
+          const pageWidth = await page.evaluate(
+            () =>
+              (document as unknown as { documentElement: { scrollWidth: number } }).documentElement
+                .scrollWidth,
+          );
+          assert.ok(pageWidth <= size.width, `${path} at ${name} is ${pageWidth} px wide`);
+          for (const id of path === '/data' ? [] : ['#pad', '#clear']) {
+            const box = await page.locator(id).boundingBox();
+            assert.ok(box, `${path} ${id} is laid out`);
+            assert.ok(
+              box.x >= 0 &&
+                box.y >= 0 &&
+                box.x + box.width <= size.width &&
+                box.y + box.height <= size.height,
+              `${path} at ${name}: ${id} ${JSON.stringify(box)} is inside the viewport`,
+            );
+          }
+          if (path === '/') {
+            await touchOrMouseDraw(page, context, size.width < 1000);
+            await page.waitForSelector('#digit-picker button');
+            await page.waitForFunction(
+              () => document.getElementById('result')?.dataset.state === 'sure',
+            );
+            const widths = await page
+              .locator('#digit-picker button')
+              .evaluateAll((bs) =>
+                bs.map((b) => (b as unknown as { offsetWidth: number }).offsetWidth),
+              );
+            assert.equal(widths.length, 10);
+            assert.ok(
+              widths.every((w) => w >= 44),
+              `picker buttons at ${name}: ${widths.join(', ')} px`,
+            );
+          }
+          if (SHOTS) {
+            const file = path === '/' ? 'draw' : path.slice(1);
+            await page.screenshot({ path: `${SHOTS}/${file}-${name}.png`, fullPage: true });
+          }
+          await page.close();
+        }
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  async function touchOrMouseDraw(
+    page: Awaited<ReturnType<typeof openPage>>,
+    context: Parameters<typeof touchDraw>[1],
+    touch: boolean,
+  ): Promise<void> {
+    const seven = fixtureFor(h.model, DIGIT_STROKES.seven);
+    if (touch) await touchDraw(page, context, h.model, seven);
+    else await mouseStroke(page, h.model, seven.strokes[0]);
+  }
+});
+
 describe('colour scheme', () => {
   test('dark mode follows prefers-color-scheme, the pad too', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
