@@ -217,7 +217,68 @@ describe('the layout', () => {
   }
 });
 
-describe('colour scheme', () => {
+describe('focus and colour scheme', () => {
+  test('focus goes to Undo after Clear and to the pad after Yes', async () => {
+    const context = await h.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await openPage(context, `${h.base}/`);
+      const focused = () =>
+        page.evaluate(
+          () => (document as unknown as { activeElement: { id: string } }).activeElement.id,
+        );
+      const seven = fixtureFor(h.model, DIGIT_STROKES.seven);
+      await mouseStroke(page, h.model, seven.strokes[0]);
+      await page.getByRole('button', { name: 'Clear', exact: true }).focus();
+      await page.keyboard.press('Enter');
+      assert.equal(await focused(), 'undo');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.getElementById('result')?.dataset.state === 'sure');
+      await page.getByRole('button', { name: "Yes, it's 7" }).focus();
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() =>
+        /saved as a 7/.test(document.getElementById('saved')?.textContent ?? ''),
+      );
+      assert.equal(await focused(), 'pad');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('on Collect, Clear can be undone, and focus goes to Undo after Clear and to the pad after Save', async () => {
+    const context = await h.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await openPage(context, `${h.base}/collect`);
+      const focused = () =>
+        page.evaluate(
+          () => (document as unknown as { activeElement: { id: string } }).activeElement.id,
+        );
+      const saveDisabled = () =>
+        page.evaluate(
+          () => (document.getElementById('save') as unknown as { disabled: boolean }).disabled,
+        );
+      const asked = Number(await page.locator('#ask').getAttribute('data-digit'));
+      await mouseStroke(page, h.model, fixtureFor(h.model, DIGIT_STROKES.one).strokes[0]);
+      assert.equal(await saveDisabled(), false);
+      await page.getByRole('button', { name: 'Clear', exact: true }).focus();
+      await page.keyboard.press('Enter');
+      assert.equal(await saveDisabled(), true, 'nothing to save after Clear');
+      assert.equal(await focused(), 'undo');
+      await page.keyboard.press('Enter');
+      assert.equal(await saveDisabled(), false, 'Undo brought the drawing back');
+      await page.getByRole('button', { name: 'Save', exact: true }).focus();
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(
+        (d) =>
+          document.getElementById('saved')?.textContent ===
+          `Saved your ${d}. Here is the next one.`,
+        asked,
+      );
+      assert.equal(await focused(), 'pad');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('dark mode follows prefers-color-scheme, the pad too', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       const context = await h.browser.newContext({

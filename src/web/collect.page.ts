@@ -58,7 +58,7 @@ function setAsk(digit: number): void {
 
 function updateButtons(): void {
   const empty = !pad || pad.isEmpty;
-  undoButton.disabled = empty || saving;
+  undoButton.disabled = !pad?.canUndo || saving;
   clearButton.disabled = empty || saving;
   saveButton.disabled = empty || saving;
   skipButton.disabled = saving;
@@ -97,8 +97,10 @@ async function save(): Promise<void> {
       pointerType: pad.pointerType,
     });
     saving = false;
-    pad.clear();
+    pad.clear(false);
     saved.textContent = `Saved your ${label}. Here is the next one.`;
+    // Save is disabled now: the pad is where the next digit goes.
+    canvas.focus();
     await refresh();
   } catch (err) {
     saving = false;
@@ -128,10 +130,14 @@ async function start(): Promise<void> {
   }
   updateButtons();
   undoButton.addEventListener('click', () => pad.undo());
-  clearButton.addEventListener('click', () => pad.clear());
+  clearButton.addEventListener('click', () => {
+    pad.clear();
+    // Clear is disabled now; Undo (which brings the drawing back) takes the focus.
+    undoButton.focus();
+  });
   saveButton.addEventListener('click', () => void save());
   skipButton.addEventListener('click', () => {
-    pad.clear();
+    pad.clear(false);
     saved.textContent = '';
     skipped.push(asked);
     if (skipped.length >= 10) skipped = [asked];
