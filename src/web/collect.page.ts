@@ -16,7 +16,7 @@ import {
   undoShortcut,
 } from './api.js';
 import { DrawingPad } from './pad.js';
-import { leastCollected, plural } from './present.js';
+import { aDigit, leastCollected, plural } from './present.js';
 import { renderBars } from './view.js';
 
 const canvas = byId<HTMLCanvasElement>('pad');
@@ -50,9 +50,9 @@ function setAsk(digit: number): void {
   const big = document.createElement('span');
   big.className = 'ask-digit';
   big.textContent = String(digit);
-  ask.replaceChildren(document.createTextNode('Please draw a '), big);
+  ask.replaceChildren(document.createTextNode(`Please draw ${digit === 8 ? 'an' : 'a'} `), big);
   ask.dataset.digit = String(digit);
-  hint.textContent = `Draw a ${digit} here`;
+  hint.textContent = `Draw ${aDigit(digit)} here`;
   renderBars(counts, overall, { label: String, asked });
 }
 

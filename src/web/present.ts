@@ -40,7 +40,7 @@ export function statusWords(r: Recognition, threshold: number): StatusWords {
       digit: String(r.digit),
       rest,
       text: `${r.digit}${rest}`,
-      detail: 'Is it right? Confirm or correct it below.',
+      detail: 'Confirm it below, or pick the digit you meant.',
     };
   }
   // When the two readers disagree, the question names their two answers ("7 or 2?").
