@@ -205,7 +205,7 @@ export function openApiDocument(): object {
             'evaluate); etaSeconds is the time left in the current phase at its rate so far.',
           properties: {
             id: { type: 'integer' },
-            status: { type: 'string', enum: ['running', 'succeeded', 'failed'] },
+            status: { type: 'string', enum: ['running', 'succeeded', 'failed', 'cancelled'] },
             startedAt: { type: 'string', format: 'date-time' },
             finishedAt: { type: ['string', 'null'], format: 'date-time' },
             phase: { type: ['string', 'null'] },
@@ -548,7 +548,7 @@ export function openApiDocument(): object {
           summary: 'Cancel the running job: its worker is terminated, nothing is stored (admin).',
           security: adminSecurity,
           responses: {
-            200: json(jobRef, 'The job, failed.'),
+            200: json(jobRef, 'The job, cancelled.'),
             ...adminErrors,
             409: error('No job is running.'),
           },
