@@ -534,12 +534,17 @@ export function openApiDocument(): object {
           },
         },
         get: {
-          summary: 'The running or last job (admin); `{job: null}` before the first.',
+          summary:
+            'The running or last job (admin; `{job: null}` before the first), and how many app ' +
+            'drawings a new job would hold out (0: its model cannot be promoted).',
           security: adminSecurity,
           responses: {
             200: json({
               type: 'object',
-              properties: { job: { oneOf: [jobRef, { type: 'null' }] } },
+              properties: {
+                job: { oneOf: [jobRef, { type: 'null' }] },
+                heldOutDrawings: { type: 'integer', minimum: 0 },
+              },
             }),
             ...adminErrors,
           },
