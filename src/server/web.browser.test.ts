@@ -552,7 +552,24 @@ describe('the Data page: models', () => {
       // Record the bar's value every 10 ms from the page itself.
       await page.evaluate(`window.barValues = [];
         setInterval(() => window.barValues.push(document.getElementById('train-bar').value), 10);`);
+      // Retrain asks first, and says whether the new model could be promoted.
+      const { heldOutDrawings } = (await (
+        await fetch(`${base}/api/admin/train`, { headers: { authorization: `Bearer ${TOKEN}` } })
+      ).json()) as { heldOutDrawings: number };
+      assert.equal(await page.locator('#retrain-promotable').isVisible(), heldOutDrawings === 0);
+      const asked = new Promise<string>((resolve) => {
+        page.once('dialog', (d) => {
+          resolve(d.message());
+          void d.accept();
+        });
+      });
       await page.getByRole('button', { name: 'Retrain', exact: true }).click();
+      assert.match(
+        await asked,
+        heldOutDrawings === 0
+          ? /^Retrain now\? There are no held-out app drawings yet.*not promoted/
+          : new RegExp(`^Retrain now\\? .*held-out app drawings \\(${heldOutDrawings}\\)`),
+      );
       await page.waitForSelector('#versions tr[data-version="2"]', { timeout: 60_000 });
       const phase = await waitForText(page, '#train-phase', /Job 1 done in .*: version 2/);
       const values = (await page.evaluate('window.barValues')) as number[];
