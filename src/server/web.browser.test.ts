@@ -465,13 +465,21 @@ describe('the Data page', () => {
       const total = (await page.locator('#by-source').textContent()) ?? '';
       assert.match(total, new RegExp(`total\\s*${stored.length}$`));
 
-      // Filter by label.
+      // Filter by label: the thumbnails and the downloads follow.
       await page.locator('#filter-label').selectOption('7');
       const sevens = stored.filter((r) => r.label === 7).length;
       await page.waitForFunction(
         (n) => document.querySelectorAll('#thumbs li').length === n,
         sevens,
       );
+      const csvLink = page.locator('#export-csv');
+      assert.equal(await csvLink.textContent(), 'Download the filtered samples as CSV');
+      const href = (await csvLink.getAttribute('href')) ?? '';
+      assert.equal(href, '/api/samples/export?label=7&format=csv');
+      const csv = await (await fetch(`${base}${href}`)).text();
+      const csvRows = csv.trim().split('\n').slice(1);
+      assert.equal(csvRows.length, sevens);
+      assert.ok(csvRows.every((r) => r.startsWith('7,')));
       await page.locator('#filter-label').selectOption('');
       await page.waitForFunction(
         (n) => document.querySelectorAll('#thumbs li').length === n,
@@ -484,8 +492,14 @@ describe('the Data page', () => {
       await card.click();
       assert.equal(await page.locator('#detail-save').isDisabled(), true);
       await page.getByRole('button', { name: 'Close', exact: true }).click();
+      // A wrong token is checked with the server and refused: admin actions stay off.
+      await page.locator('#token').fill(`${TOKEN}-wrong`);
+      await page.getByRole('button', { name: 'Use', exact: true }).click();
+      await waitForText(page, '#admin-state', /refused this token/);
+      assert.equal(await page.locator('#import-button').isDisabled(), true);
       await page.locator('#token').fill(TOKEN);
       await page.getByRole('button', { name: 'Use', exact: true }).click();
+      await waitForText(page, '#admin-state', /Token accepted by the server/);
       await card.click();
       const newLabel = target.label === 5 ? 6 : 5;
       await page.locator('#detail-label').selectOption(String(newLabel));
