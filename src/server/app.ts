@@ -350,6 +350,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
     return reply.type('application/json; charset=utf-8').send(json);
   });
 
+  // What a page that only collects drawings needs of the model: its canvas (not its weights).
+  app.get('/api/model/canvas', async () => ({
+    modelVersion: serving().model.id,
+    canvas: serving().model.canvas,
+  }));
+
   const openapi = JSON.stringify(openApiDocument(), null, 2);
   app.get('/api/openapi.json', async (_request, reply) =>
     reply.type('application/json; charset=utf-8').send(openapi),

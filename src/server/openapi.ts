@@ -259,6 +259,24 @@ export function openApiDocument(): object {
           responses: { 200: json({ type: 'object' }), 304: { description: 'Not modified.' } },
         },
       },
+      '/api/model/canvas': {
+        get: {
+          summary:
+            "The serving model's canvas (side and brush width), for pages that draw but do not recognise.",
+          responses: {
+            200: json({
+              type: 'object',
+              properties: {
+                modelVersion: { type: 'string' },
+                canvas: {
+                  type: 'object',
+                  properties: { size: { type: 'integer' }, brushWidth: { type: 'number' } },
+                },
+              },
+            }),
+          },
+        },
+      },
       '/api/openapi.json': {
         get: { summary: 'This document.', responses: { 200: json({ type: 'object' }) } },
       },

@@ -319,3 +319,32 @@ describe('focus and colour scheme', () => {
     }
   });
 });
+
+describe('what the pages load', () => {
+  test('Collect gets only the canvas, never the model; Draw gets the model; every page has a favicon', async () => {
+    const context = await h.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const requested = new Map<string, string[]>();
+      for (const path of ['/', '/collect', '/data']) {
+        const page = await context.newPage();
+        const urls: string[] = [];
+        page.on('request', (r) => urls.push(new URL(r.url()).pathname));
+        await page.goto(`${h.base}${path}`);
+        await page.waitForSelector('body[data-ready="true"]');
+        requested.set(path, urls);
+        const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+        assert.equal(icon, '/favicon.svg', `${path} names its favicon`);
+        await page.close();
+      }
+      assert.ok(requested.get('/')?.includes('/api/model'), 'the Draw page runs the model');
+      assert.ok(requested.get('/collect')?.includes('/api/model/canvas'));
+      assert.equal(requested.get('/collect')?.includes('/api/model'), false);
+      const res = await fetch(`${h.base}/favicon.svg`);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /^image\/svg\+xml/);
+      assert.match(await res.text(), /^<svg /);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -7,7 +7,7 @@ import {
   ApiError,
   api,
   byId,
-  fetchModel,
+  fetchCanvas,
   isShortcutTarget,
   postSample,
   SERVER_LIMITS,
@@ -112,8 +112,8 @@ async function save(): Promise<void> {
 
 async function start(): Promise<void> {
   try {
-    const model = await fetchModel();
-    pad = new DrawingPad(canvas, model.canvas, {
+    // The pad needs the model's canvas, not the model: Collect never recognises.
+    pad = new DrawingPad(canvas, await fetchCanvas(), {
       onChange: (change) => {
         if (change === 'start') saved.textContent = '';
         updateButtons();
