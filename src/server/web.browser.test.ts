@@ -540,6 +540,15 @@ describe('the Data page', () => {
       assert.equal(await page.locator('#import-format').inputValue(), 'jsonl');
       await page.getByRole('button', { name: 'Import', exact: true }).click();
       await waitForText(page, '#import-message', /Imported 2 samples/);
+      // A file that cannot be imported is named as the person named it.
+      await page.locator('#import-file').setInputFiles({
+        name: 'mine.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from('label,p0\n3,0\n'),
+      });
+      await page.getByRole('button', { name: 'Import', exact: true }).click();
+      const refused = await waitForText(page, '#import-message', /line 1/);
+      assert.match(refused, /^mine\.csv line 1: /);
       const imported = rows().filter((r) => r.source === 'import');
       assert.deepEqual(
         imported.map((r) => r.label),

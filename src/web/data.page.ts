@@ -299,7 +299,9 @@ async function importFileNow(): Promise<void> {
     offset = 0;
     await reload();
   } catch (err) {
-    setMessage(importMessage, errorText(err), 'error');
+    // The server names the upload after its format; the person knows it by its own name.
+    const text = errorText(err).replace(/^upload\.(csv|jsonl|unipen)\b/, file.name);
+    setMessage(importMessage, text, 'error');
   }
   importButton.disabled = token() === '';
 }
