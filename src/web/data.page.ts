@@ -73,6 +73,8 @@ function showAdminState(note?: string): void {
   forgetButton.hidden = !on;
   tokenInput.value = '';
   tokenInput.placeholder = on ? 'token set for this tab' : 'admin token';
+  // A refusal reads as an error; the usual line as a hint.
+  adminState.className = note ? 'message error' : 'hint';
   adminState.textContent =
     note ??
     (on
@@ -109,6 +111,7 @@ function storeToken(t: string | null): void {
 /** Checks `t` with the server, keeps it only if accepted, and updates the page. */
 async function useToken(t: string, submit: HTMLButtonElement | null): Promise<void> {
   if (submit) submit.disabled = true;
+  adminState.className = 'hint';
   adminState.textContent = 'Checking the token with the server…';
   const refused = await checkToken(t);
   if (submit) submit.disabled = false;
