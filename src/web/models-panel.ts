@@ -12,6 +12,7 @@ import {
   readEvents,
   type SetFiguresJson,
 } from './api.js';
+import { jobPhaseText } from './present.js';
 
 /** How the panel reaches the admin token. */
 export interface ModelsPanelOptions {
@@ -23,12 +24,6 @@ export interface ModelsPanelOptions {
 
 function pct(x: number | undefined, digits = 2): string {
   return x === undefined || !Number.isFinite(x) ? '—' : `${(100 * x).toFixed(digits)}%`;
-}
-
-/** Seconds as `1m05s` or `42s`. */
-function duration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
 function figures(f: SetFiguresJson | undefined): string {
@@ -154,26 +149,9 @@ export function startModelsPanel(o: ModelsPanelOptions): () => void {
     }
   }
 
-  /** The phase line of a job; a running job's times advanced by `sinceSeconds`. */
-  function phaseText(job: JobJson, sinceSeconds: number): string {
-    if (job.status === 'running') {
-      const elapsed = job.elapsedSeconds + sinceSeconds;
-      const eta =
-        job.etaSeconds === null ? '' : ` · about ${duration(job.etaSeconds - sinceSeconds)} left`;
-      return job.label
-        ? `Job ${job.id}: ${job.label} ${job.done}/${job.total}${eta} · ${duration(elapsed)} so far`
-        : `Job ${job.id}: starting… · ${duration(elapsed)} so far`;
-    }
-    if (job.status === 'succeeded' && job.result)
-      return `Job ${job.id} done in ${duration(job.elapsedSeconds)}: version ${job.result.version} ${job.result.promoted ? 'is serving' : 'was not promoted'}.`;
-    if (job.status === 'cancelled')
-      return `Job ${job.id} cancelled after ${duration(job.elapsedSeconds)}; nothing was stored.`;
-    return `Job ${job.id} failed: ${job.error ?? 'unknown error'}`;
-  }
-
   function tick(): void {
     if (!shown) return;
-    phase.textContent = phaseText(shown.job, (performance.now() - shown.at) / 1000);
+    phase.textContent = jobPhaseText(shown.job, (performance.now() - shown.at) / 1000);
   }
 
   function showJob(job: JobJson): void {
