@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { formatStrokesJsonl } from '../data/strokes-jsonl.js';
 import { syntheticDrawings } from '../data/synthetic.js';
 import { integerOption, numberOption, parseArgs, UsageError } from './args.js';
+import { checkOutputFile } from './paths.js';
 import { ProgressBar } from './progress.js';
 
 export const SYNTH_HELP = `digitrec synth --count N --out FILE.jsonl [options]   synthetic canvas drawings
@@ -46,6 +47,7 @@ export function synthCommand(argv: string[], log: (s: string) => void = console.
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   if (typeof options.count !== 'string') throw new UsageError('--count N is required');
   if (typeof options.out !== 'string') throw new UsageError('--out FILE is required');
+  checkOutputFile(options.out, '--out');
   const count = integerOption('count', options.count, 1, 10_000_000);
   const seed =
     typeof options.seed === 'string' ? integerOption('seed', options.seed, 0, 2 ** 32 - 1) : 0;

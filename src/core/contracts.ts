@@ -207,7 +207,8 @@ export interface RetrainJobResult {
 /** A retraining job as reported by `GET /api/admin/train` and the event stream. */
 export interface RetrainJob {
   id: number;
-  status: 'running' | 'succeeded' | 'failed';
+  /** `cancelled`: stopped by an admin (nothing stored); `failed`: an error, in `error`. */
+  status: 'running' | 'succeeded' | 'failed' | 'cancelled';
   startedAt: string;
   finishedAt: string | null;
   /** The current phase (`generate`, `features`, `cross-validation`, `evaluate`), its bar's label and counts. */

@@ -17,8 +17,10 @@ import { imageToBytes } from '../core/preprocess.js';
 import { CANONICAL_SIZE, type GrayImage, type LabelledDrawing } from '../core/types.js';
 import { formatDigitCsv, parseDigitCsv } from '../data/csv.js';
 import { DataFormatError } from '../data/errors.js';
+import { splitHeldOut } from '../data/holdout.js';
 import { decodeImage } from '../data/image-decode.js';
 import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
+import { readSampleStore } from '../data/samples.js';
 import { formatStrokesJsonl, parseStrokesJsonl } from '../data/strokes-jsonl.js';
 import { resolveTrainConfig, type TrainConfig } from '../data/training.js';
 import { parseUnipen } from '../data/unipen.js';
@@ -348,6 +350,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
     return reply.type('application/json; charset=utf-8').send(json);
   });
 
+  // What a page that only collects drawings needs of the model: its canvas (not its weights).
+  app.get('/api/model/canvas', async () => ({
+    modelVersion: serving().model.id,
+    canvas: serving().model.canvas,
+  }));
+
   const openapi = JSON.stringify(openApiDocument(), null, 2);
   app.get('/api/openapi.json', async (_request, reply) =>
     reply.type('application/json; charset=utf-8').send(openapi),
@@ -557,7 +565,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   app.get('/api/admin/train', async (request) => {
     checkAdmin(request.headers.authorization, adminToken);
-    return { job: retrainer.state };
+    // As the worker will split them: with none held out, a new model cannot be promoted.
+    const heldOutDrawings = splitHeldOut(readSampleStore(options.dbPath).drawings).heldOut.length;
+    return { job: retrainer.state, heldOutDrawings };
   });
 
   app.delete('/api/admin/train', async (request) => {

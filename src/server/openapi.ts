@@ -205,7 +205,7 @@ export function openApiDocument(): object {
             'evaluate); etaSeconds is the time left in the current phase at its rate so far.',
           properties: {
             id: { type: 'integer' },
-            status: { type: 'string', enum: ['running', 'succeeded', 'failed'] },
+            status: { type: 'string', enum: ['running', 'succeeded', 'failed', 'cancelled'] },
             startedAt: { type: 'string', format: 'date-time' },
             finishedAt: { type: ['string', 'null'], format: 'date-time' },
             phase: { type: ['string', 'null'] },
@@ -257,6 +257,24 @@ export function openApiDocument(): object {
           summary: 'The model file the server recognises with (the page runs it in the browser).',
           description: 'ETag is the model id; If-None-Match gives 304.',
           responses: { 200: json({ type: 'object' }), 304: { description: 'Not modified.' } },
+        },
+      },
+      '/api/model/canvas': {
+        get: {
+          summary:
+            "The serving model's canvas (side and brush width), for pages that draw but do not recognise.",
+          responses: {
+            200: json({
+              type: 'object',
+              properties: {
+                modelVersion: { type: 'string' },
+                canvas: {
+                  type: 'object',
+                  properties: { size: { type: 'integer' }, brushWidth: { type: 'number' } },
+                },
+              },
+            }),
+          },
         },
       },
       '/api/openapi.json': {
@@ -534,12 +552,17 @@ export function openApiDocument(): object {
           },
         },
         get: {
-          summary: 'The running or last job (admin); `{job: null}` before the first.',
+          summary:
+            'The running or last job (admin; `{job: null}` before the first), and how many app ' +
+            'drawings a new job would hold out (0: its model cannot be promoted).',
           security: adminSecurity,
           responses: {
             200: json({
               type: 'object',
-              properties: { job: { oneOf: [jobRef, { type: 'null' }] } },
+              properties: {
+                job: { oneOf: [jobRef, { type: 'null' }] },
+                heldOutDrawings: { type: 'integer', minimum: 0 },
+              },
             }),
             ...adminErrors,
           },
@@ -548,7 +571,7 @@ export function openApiDocument(): object {
           summary: 'Cancel the running job: its worker is terminated, nothing is stored (admin).',
           security: adminSecurity,
           responses: {
-            200: json(jobRef, 'The job, failed.'),
+            200: json(jobRef, 'The job, cancelled.'),
             ...adminErrors,
             409: error('No job is running.'),
           },

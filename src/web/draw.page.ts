@@ -94,7 +94,7 @@ function showFeedback(r: Recognition): void {
     confirmButton.textContent = `Yes, it's ${r.digit}`;
     feedbackOr.textContent = 'or it was';
   } else {
-    question.textContent = 'Which digit did you draw? Tell us, or redraw it.';
+    question.textContent = 'Which digit did you draw?';
     confirmButton.hidden = true;
     feedbackOr.textContent = '';
   }
