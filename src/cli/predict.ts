@@ -33,7 +33,13 @@ export function predictCommand(argv: string[], log: (s: string) => void = consol
   const recognizer = createRecognizer(model);
   return positionals.map((file) => {
     const r = recognizeFile(file, recognizer);
-    const status = r.empty ? 'empty' : r.accepted ? 'accepted' : 'redraw';
+    const status = r.empty
+      ? 'empty'
+      : r.accepted
+        ? 'accepted'
+        : r.verdict === 'not-a-digit'
+          ? 'not-a-digit'
+          : 'redraw';
     if (options.json) {
       log(
         JSON.stringify({
@@ -42,6 +48,8 @@ export function predictCommand(argv: string[], log: (s: string) => void = consol
           confidence: r.confidence,
           probabilities: r.probabilities,
           accepted: r.accepted,
+          verdict: r.verdict,
+          notDigit: r.notDigit,
           status,
           model: model.id,
         }),
@@ -52,7 +60,9 @@ export function predictCommand(argv: string[], log: (s: string) => void = consol
       const probs = r.probabilities.map((p, d) => `${d}:${pct(p)}`).join(' ');
       const verdict = r.accepted
         ? `${r.digit} (${pct(r.confidence)} sure)`
-        : `not sure — ${r.top2[0]} or ${r.top2[1]}? (${pct(r.confidence)}); please redraw`;
+        : r.verdict === 'not-a-digit'
+          ? `that doesn't look like a digit (${pct(r.notDigit ?? 1)} not a digit; closest ${r.digit})`
+          : `not sure — ${r.top2[0]} or ${r.top2[1]}? (${pct(r.confidence)}); please redraw`;
       log(`${file}: ${verdict}\n  ${probs}`);
     }
     return { file, ...r, status };
