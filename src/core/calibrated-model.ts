@@ -16,6 +16,7 @@ import type {
   OnlineReader,
 } from './contracts.js';
 import { JUNK_FEATURES, ONLINE_FEATURES } from './contracts.js';
+import type { GeometryRange } from './junk.js';
 import type { Matrix } from './types.js';
 
 /** One fitted multinomial logistic regression: z = W x + b over `nFeatures` features. */
@@ -41,6 +42,7 @@ export interface NotDigitReader extends LinearReader {
   readonly threshold: number;
   readonly target: number;
   readonly kinds: readonly string[];
+  readonly geometryRange: GeometryRange;
   readonly outOfFold: JunkOutOfFold;
 }
 
@@ -232,6 +234,7 @@ export function calibratedModelOf(file: ModelFile): CalibratedModel {
             threshold: file.junk.threshold,
             target: file.junk.target,
             kinds: file.junk.kinds,
+            geometryRange: file.junk.geometryRange,
             outOfFold: file.junk.outOfFold,
           }
         : undefined;
@@ -271,6 +274,7 @@ export function junkReaderFile(reader: NotDigitReader): JunkReader {
     threshold: reader.threshold,
     target: reader.target,
     kinds: [...reader.kinds],
+    geometryRange: reader.geometryRange,
     outOfFold: reader.outOfFold,
   };
 }

@@ -86,7 +86,8 @@ export interface Recognition {
   verdict: Verdict;
   /**
    * P(not a digit) from the not-a-digit reader, when the model has one and the input had strokes
-   * (null for plain images and models without it).
+   * (1 when the drawing's geometry is outside the digits'; null for plain images and models
+   * without the reader).
    */
   notDigit: number | null;
   /**
@@ -179,6 +180,11 @@ export interface JunkReader {
   target: number;
   /** The non-digit kinds it was trained on. */
   kinds: string[];
+  /**
+   * Where the training digits' geometry lies (`junk.ts`): a drawing outside it is not a digit
+   * whatever the regression says.
+   */
+  geometryRange: { low: (number | null)[]; high: (number | null)[] };
   /** How it did out of fold at its threshold, whole non-digit kinds held out of each fold. */
   outOfFold: JunkOutOfFold;
 }

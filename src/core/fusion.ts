@@ -12,7 +12,7 @@ import {
   readerProbabilities,
 } from './calibrated-model.js';
 import type { Metrics, ModelFile } from './contracts.js';
-import { junkFeatureRow } from './junk.js';
+import { junkFeatureRow, outsideRange } from './junk.js';
 import { evaluate } from './metrics.js';
 import { TRAJECTORY_LENGTH, trajectoryFeatures } from './trajectory.js';
 import type { LabelledDrawing, Matrix, Stroke } from './types.js';
@@ -173,5 +173,9 @@ export function notDigitBatch(
     );
     linearLogits(junk.weights, junk.intercepts, 2, junk.nFeatures, row, 0, z, 2 * i);
   }
-  return notDigitProbabilities(z);
+  const p = notDigitProbabilities(z);
+  for (let i = 0; i < G.n; i++) {
+    if (outsideRange(G.data.subarray(i * G.d, (i + 1) * G.d), junk.geometryRange) >= 0) p[i] = 1;
+  }
+  return p;
 }

@@ -87,6 +87,50 @@ export function geometryMatrix(drawings: readonly Drawing[]): Matrix {
   return { n: drawings.length, d, data };
 }
 
+/**
+ * Where digits' geometry lies: per geometric feature a low and a high bound (null: none), fitted
+ * as quantiles of the training digits' features. A drawing outside any bound is not a digit,
+ * whatever kind of non-digit it is — the check that holds for kinds no reader was trained on.
+ */
+export interface GeometryRange {
+  low: (number | null)[];
+  high: (number | null)[];
+}
+
+/** The geometric features bounded below (span) and above (length, strokes, points, turning). */
+export const RANGE_LOW: readonly number[] = [0];
+export const RANGE_HIGH: readonly number[] = [2, 3, 4, 5, 7];
+
+/** The first geometric feature of `g` outside `range` (its index), or -1 when all are inside. */
+export function outsideRange(g: ArrayLike<number>, range: GeometryRange): number {
+  for (let j = 0; j < range.low.length; j++) {
+    const lo = range.low[j];
+    const hi = range.high[j];
+    if ((lo !== null && g[j] < lo) || (hi !== null && g[j] > hi)) return j;
+  }
+  return -1;
+}
+
+/**
+ * The range of the digits' geometry (`G`, n × GEOMETRY_LENGTH): the q-quantile below for
+ * `RANGE_LOW` features and the (1 − q)-quantile above for `RANGE_HIGH` ones.
+ */
+export function fitGeometryRange(G: Matrix, q: number): GeometryRange {
+  const low: (number | null)[] = new Array(GEOMETRY_LENGTH).fill(null);
+  const high: (number | null)[] = new Array(GEOMETRY_LENGTH).fill(null);
+  const column = (j: number) => {
+    const v = new Float64Array(G.n);
+    for (let i = 0; i < G.n; i++) v[i] = G.data[i * G.d + j];
+    return v.sort();
+  };
+  const at = (sorted: Float64Array, p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(p * (sorted.length - 1))))];
+  if (G.n === 0) return { low, high };
+  for (const j of RANGE_LOW) low[j] = at(column(j), q);
+  for (const j of RANGE_HIGH) high[j] = at(column(j), 1 - q);
+  return { low, high };
+}
+
 /** Length of the not-a-digit reader's feature row for an image reader of `imageFeatures` features. */
 export function junkFeatureLength(imageFeatures: number): number {
   return imageFeatures + TRAJECTORY_LENGTH + GEOMETRY_LENGTH;

@@ -22,7 +22,7 @@ import {
   type OnlineReader,
   type PreprocessOptions,
 } from './contracts.js';
-import { junkFeatureLength } from './junk.js';
+import { GEOMETRY_LENGTH, junkFeatureLength } from './junk.js';
 import { TRAJECTORY_LENGTH } from './trajectory.js';
 import type { FeatureKind } from './types.js';
 
@@ -153,6 +153,18 @@ function parseJunk(json: Json, nImageFeatures: number): { junk?: JunkReader } {
   const threshold = num(o, 'threshold', 'junk.');
   if (threshold < 0 || threshold > 1)
     throw new ModelFormatError(`model file: junk.threshold must be in [0, 1], got ${threshold}`);
+  const range = obj(o, 'geometryRange', 'junk.');
+  for (const side of ['low', 'high'] as const) {
+    const bounds = field(range, side, 'junk.geometryRange.');
+    if (
+      !Array.isArray(bounds) ||
+      bounds.length !== GEOMETRY_LENGTH ||
+      bounds.some((b) => b !== null && !(typeof b === 'number' && Number.isFinite(b)))
+    )
+      throw new ModelFormatError(
+        `model file: junk.geometryRange.${side} must be ${GEOMETRY_LENGTH} finite numbers or nulls`,
+      );
+  }
   return { junk: o as unknown as JunkReader };
 }
 

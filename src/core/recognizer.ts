@@ -13,7 +13,7 @@ import {
 } from './calibrated-model.js';
 import type { ModelFile, ReaderAnswer, Recognition, Recognizer } from './contracts.js';
 import { extractFeatures } from './features.js';
-import { GEOMETRY_LENGTH, geometryFeatures, junkFeatureRow } from './junk.js';
+import { GEOMETRY_LENGTH, geometryFeatures, junkFeatureRow, outsideRange } from './junk.js';
 import { type Preprocessed, preprocessDrawing, preprocessImage } from './preprocess.js';
 import { TRAJECTORY_LENGTH, trajectoryFeatures } from './trajectory.js';
 import type { Drawing, GrayImage } from './types.js';
@@ -92,6 +92,8 @@ export function createRecognizer(model: ModelFile): Recognizer {
       junkFeatureRow(features, trajectory, geometryFeatures(drawing, geometry), junkRow);
       linearLogits(junk.weights, junk.intercepts, 2, junk.nFeatures, junkRow, 0, junkZ, 0);
       notDigit = notDigitProbabilities(junkZ)[0];
+      // Outside the digits' geometry (a tap, a scribble, too many strokes): surely not a digit.
+      if (outsideRange(geometry, junk.geometryRange) >= 0) notDigit = 1;
     }
     const { probabilities: p, threshold } = read;
     const probabilities = new Array(DIGITS).fill(0);

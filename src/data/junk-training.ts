@@ -10,7 +10,7 @@ import { notDigitProbabilities } from '../core/calibrated-model.js';
 import type { CombinedData } from '../core/combined.js';
 import type { JunkOutOfFold } from '../core/contracts.js';
 import { drawingTrajectories } from '../core/fusion.js';
-import { geometryMatrix, junkFeatureLength } from '../core/junk.js';
+import { fitGeometryRange, geometryMatrix, junkFeatureLength, outsideRange } from '../core/junk.js';
 import { generateJunkDrawings, type JunkKind } from '../core/synth/junk.js';
 import type { Matrix } from '../core/types.js';
 import { logisticRegressionCVParallel } from './parallel/cv.js';
@@ -132,7 +132,20 @@ export function trainJunkReader(
       }),
   });
   const p = notDigitProbabilities(cv.oofLogits);
-  const threshold = rejectThreshold(p.subarray(0, nDigits), config.junkTarget);
+  // The geometric range first (fitted on the digits; a fold's digits would give nearly the same
+  // quantiles), then the regression's threshold on the digits inside it, for the rest of the target.
+  const geometryRange = fitGeometryRange(online.G, config.junkTarget / 10);
+  const isOutside = (G: Matrix, i: number) =>
+    outsideRange(G.data.subarray(i * G.d, (i + 1) * G.d), geometryRange) >= 0;
+  const inside: number[] = [];
+  for (let i = 0; i < nDigits; i++) if (!isOutside(online.G, i)) inside.push(p[i]);
+  const byRange = (nDigits - inside.length) / nDigits;
+  const threshold = rejectThreshold(
+    Float64Array.from(inside),
+    Math.max(0, (config.junkTarget - byRange) * (nDigits / Math.max(inside.length, 1))),
+  );
+  for (let i = 0; i < nDigits; i++) if (isOutside(online.G, i)) p[i] = 1;
+  for (let i = 0; i < nJunk; i++) if (isOutside(junkGeo, i)) p[nDigits + i] = 1;
   let rejected = 0;
   for (let i = 0; i < nDigits; i++) if (p[i] >= threshold) rejected++;
   const passedByKind: Record<string, number> = {};
@@ -170,6 +183,7 @@ export function trainJunkReader(
       threshold,
       target: config.junkTarget,
       kinds: [...kinds],
+      geometryRange,
       outOfFold,
     },
     outOfFold,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { GEOMETRY_LENGTH, geometryFeatures } from '../junk.js';
+import { fitGeometryRange, GEOMETRY_LENGTH, geometryFeatures, outsideRange } from '../junk.js';
 import { generateJunkDrawings, JUNK_KINDS } from './junk.js';
 
 test('non-digits: reproducible from the seed, kinds balanced, on the canvas', () => {
@@ -60,4 +60,24 @@ test('geometry: a tap spans under 5% of the canvas, a digit-sized stroke does no
   assert.ok(Math.abs(h[3] - 1 / 20) < 1e-6, 'a straight line is as long as its span');
   assert.equal(h[7], 0, 'no turning');
   assert.equal(h[4], Math.fround(Math.log1p(1) / Math.log1p(100)), 'one stroke');
+});
+
+test('geometry range: quantiles of the digits, and the first feature outside them', () => {
+  const n = 1000;
+  const d = GEOMETRY_LENGTH;
+  const data = new Float32Array(n * d);
+  // Feature j of row i is i / 999 (0 … 1): quantiles are plain.
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = i / (n - 1);
+  const range = fitGeometryRange({ n, d, data }, 0.01);
+  assert.equal(range.low[0], Math.fround(9 / 999));
+  assert.equal(range.high[4], Math.fround(989 / 999));
+  assert.equal(range.low[4], null);
+  assert.equal(range.high[0], null);
+  const g = new Float32Array(d).fill(0.5);
+  assert.equal(outsideRange(g, range), -1);
+  g[0] = 0.001;
+  assert.equal(outsideRange(g, range), 0, 'too small');
+  g[0] = 0.5;
+  g[4] = 0.999;
+  assert.equal(outsideRange(g, range), 4, 'too many strokes');
 });
