@@ -36,7 +36,13 @@ export function predictCommand(argv: string[], log: (s: string) => void = consol
   const recognizer = createRecognizer(model);
   return positionals.map((file) => {
     const r = recognizeFile(file, recognizer);
-    const status = r.empty ? 'empty' : r.accepted ? 'accepted' : 'redraw';
+    const status = r.empty
+      ? 'empty'
+      : r.accepted
+        ? 'accepted'
+        : r.verdict === 'not-a-digit'
+          ? 'not-a-digit'
+          : 'redraw';
     if (options.json) {
       log(
         JSON.stringify({
@@ -45,6 +51,8 @@ export function predictCommand(argv: string[], log: (s: string) => void = consol
           confidence: r.confidence,
           probabilities: r.probabilities,
           accepted: r.accepted,
+          verdict: r.verdict,
+          notDigit: r.notDigit,
           status,
           model: model.id,
         }),
@@ -55,7 +63,9 @@ export function predictCommand(argv: string[], log: (s: string) => void = consol
       const probs = r.probabilities.map((p, d) => `${d}:${percentLabel(p)}`).join(' ');
       const verdict = r.accepted
         ? `${r.digit} (${formatConfidence(r.confidence)} sure)`
-        : `not sure — ${r.top2[0]} or ${r.top2[1]}? (${formatConfidence(r.confidence)}); please redraw`;
+        : r.verdict === 'not-a-digit'
+          ? `that doesn't look like a digit (${formatConfidence(r.notDigit ?? 1)} not a digit; closest ${r.digit})`
+          : `not sure — ${r.top2[0]} or ${r.top2[1]}? (${formatConfidence(r.confidence)}); please redraw`;
       log(`${file}: ${verdict}\n  ${probs}`);
     }
     return { file, ...r, status };

@@ -13,6 +13,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { ModelFile, Recognition, Recognizer } from '../core/contracts.js';
+import { aDigit } from '../core/percent.js';
 import { imageToBytes } from '../core/preprocess.js';
 import { CANONICAL_SIZE, type GrayImage, type LabelledDrawing } from '../core/types.js';
 import { formatDigitCsv, parseDigitCsv } from '../data/csv.js';
@@ -120,6 +121,8 @@ function recognitionJson(r: Recognition, model: ModelFile) {
     confidence: r.confidence,
     probabilities: r.probabilities,
     accepted: r.accepted,
+    verdict: r.verdict,
+    notDigit: r.notDigit,
     top2: r.top2,
     threshold: r.threshold,
     ...(r.readers && !r.empty ? { readers: r.readers, agree: r.agree } : {}),
@@ -392,6 +395,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
     const { recognizer } = serving();
     const r = recognizer.recognizeDrawing(input.drawing);
     if (r.empty) throw new HttpError(400, 'drawing has no ink inside the canvas: nothing to store');
+    if (r.verdict === 'not-a-digit' && !input.confirmNotDigit)
+      throw new HttpError(
+        409,
+        `the model reads this drawing as not a digit; to store it as ${aDigit(input.label)} anyway, send confirmNotDigit: true`,
+      );
     const sample = store.insert({
       label: input.label,
       drawing: input.drawing,

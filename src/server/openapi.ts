@@ -3,6 +3,7 @@
  * `validate.ts`. Served at `GET /api/openapi.json`; a test checks it lists every route.
  */
 
+import { VERDICTS } from '../core/contracts.js';
 import { MODEL_STATUSES, SAMPLE_SOURCES } from './store.js';
 import {
   CLIENT_SOURCES,
@@ -136,7 +137,21 @@ export function openApiDocument(): object {
             probabilities: { type: 'array', items: { type: 'number' }, minItems: 10, maxItems: 10 },
             accepted: {
               type: 'boolean',
-              description: 'confidence ≥ threshold; when false, ask for a redraw.',
+              description:
+                'true only for an accepted digit (verdict "digit"); when false, the verdict says why.',
+            },
+            verdict: {
+              type: 'string',
+              enum: [...VERDICTS],
+              description:
+                'digit: accepted; unsure: confidence below the threshold between digits (ask for a redraw); not-a-digit: the not-a-digit reader says the drawing is no digit; empty: no ink.',
+            },
+            notDigit: {
+              type: ['number', 'null'],
+              minimum: 0,
+              maximum: 1,
+              description:
+                'P(not a digit) of the not-a-digit reader for a drawing; null for plain images or a model without one.',
             },
             top2: { type: 'array', items: { type: 'integer' }, minItems: 2, maxItems: 2 },
             threshold: { type: 'number' },
@@ -381,6 +396,11 @@ export function openApiDocument(): object {
                     source: { type: 'string', enum: CLIENT_SOURCES },
                     sessionId: { type: 'string', pattern: LIMITS.sessionId.source },
                     pointerType: { type: 'string', enum: POINTER_TYPES },
+                    confirmNotDigit: {
+                      type: 'boolean',
+                      description:
+                        'The person confirmed that a drawing the model reads as not a digit is this digit; without it such a drawing is refused (409).',
+                    },
                   },
                 },
               },
@@ -389,6 +409,9 @@ export function openApiDocument(): object {
           responses: {
             201: json({ $ref: '#/components/schemas/Sample' }, 'Stored; Location names it.'),
             400: error('Malformed body, bad label, bad drawing, or no ink.'),
+            409: error(
+              'The model reads the drawing as not a digit and confirmNotDigit is not true.',
+            ),
             413: error('Body too large.'),
             415: error('Not JSON.'),
           },

@@ -151,6 +151,8 @@ export function postSample(sample: {
   source: 'collect' | 'feedback';
   sessionId: string;
   pointerType: string | null;
+  /** Store it even though the model reads it as not a digit (the person confirmed twice). */
+  confirmNotDigit?: boolean;
 }): Promise<SampleJson> {
   const body: Record<string, unknown> = { ...sample };
   if (sample.pointerType === null) delete body.pointerType;

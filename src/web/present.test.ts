@@ -21,6 +21,8 @@ function recognition(probabilities: number[], threshold: number): Recognition {
     confidence: order[0][0],
     probabilities,
     accepted: order[0][0] >= threshold,
+    verdict: order[0][0] >= threshold ? 'digit' : 'unsure',
+    notDigit: null,
     top2: [order[0][1], order[1][1]],
     threshold,
     canonical: { width: 28, height: 28, data: new Float32Array(784) },
@@ -42,6 +44,21 @@ test('when the two readers disagree the question names their answers', () => {
   const agreed = statusWords({ ...r, agree: true }, 0.9);
   assert.match(agreed.text, /is it 7 or [28]\?/);
   assert.doesNotMatch(agreed.detail, /pen's path/);
+});
+
+test('a drawing the not-a-digit reader rejects is answered as no digit, not as unsure', () => {
+  const p = [0.97, 0, 0, 0, 0.03, 0, 0, 0, 0, 0];
+  const r = {
+    ...recognition(p, 0.8),
+    accepted: false,
+    verdict: 'not-a-digit' as const,
+    notDigit: 0.9,
+  };
+  const w = statusWords(r, 0.8);
+  assert.equal(w.state, 'not-digit');
+  assert.equal(w.text, "That doesn't look like a digit. Please draw one digit, 0 to 9.");
+  assert.equal(w.digit, '', 'no digit is shown big');
+  assert.doesNotMatch(w.text, /sure|0 —/);
 });
 
 test('a sure recognition begins with the digit and says how sure', () => {

@@ -10,7 +10,7 @@ export { aDigit, formatConfidence, percentFloor, percentLabel };
 
 /** What the result area says: the live-region text and a line of detail. */
 export interface StatusWords {
-  state: 'empty' | 'live' | 'sure' | 'unsure';
+  state: 'empty' | 'live' | 'sure' | 'unsure' | 'not-digit';
   /** The digit to show big (sure, and muted while drawing). */
   digit: string;
   /** The rest of the status after the digit, or the whole status when there is no digit. */
@@ -41,6 +41,16 @@ export function statusWords(r: Recognition, threshold: number): StatusWords {
       rest,
       text: `${r.digit}${rest}`,
       detail: 'Confirm it below, or pick the digit you meant.',
+    };
+  }
+  if (r.verdict === 'not-a-digit') {
+    const text = "That doesn't look like a digit. Please draw one digit, 0 to 9.";
+    return {
+      state: 'not-digit',
+      digit: '',
+      rest: text,
+      text,
+      detail: `Shapes, letters, dots and scribbles are not read as digits. If it is one, pick it below.`,
     };
   }
   // When the two readers disagree, the question names their two answers ("7 or 2?").
