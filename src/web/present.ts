@@ -50,7 +50,7 @@ export function statusWords(r: Recognition, threshold: number): StatusWords {
       digit: '',
       rest: text,
       text,
-      detail: `Shapes, letters, dots and scribbles are not read as digits. If it is one, pick it below.`,
+      detail: 'Shapes, letters, dots and scribbles are not read as digits.',
     };
   }
   // When the two readers disagree, the question names their two answers ("7 or 2?").
