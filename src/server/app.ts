@@ -94,6 +94,61 @@ export interface AppOptions {
   logger?: boolean;
   /** Clock for sample creation times; default the wall clock. */
   now?: () => Date;
+  /** The HTTP server's timeouts and connection cap; default `SERVER_LIMITS`. */
+  server?: Partial<ServerLimits>;
+}
+
+/** Timeouts and the connection cap of the HTTP server (see `SERVER_LIMITS`). */
+export interface ServerLimits {
+  /** A request's headers must have arrived this long after it began, in ms (slowloris). */
+  headersTimeoutMs: number;
+  /** The whole request, body included, must have arrived within this, in ms (a slow body). */
+  requestTimeoutMs: number;
+  /** A connection with no traffic either way for this long is closed, in ms. */
+  idleTimeoutMs: number;
+  /** A kept-alive connection waits this long for its next request, in ms. */
+  keepAliveTimeoutMs: number;
+  /** Most open connections; a connection over the cap is closed at once. */
+  maxConnections: number;
+  /** On shutdown, open requests and event streams get this long to end, in ms, then are cut. */
+  shutdownDrainMs: number;
+}
+
+/** The defaults of `AppOptions.server`. */
+export const SERVER_LIMITS: Readonly<ServerLimits> = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+  idleTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 512,
+  shutdownDrainMs: 10_000,
+};
+
+/** `SERVER_LIMITS` with `given` on top, each a positive integer (an error names the field). */
+export function resolveServerLimits(given: Partial<ServerLimits> = {}): ServerLimits {
+  const limits = { ...SERVER_LIMITS, ...given };
+  for (const [key, value] of Object.entries(limits)) {
+    if (!(Number.isInteger(value) && value > 0))
+      throw new RangeError(`server.${key}: expected a positive integer, got ${String(value)}`);
+  }
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs)
+    throw new RangeError(
+      `server.headersTimeoutMs (${limits.headersTimeoutMs}) must not exceed server.requestTimeoutMs (${limits.requestTimeoutMs})`,
+    );
+  return limits;
+}
+
+/**
+ * Closes the app (no new connections; idle ones closed; the store last), giving open requests
+ * and event streams `drainMs` to end before every connection is cut. Resolves when closed.
+ */
+export async function closeWithDrain(app: FastifyInstance, drainMs: number): Promise<void> {
+  const cut = setTimeout(() => app.server.closeAllConnections(), drainMs);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(cut);
+  }
 }
 
 /** The committed training configuration of the default model. */
@@ -239,8 +294,17 @@ export function buildApp(options: AppOptions): FastifyInstance {
   const store: SampleStore = openStore(options.dbPath, { now: options.now });
   const adminToken = options.adminToken || undefined;
   const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
+  const limits = resolveServerLimits(options.server);
 
   const app = Fastify({
+    connectionTimeout: limits.idleTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      // Node checks the headers and request timeouts on this period (30 s by default).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, limits.headersTimeoutMs >> 2)),
+    },
     logger: options.logger ?? false,
     // Errors are logged by the error handler; one line per request would drown them.
     logController: new LogController({ disableRequestLogging: true }),
@@ -248,6 +312,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
   });
+  app.server.maxConnections = limits.maxConnections;
   let registry: ModelRegistry;
   try {
     registry = new ModelRegistry(

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -57,6 +58,57 @@ test('npm start: serves on PORT, creates the DIGITREC_DB directory, logs the URL
     child.kill('SIGTERM');
   }
   assert.equal(await exitCode(child), 0);
+});
+
+/** An open TCP connection to the server; resolves once connected. */
+function openConnection(port: string, firstBytes = ''): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => {
+      if (firstBytes) socket.write(firstBytes);
+      resolve(socket);
+    });
+    socket.on('error', reject);
+    // The server's FIN or reset when it drains is expected.
+    socket.on('data', () => {});
+  });
+}
+
+test('SIGTERM with idle, half-sent and kept-alive connections open exits 0 after the drain', {
+  timeout: 30_000,
+}, async () => {
+  const child = start({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DIGITREC_DB: join(dir, 'drain.db'),
+    DIGITREC_SHUTDOWN_MS: '300',
+  });
+  const sockets: Socket[] = [];
+  try {
+    const m = await lineMatching(child, /digitrec: http:\/\/127\.0\.0\.1:(\d+)\//);
+    sockets.push(await openConnection(m[1]));
+    sockets.push(await openConnection(m[1], 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n'));
+    const keptAlive = await openConnection(
+      m[1],
+      'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+    );
+    sockets.push(keptAlive);
+    await new Promise((resolve) => keptAlive.once('data', resolve));
+    child.kill('SIGTERM');
+    assert.equal(await exitCode(child), 0);
+  } finally {
+    for (const s of sockets) s.destroy();
+    child.kill('SIGKILL');
+  }
+});
+
+test('a bad DIGITREC_SHUTDOWN_MS stops with a message and exit code 1', async () => {
+  const child = start({ PORT: '0', DIGITREC_DB: join(dir, 'c.db'), DIGITREC_SHUTDOWN_MS: '-5' });
+  let err = '';
+  child.stderr?.on('data', (d) => {
+    err += d;
+  });
+  assert.equal(await exitCode(child), 1);
+  assert.match(err, /DIGITREC_SHUTDOWN_MS must be a positive integer, got "-5"/);
 });
 
 test('a bad PORT or a missing model file stops with a message and exit code 1', async () => {

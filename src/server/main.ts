@@ -7,15 +7,26 @@
  * - DIGITREC_MODELS_DIR: the model versions' files (default ./data/models beside the database);
  * - DIGITREC_RETRAIN_CONFIG: the training config of retraining (default
  *   models/default.config.json);
- * - DIGITREC_ADMIN_TOKEN: enables relabel, delete, import and retraining (off when unset).
+ * - DIGITREC_ADMIN_TOKEN: enables relabel, delete, import and retraining (off when unset);
+ * - DIGITREC_SHUTDOWN_MS: how long SIGTERM/SIGINT let open requests finish (default 10000).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_MODEL_PATH } from '../data/model-io.js';
-import { buildApp } from './app.js';
+import { buildApp, closeWithDrain, SERVER_LIMITS } from './app.js';
 
 /** The default database file, relative to the working directory. */
 export const DEFAULT_DB_PATH = './data/digitrec.db';
+
+function shutdownMs(text: string | undefined): number {
+  if (text === undefined || text === '') return SERVER_LIMITS.shutdownDrainMs;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new RangeError(
+      `DIGITREC_SHUTDOWN_MS must be a positive integer, got ${JSON.stringify(text)}`,
+    );
+  return n;
+}
 
 function port(text: string | undefined): number {
   if (text === undefined || text === '') return 3000;
@@ -45,10 +56,21 @@ async function main(): Promise<void> {
   }
   const adminToken = process.env.DIGITREC_ADMIN_TOKEN || undefined;
   const host = process.env.HOST || 'localhost';
-  const app = buildApp({ dbPath, modelPath, modelsDir, retrainConfig, adminToken, logger: true });
+  const drainMs = shutdownMs(process.env.DIGITREC_SHUTDOWN_MS);
+  const app = buildApp({
+    dbPath,
+    modelPath,
+    modelsDir,
+    retrainConfig,
+    adminToken,
+    logger: true,
+    server: { shutdownDrainMs: drainMs },
+  });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      app.close().then(
+      // Should closing itself hang past the drain (a stuck close hook), exit anyway.
+      setTimeout(() => process.exit(1), drainMs + 5000).unref();
+      closeWithDrain(app, drainMs).then(
         () => process.exit(0),
         () => process.exit(1),
       );
