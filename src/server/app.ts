@@ -4,18 +4,20 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
   type FastifyReply,
+  type FastifyRequest,
   LogController,
 } from 'fastify';
 import type { ModelFile, Recognition, Recognizer } from '../core/contracts.js';
 import { imageToBytes } from '../core/preprocess.js';
 import { CANONICAL_SIZE, type GrayImage, type LabelledDrawing } from '../core/types.js';
-import { formatDigitCsv, parseDigitCsv } from '../data/csv.js';
+import { encodeDigitCsv, parseDigitCsv } from '../data/csv.js';
 import { DataFormatError } from '../data/errors.js';
 import { decodeImage } from '../data/image-decode.js';
 import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
@@ -32,6 +34,7 @@ import {
   type NewSample,
   openStore,
   type Sample,
+  type SampleFilter,
   type SampleStore,
 } from './store.js';
 import {
@@ -211,6 +214,61 @@ function analyse(recognizer: Recognizer, r: Recognition) {
   };
 }
 
+/** Samples per page of a streamed export (about 2.5 MB of CSV). */
+const EXPORT_PAGE = 1000;
+
+/**
+ * The export file, a page of samples at a time, yielding to the event loop between pages, so a
+ * large export neither holds the whole file in memory nor blocks other requests. The pieces
+ * concatenate to exactly what `formatDigitCsv` / `formatStrokesJsonl` write for all the samples.
+ */
+async function* exportChunks(
+  store: SampleStore,
+  format: 'csv' | 'jsonl',
+  filter: SampleFilter,
+): AsyncGenerator<Buffer | string> {
+  let first = true;
+  for (const page of store.pages(filter, EXPORT_PAGE)) {
+    if (format === 'csv') {
+      const pixels = new Uint8Array(page.length * IMAGE_BYTES);
+      page.forEach((s, i) => {
+        pixels.set(s.image, i * IMAGE_BYTES);
+      });
+      const bytes = encodeDigitCsv({
+        n: page.length,
+        width: CANONICAL_SIZE,
+        height: CANONICAL_SIZE,
+        pixels,
+        labels: Uint8Array.from(page, (s) => s.label),
+      });
+      // The header line once, on the first page.
+      const body = first ? bytes : bytes.subarray(bytes.indexOf(0x0a) + 1);
+      yield Buffer.from(body.buffer, body.byteOffset, body.length);
+    } else {
+      const drawings: LabelledDrawing[] = [];
+      for (const s of page) {
+        if (s.drawing === null) continue;
+        const d: LabelledDrawing = { id: `digitrec/${s.id}`, label: s.label, drawing: s.drawing };
+        if (s.sessionId !== null) d.group = s.sessionId;
+        drawings.push(d);
+      }
+      if (drawings.length > 0) yield formatStrokesJsonl(drawings);
+    }
+    first = false;
+    await new Promise((r) => setImmediate(r));
+  }
+  if (first && format === 'csv') {
+    const header = encodeDigitCsv({
+      n: 0,
+      width: CANONICAL_SIZE,
+      height: CANONICAL_SIZE,
+      pixels: new Uint8Array(0),
+      labels: new Uint8Array(0),
+    });
+    yield Buffer.from(header);
+  }
+}
+
 /** Runs `f` over `items` in chunks, yielding to the event loop between them. */
 async function mapInChunks<T, U>(items: readonly T[], f: (item: T, i: number) => U): Promise<U[]> {
   const out: U[] = [];
@@ -334,6 +392,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
     now: options.now,
     log: (m) => app.log.info(m),
   });
+  // Each event stream listens to the retrainer, and each is a connection: allow one per connection
+  // instead of warning of a leak at Node's default of 10.
+  retrainer.setMaxListeners(limits.maxConnections + 1);
   // A running job is stopped before the server waits for open connections (its event streams
   // end with it); the store closes last.
   app.addHook('preClose', async () => retrainer.close());
@@ -348,8 +409,18 @@ export function buildApp(options: AppOptions): FastifyInstance {
     }
   });
 
+  /**
+   * Admin routes check the token when the request's headers have arrived, before its body is
+   * read: an unauthenticated 31 MiB import is refused without receiving it.
+   */
+  const admin = async (request: FastifyRequest) =>
+    checkAdmin(request.headers.authorization, adminToken);
+
   // The one place errors become responses.
   app.setErrorHandler((err: FastifyError | HttpError | DataFormatError | Error, request, reply) => {
+    // A refusal before the body was read (auth, size) closes the connection instead of reading
+    // and discarding the rest of the body to keep it alive.
+    if (!request.raw.complete) reply.header('connection', 'close');
     if (err instanceof HttpError) {
       reply.headers(err.headers);
       return sendError(reply, err.statusCode, err.message);
@@ -476,35 +547,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   app.get('/api/samples/export', async (request, reply) => {
     const { format, filter } = parseExportQuery(request.query);
-    const samples = [...store.iterate(filter)];
-    if (format === 'csv') {
-      const pixels = new Uint8Array(samples.length * IMAGE_BYTES);
-      samples.forEach((s, i) => {
-        pixels.set(s.image, i * IMAGE_BYTES);
-      });
-      const text = formatDigitCsv({
-        n: samples.length,
-        width: CANONICAL_SIZE,
-        height: CANONICAL_SIZE,
-        pixels,
-        labels: Uint8Array.from(samples, (s) => s.label),
-      });
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="digitrec-samples.csv"')
-        .send(text);
-    }
-    const drawings: LabelledDrawing[] = [];
-    for (const s of samples) {
-      if (s.drawing === null) continue;
-      const d: LabelledDrawing = { id: `digitrec/${s.id}`, label: s.label, drawing: s.drawing };
-      if (s.sessionId !== null) d.group = s.sessionId;
-      drawings.push(d);
-    }
+    const name = format === 'csv' ? 'digitrec-samples.csv' : 'digitrec-samples.strokes.jsonl';
     return reply
-      .type('application/x-ndjson; charset=utf-8')
-      .header('content-disposition', 'attachment; filename="digitrec-samples.strokes.jsonl"')
-      .send(formatStrokesJsonl(drawings));
+      .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${name}"`)
+      .send(Readable.from(exportChunks(store, format, filter)));
   });
 
   app.get('/api/samples/:id', async (request) => {
@@ -514,8 +561,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     return sampleJson(s, true);
   });
 
-  app.patch('/api/samples/:id', async (request) => {
-    checkAdmin(request.headers.authorization, adminToken);
+  app.patch('/api/samples/:id', { onRequest: admin }, async (request) => {
     const id = parseId((request.params as { id: string }).id);
     const { label } = parseRelabelBody(request.body);
     const s = store.relabel(id, label);
@@ -523,8 +569,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     return sampleJson(s, false);
   });
 
-  app.delete('/api/samples/:id', async (request, reply) => {
-    checkAdmin(request.headers.authorization, adminToken);
+  app.delete('/api/samples/:id', { onRequest: admin }, async (request, reply) => {
     const id = parseId((request.params as { id: string }).id);
     if (!store.delete(id)) throw new HttpError(404, `no sample ${id}`);
     return reply.code(204).send();
@@ -540,9 +585,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
     );
     scope.post(
       '/api/samples/import',
-      { bodyLimit: LIMITS.importBodyBytes },
+      { bodyLimit: LIMITS.importBodyBytes, onRequest: admin },
       async (request, reply) => {
-        checkAdmin(request.headers.authorization, adminToken);
         const { format } = parseImportQuery(request.query);
         if (!Buffer.isBuffer(request.body) || request.body.length === 0) {
           throw new HttpError(400, 'empty body: send the file as the request body');
@@ -606,32 +650,27 @@ export function buildApp(options: AppOptions): FastifyInstance {
       .send(html);
   });
 
-  app.post('/api/admin/models/:version/promote', async (request) => {
-    checkAdmin(request.headers.authorization, adminToken);
+  app.post('/api/admin/models/:version/promote', { onRequest: admin }, async (request) => {
     const version = parseVersion((request.params as { version: string }).version);
     const v = registry.promote(version);
     app.log.info(`model version ${version} (${v.modelId}) promoted by an admin`);
     return versionJson(v);
   });
 
-  app.post('/api/admin/train', async (request, reply) => {
-    checkAdmin(request.headers.authorization, adminToken);
+  app.post('/api/admin/train', { onRequest: admin }, async (_request, reply) => {
     const job = retrainer.start();
     return reply.code(202).header('location', '/api/admin/train').send(job);
   });
 
-  app.get('/api/admin/train', async (request) => {
-    checkAdmin(request.headers.authorization, adminToken);
+  app.get('/api/admin/train', { onRequest: admin }, async (_request) => {
     return { job: retrainer.state };
   });
 
-  app.delete('/api/admin/train', async (request) => {
-    checkAdmin(request.headers.authorization, adminToken);
+  app.delete('/api/admin/train', { onRequest: admin }, async (_request) => {
     return retrainer.cancel();
   });
 
-  app.get('/api/admin/train/events', async (request, reply) => {
-    checkAdmin(request.headers.authorization, adminToken);
+  app.get('/api/admin/train/events', { onRequest: admin }, async (_request, reply) => {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {

@@ -12,8 +12,11 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { ModelFile } from '../core/contracts.js';
+import { parseDigitCsv } from '../data/csv.js';
 import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
 import { buildApp, closeWithDrain, resolveServerLimits, SERVER_LIMITS } from './app.js';
+import { IMAGE_BYTES, type NewSample, openStore } from './store.js';
+import { LIMITS } from './validate.js';
 
 let dir: string;
 let model: ModelFile;
@@ -35,9 +38,18 @@ const SHORT = {
   shutdownDrainMs: 400,
 };
 
-async function listen(server = SHORT): Promise<{ app: FastifyInstance; port: number }> {
+const TOKEN = 'connections-test-admin-token';
+
+function freshDb(): string {
   dbCounter++;
-  const app = buildApp({ dbPath: join(dir, `conn-${dbCounter}.db`), model, server });
+  return join(dir, `conn-${dbCounter}.db`);
+}
+
+async function listen(
+  server = SHORT,
+  dbPath = freshDb(),
+): Promise<{ app: FastifyInstance; port: number }> {
+  const app = buildApp({ dbPath, model, server, adminToken: TOKEN });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   assert.ok(address && typeof address === 'object');
@@ -194,5 +206,86 @@ describe('closing with open connections', { timeout: 20_000 }, () => {
     await closeWithDrain(app, SHORT.shutdownDrainMs);
     await Promise.all([idle.closed, keptAlive.closed, slow.closed]);
     assert.equal(app.server.listening, false);
+  });
+});
+
+describe('refusing before reading, and streaming', { timeout: 30_000 }, () => {
+  test('an import without a valid admin token is 401 before its 31 MiB body is sent', async () => {
+    const { app, port } = await listen({
+      ...SHORT,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 20_000,
+    });
+    try {
+      const size = 31 * 1024 * 1024;
+      assert.ok(size < LIMITS.importBodyBytes);
+      for (const authorization of ['', 'Authorization: Bearer wrong-token\r\n']) {
+        const client = await rawClient(port);
+        // Headers only: the body is never sent, so only an answer that does not read it arrives.
+        client.socket.write(
+          `POST /api/samples/import?format=csv HTTP/1.1\r\nHost: 127.0.0.1\r\n${authorization}Content-Type: text/csv\r\nContent-Length: ${size}\r\n\r\n`,
+        );
+        await client.closed;
+        const answer = client.received();
+        assert.match(answer, /^HTTP\/1\.1 401 Unauthorized/);
+        assert.match(answer, /connection: close/i);
+        assert.match(answer, authorization ? /wrong admin token/ : /admin token required/);
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('a full export is streamed a page at a time: chunked, byte-for-byte the stored rows', async () => {
+    const dbPath = freshDb();
+    const n = 2500;
+    const seeded = openStore(dbPath);
+    const samples: NewSample[] = Array.from({ length: n }, (_, i) => ({
+      label: i % 10,
+      drawing: null,
+      image: new Uint8Array(IMAGE_BYTES).fill(i % 251),
+      source: 'import',
+      sessionId: null,
+      pointerType: null,
+      modelVersion: null,
+      predicted: null,
+      confidence: null,
+    }));
+    seeded.insertMany(samples);
+    seeded.close();
+    const { app, port } = await listen(
+      { ...SHORT, requestTimeoutMs: 20_000, idleTimeoutMs: 20_000 },
+      dbPath,
+    );
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/api/samples/export?format=csv`);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('content-length'), null);
+      assert.equal(res.headers.get('transfer-encoding'), 'chunked');
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+      const chunks: Uint8Array[] = [];
+      const first = await reader.read();
+      assert.ok(!first.done && first.value);
+      chunks.push(first.value);
+      // Mid-export, the server answers others, and a write is not blocked by the export.
+      assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+      }
+      const set = parseDigitCsv(Buffer.concat(chunks).toString('latin1'), 'export.csv');
+      assert.equal(set.n, n);
+      for (let i = 0; i < n; i++) {
+        assert.equal(set.labels[i], i % 10);
+        assert.equal(set.pixels[i * IMAGE_BYTES + 100], i % 251);
+      }
+      const empty = await fetch(
+        `http://127.0.0.1:${port}/api/samples/export?format=csv&label=3&source=collect`,
+      );
+      assert.match(await empty.text(), /^label,p0,p1,.*,p783\n$/s);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -404,6 +404,41 @@ describe('retraining', () => {
     assert.match(job.error ?? '', /the server stopped during training/);
   });
 
+  test('a dozen event-stream clients of one job raise no listener-leak warning', async () => {
+    const p = paths();
+    const app = build({ ...p, model: good, retrainConfig: { ...TINY, data: ['synthetic:20000'] } });
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const address = app.server.address();
+      assert.ok(address && typeof address === 'object');
+      const base = `http://127.0.0.1:${address.port}`;
+      assert.equal(
+        (await fetch(`${base}/api/admin/train`, { method: 'POST', headers: AUTH })).status,
+        202,
+      );
+      const streams = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          fetch(`${base}/api/admin/train/events`, { headers: AUTH }),
+        ),
+      );
+      const bodies = streams.map((r) => r.text());
+      // Warnings are emitted on the next tick after the listener that crosses the limit.
+      await new Promise((r) => setImmediate(r));
+      await app.close();
+      for (const body of await Promise.all(bodies))
+        assert.equal(parseSse(body).at(-1)?.event, 'done');
+      assert.deepEqual(
+        warnings.filter((w) => /MaxListeners/.test(w)),
+        [],
+      );
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   test('admin routes need the token; bad versions are 400 and unknown ones 404', async () => {
     const p = paths();
     const app = build({ ...p, model: good });

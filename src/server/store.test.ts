@@ -307,3 +307,39 @@ describe('model versions', () => {
     db.close();
   });
 });
+
+describe('pages', () => {
+  test('walks the matching samples in id order, a page at a time; rows added meanwhile are left out', () => {
+    const store = openStore(join(dir, 'pages.db'));
+    try {
+      store.insertMany([0, 1, 2, 3, 4, 5, 6].map((l) => sample(l % 2, { sessionId: `s${l}` })));
+      assert.deepEqual(
+        [...store.pages({}, 3)].map((page) => page.map((s) => s.id)),
+        [[1, 2, 3], [4, 5, 6], [7]],
+      );
+      assert.deepEqual(
+        [...store.pages({ label: 1 }, 2)].map((page) => page.map((s) => s.id)),
+        [[2, 4], [6]],
+      );
+      const walk = store.pages({}, 4);
+      const first = walk.next().value as { id: number }[];
+      // The connection is free between pages: a write succeeds and is not part of this walk.
+      store.insert(sample(9));
+      store.delete(6);
+      const rest = [...walk].flat().map((s) => s.id);
+      assert.deepEqual(
+        [first.map((s) => s.id), rest],
+        [
+          [1, 2, 3, 4],
+          [5, 7],
+        ],
+      );
+      const empty = openStore(join(dir, 'pages-empty.db'));
+      assert.deepEqual([...empty.pages()], []);
+      empty.close();
+      assert.throws(() => [...store.pages({}, 0)], /pageSize: expected a positive integer, got 0/);
+    } finally {
+      store.close();
+    }
+  });
+});

@@ -368,6 +368,32 @@ export class SampleStore {
     for (const row of stmt.iterate(w.params) as IterableIterator<Row>) yield fromRow(row);
   }
 
+  /**
+   * The matching samples in id order, `pageSize` at a time, as they stand when each page is read
+   * (only ids up to the largest when the first page is read: rows added meanwhile are left out).
+   * Each page is one complete query, so the connection is free between pages: a caller may yield
+   * to the event loop, and other requests write, while it walks a large result.
+   */
+  *pages(filter: SampleFilter = {}, pageSize = 500): IterableIterator<Sample[]> {
+    if (!(Number.isInteger(pageSize) && pageSize > 0))
+      throw new RangeError(`pageSize: expected a positive integer, got ${pageSize}`);
+    const w = where(filter);
+    const cond = w.sql ? `${w.sql} AND` : 'WHERE';
+    const stmt = this.#db.prepare(
+      `SELECT * FROM samples ${cond} id > @after AND id <= @last ORDER BY id LIMIT @limit`,
+    );
+    const last =
+      (this.#db.prepare('SELECT max(id) AS id FROM samples').get() as { id: number | null }).id ??
+      0;
+    let after = 0;
+    while (after < last) {
+      const rows = stmt.all({ ...w.params, after, last, limit: pageSize }) as Row[];
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1].id;
+      yield rows.map(fromRow);
+    }
+  }
+
   /** Counts by digit, source and UTC day. */
   stats(filter: SampleFilter = {}): StoreStats {
     const w = where(filter);
