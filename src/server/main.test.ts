@@ -101,6 +101,27 @@ test('SIGTERM with idle, half-sent and kept-alive connections open exits 0 after
   }
 });
 
+test('an admin token under 16 characters or a bad rate budget stops with a message and exit code 1', async () => {
+  for (const [env, pattern] of [
+    [
+      { DIGITREC_ADMIN_TOKEN: 'hunter2' },
+      /DIGITREC_ADMIN_TOKEN must be at least 16 characters, got 7/,
+    ],
+    [
+      { DIGITREC_PREDICT_PER_MINUTE: 'lots' },
+      /DIGITREC_PREDICT_PER_MINUTE must be a positive integer, got "lots"/,
+    ],
+  ] as const) {
+    const child = start({ PORT: '0', DIGITREC_DB: join(dir, 'd.db'), ...env });
+    let err = '';
+    child.stderr?.on('data', (d) => {
+      err += d;
+    });
+    assert.equal(await exitCode(child), 1);
+    assert.match(err, pattern);
+  }
+});
+
 test('a bad DIGITREC_SHUTDOWN_MS stops with a message and exit code 1', async () => {
   const child = start({ PORT: '0', DIGITREC_DB: join(dir, 'c.db'), DIGITREC_SHUTDOWN_MS: '-5' });
   let err = '';

@@ -19,7 +19,7 @@ import { syntheticDrawings } from '../data/synthetic.js';
 import { type AppOptions, buildApp } from './app.js';
 import type { JobState } from './retrain.js';
 
-const TOKEN = 'retrain-admin';
+const TOKEN = 'retrain-admin-token';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 
 /** Trains in a second or two: 300 template drawings (no MNIST), HOG, one C, two folds. */

@@ -433,6 +433,16 @@ export function checkAdmin(
   }
 }
 
+/** Whether `authorization` carries the admin token (`Bearer <token>`), compared in constant time. */
+export function adminTokenMatches(
+  authorization: string | undefined,
+  adminToken: string | undefined,
+): boolean {
+  if (!adminToken || !authorization) return false;
+  const m = /^Bearer\s+(.+)$/i.exec(authorization);
+  return m !== null && timingSafeEqualText(m[1].trim(), adminToken);
+}
+
 /** Compares two strings in constant time (hashing first so the lengths need not match). */
 function timingSafeEqualText(a: string, b: string): boolean {
   const hash = (t: string) => createHash('sha256').update(t).digest();
