@@ -479,6 +479,34 @@ describe('another process holding the database lock', () => {
   });
 });
 
+describe('a database at its size limit', () => {
+  test('writes answer 507 saying nothing was stored; reads and /healthz keep answering', async () => {
+    const dbPath = freshDb();
+    const app = buildApp({
+      dbPath,
+      model,
+      adminToken: TOKEN,
+      store: { maxBytes: 40 * 4096 },
+      rateLimits: false,
+    });
+    try {
+      let stored = 0;
+      let res = await post(app, '/api/samples', sampleBody());
+      while (res.statusCode === 201 && stored < 1000) {
+        stored++;
+        res = await post(app, '/api/samples', sampleBody());
+      }
+      assertError(res, 507, /the database is full \(no space left\): nothing was stored/);
+      assert.ok(stored > 0);
+      assert.equal(rowCount(dbPath), stored);
+      assert.equal(json(await app.inject('/healthz')).samples, stored);
+      assert.equal((await app.inject('/api/samples')).statusCode, 200);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('POST /api/samples', () => {
   let app: FastifyInstance;
   let dbPath: string;

@@ -33,7 +33,13 @@ import { HttpError, STATUS_TEXT } from './http-error.js';
 import { ModelRegistry } from './models.js';
 import { openApiDocument } from './openapi.js';
 import { SharedWindowStore } from './rate-limit-store.js';
-import { type JobEvent, type JobState, Retrainer } from './retrain.js';
+import {
+  checkRetrainSources,
+  type JobEvent,
+  type JobState,
+  type PromotionRule,
+  Retrainer,
+} from './retrain.js';
 import {
   IMAGE_BYTES,
   type ModelVersion,
@@ -42,6 +48,7 @@ import {
   type Sample,
   type SampleFilter,
   type SampleStore,
+  type StoreOptions,
 } from './store.js';
 import {
   adminTokenMatches,
@@ -106,6 +113,10 @@ export interface AppOptions {
   now?: () => Date;
   /** The HTTP server's timeouts and connection cap; default `SERVER_LIMITS`. */
   server?: Partial<ServerLimits>;
+  /** When a retrained model is promoted; default `PROMOTION_RULE` (50 drawings, 1 point). */
+  promotion?: Partial<PromotionRule>;
+  /** The sample store's log and size limits (see `StoreOptions`). */
+  store?: Pick<StoreOptions, 'walLimitBytes' | 'maxBytes'>;
   /** Requests per minute per client address; default `RATE_LIMITS`; `false`: no limits. */
   rateLimits?: Partial<RateLimits> | false;
   /**
@@ -426,6 +437,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
     options.retrainConfig === undefined
       ? undefined
       : resolveTrainConfig(options.retrainConfig, 'retrainConfig');
+  // With admin on, retraining can start: its sources are checked now, not when a job runs.
+  if (options.adminToken)
+    checkRetrainSources(
+      retrainConfig ?? defaultRetrainConfig(),
+      retrainConfig ? 'retrainConfig' : DEFAULT_RETRAIN_CONFIG_PATH,
+    );
   if (options.dbPath === ':memory:' || options.dbPath === '')
     throw new TypeError(
       `dbPath must be a file (the retraining worker reads it and the model versions live beside it), got ${JSON.stringify(options.dbPath)}`,
@@ -435,7 +452,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   const limits = resolveServerLimits(options.server);
   const rates = options.rateLimits === false ? undefined : resolveRateLimits(options.rateLimits);
   const allowedHosts = options.allowedHosts ?? [];
-  const store: SampleStore = openStore(options.dbPath, { now: options.now });
+  const store: SampleStore = openStore(options.dbPath, { ...options.store, now: options.now });
 
   const app = Fastify({
     connectionTimeout: limits.idleTimeoutMs,
@@ -474,6 +491,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     config: () => retrainConfig ?? defaultRetrainConfig(),
     now: options.now,
     log: (m) => app.log.info(m),
+    promotion: options.promotion,
   });
   // Each event stream listens to the retrainer, and each is a connection: allow one per connection
   // instead of warning of a leak at Node's default of 10.

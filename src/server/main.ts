@@ -12,6 +12,7 @@
  * - DIGITREC_ALLOWED_HOSTS: comma-separated host names served besides localhost and IP addresses;
  * - DIGITREC_PREDICT_PER_MINUTE, DIGITREC_WRITES_PER_MINUTE, DIGITREC_FAILED_ADMIN_PER_MINUTE:
  *   request budgets per client address (defaults in `RATE_LIMITS`);
+ * - DIGITREC_DB_MAX_MB: the largest the database may grow, in MiB (writes beyond answer 507);
  * - DIGITREC_SOURCE_MAPS=1: serve the web app's source maps (development).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
     );
   const host = process.env.HOST || 'localhost';
   const drainMs = shutdownMs(process.env.DIGITREC_SHUTDOWN_MS);
+  const maxMb = positiveInt('DIGITREC_DB_MAX_MB');
   const app = buildApp({
     dbPath,
     modelPath,
@@ -101,6 +103,7 @@ async function main(): Promise<void> {
     logger: true,
     server: { shutdownDrainMs: drainMs },
     rateLimits: rateLimits(),
+    store: { maxBytes: maxMb === undefined ? undefined : maxMb * 1024 * 1024 },
     // The name the server listens on is one it answers to.
     allowedHosts: [host, ...(process.env.DIGITREC_ALLOWED_HOSTS ?? '').split(',')]
       .map((h) => h.trim())
