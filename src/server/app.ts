@@ -602,6 +602,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.register(fastifyRateLimit, {
     global: false,
     store: SharedWindowStore,
+    // Budget headers only on a refusal (with Retry-After): on every answer they cost predict time.
+    addHeadersOnExceeding: {
+      'x-ratelimit-limit': false,
+      'x-ratelimit-remaining': false,
+      'x-ratelimit-reset': false,
+    },
     errorResponseBuilder: (_request, context) =>
       new HttpError(
         429,
