@@ -13,10 +13,10 @@ import { createRecognizer } from '../core/recognizer.js';
 import { parseDigitCsv } from '../data/csv.js';
 import { encodePng } from '../data/image-decode.js';
 import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
+import { IMAGE_BYTES } from '../data/store.js';
 import { parseStrokesJsonl } from '../data/strokes-jsonl.js';
 import { confusingJpeg, interlacedBombPng, secondHeaderPng } from '../data/test-images.js';
 import { buildApp } from './app.js';
-import { IMAGE_BYTES } from './store.js';
 import { DIGIT_STROKES, drawingOf } from './test-digits.js';
 import { LIMITS } from './validate.js';
 

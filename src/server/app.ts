@@ -26,6 +26,16 @@ import { encodeDigitCsv, parseDigitCsv } from '../data/csv.js';
 import { DataFormatError } from '../data/errors.js';
 import { decodeImage } from '../data/image-decode.js';
 import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
+import {
+  IMAGE_BYTES,
+  type ModelVersion,
+  type NewSample,
+  openStore,
+  type Sample,
+  type SampleFilter,
+  type SampleStore,
+  type StoreOptions,
+} from '../data/store.js';
 import { formatStrokesJsonl, parseStrokesJsonl } from '../data/strokes-jsonl.js';
 import { resolveTrainConfig, type TrainConfig } from '../data/training.js';
 import { parseUnipen } from '../data/unipen.js';
@@ -40,16 +50,6 @@ import {
   type PromotionRule,
   Retrainer,
 } from './retrain.js';
-import {
-  IMAGE_BYTES,
-  type ModelVersion,
-  type NewSample,
-  openStore,
-  type Sample,
-  type SampleFilter,
-  type SampleStore,
-  type StoreOptions,
-} from './store.js';
 import {
   adminTokenMatches,
   checkAdmin,

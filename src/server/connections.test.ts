@@ -14,8 +14,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ModelFile } from '../core/contracts.js';
 import { parseDigitCsv } from '../data/csv.js';
 import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
+import { IMAGE_BYTES, type NewSample, openStore } from '../data/store.js';
 import { buildApp, closeWithDrain, resolveServerLimits, SERVER_LIMITS } from './app.js';
-import { IMAGE_BYTES, type NewSample, openStore } from './store.js';
 import { LIMITS } from './validate.js';
 
 let dir: string;

@@ -9,8 +9,8 @@ import { basename, join, resolve } from 'node:path';
 import type { Metrics, ModelFile, Recognizer } from '../core/contracts.js';
 import { createRecognizer } from '../core/recognizer.js';
 import { loadModel, saveModel } from '../data/model-io.js';
+import type { ModelStatus, ModelVersion, SampleStore } from '../data/store.js';
 import { HttpError } from './http-error.js';
-import type { ModelStatus, ModelVersion, SampleStore } from './store.js';
 
 /** The model being served and how it is shared with clients. */
 export interface ServingModel {

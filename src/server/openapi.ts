@@ -3,7 +3,7 @@
  * `validate.ts`. Served at `GET /api/openapi.json`; a test checks it lists every route.
  */
 
-import { MODEL_STATUSES, SAMPLE_SOURCES } from './store.js';
+import { MODEL_STATUSES, SAMPLE_SOURCES } from '../data/store.js';
 import {
   CLIENT_SOURCES,
   EXPORT_FORMATS,

@@ -13,10 +13,10 @@ import { parseModelFile } from '../core/model-file.js';
 import { startModuleWorker } from '../data/module-worker.js';
 import { pct } from '../data/report/svg.js';
 import { MNIST_SOURCES, parseSourceSpec, samplesPath, syntheticCount } from '../data/sources.js';
+import type { ModelStatus } from '../data/store.js';
 import type { TrainConfig } from '../data/training.js';
 import { HttpError } from './http-error.js';
 import { figures, type ModelRegistry } from './models.js';
-import type { ModelStatus } from './store.js';
 import type { TrainWorkerInput, TrainWorkerMessage, TrainWorkerResult } from './train-worker.js';
 
 /**

@@ -5,8 +5,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Drawing, GrayImage, Stroke } from '../core/types.js';
+import { SAMPLE_SOURCES, type SampleFilter, type SampleSource } from '../data/store.js';
 import { badRequest, HttpError } from './http-error.js';
-import { SAMPLE_SOURCES, type SampleFilter, type SampleSource } from './store.js';
 
 /** The limits the API enforces. Documented in the OpenAPI document and the README. */
 export const LIMITS = {

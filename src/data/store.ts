@@ -1,5 +1,7 @@
 /**
- * The sample store: labelled drawings in one SQLite file (better-sqlite3, WAL mode). Strokes are
+ * The sample store: labelled drawings in one SQLite file (better-sqlite3, WAL mode), shared by the
+ * server (`openStore`: reads and writes, runs the migrations) and the training sources and CLI
+ * (`openStoreReadOnly`, through `samples.ts`). Strokes are
  * the truth and are kept as JSON; the canonical 28×28 image the model saw is kept beside them as a
  * 784-byte BLOB, so thumbnails and CSV export need no re-rendering. The schema is created and
  * upgraded by an ordered list of migrations, tracked in SQLite's `user_version`.
@@ -303,10 +305,21 @@ export class SampleStore {
   readonly #now: () => Date;
   readonly #insert: Database.Statement;
 
-  constructor(db: Database.Database, options: StoreOptions = {}) {
+  /**
+   * Wraps an open connection. Read-write (the default), the schema is migrated to the latest;
+   * `readOnly`, it must already be at the latest (`SchemaVersionError` otherwise) and is left as it is.
+   */
+  constructor(db: Database.Database, options: StoreOptions = {}, readOnly = false) {
     this.#db = db;
     this.#now = options.now ?? (() => new Date());
-    this.schemaVersion = migrate(db);
+    if (readOnly) {
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version !== MIGRATIONS.length)
+        throw new SchemaVersionError(
+          `expected a digitrec sample store at schema version ${MIGRATIONS.length}, got version ${version}${version < MIGRATIONS.length ? ' (start the server on it once to upgrade it)' : ''}`,
+        );
+      this.schemaVersion = version;
+    } else this.schemaVersion = migrate(db);
     this.#insert = db.prepare(
       `INSERT INTO samples (label, strokes, canvas_width, canvas_height, brush_width, image, source,
          session_id, pointer_type, model_version, predicted, confidence, created_at)
@@ -553,6 +566,10 @@ export class SampleStore {
 
   close(): void {
     if (!this.#db.open) return;
+    if (this.#db.readonly) {
+      this.#db.close();
+      return;
+    }
     try {
       // Fold the log into the database and empty it, so a closed store is one file.
       this.#db.pragma('wal_checkpoint(TRUNCATE)');
@@ -596,6 +613,22 @@ export function openStore(path: string, options: StoreOptions = {}): SampleStore
       throw new RangeError(`busyTimeoutMs: expected an integer ≥ 0, got ${busy}`);
     db.pragma(`busy_timeout = ${busy}`);
     return store;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/**
+ * Opens an existing store at `path` read-only (for training and the CLI while the server may be
+ * writing): no migrations, no writes. `SchemaVersionError` when the file is not a store at the
+ * latest schema; better-sqlite3's error when it cannot be opened.
+ */
+export function openStoreReadOnly(path: string): SampleStore {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
+    return new SampleStore(db, {}, true);
   } catch (err) {
     db.close();
     throw err;
