@@ -1,8 +1,9 @@
 /** `digitrec eval`: every metric of a model on a labelled data set. */
 
-import { evaluateData } from '../data/evaluation.js';
+import { evaluateData, evaluateNonDigits } from '../data/evaluation.js';
 import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
 import { loadDataSource } from '../data/sources.js';
+import { readNonDigitJsonl } from '../data/strokes-jsonl.js';
 import { parseWriterGroup } from '../data/writers.js';
 import { type OptionSpec, parseArgs, UsageError } from './args.js';
 import { ProgressBar } from './progress.js';
@@ -13,33 +14,66 @@ const SPEC: OptionSpec = {
   data: 'string',
   format: 'string',
   writers: 'string',
+  junk: 'string',
   json: 'boolean',
   help: 'boolean',
 };
 
-export const EVAL_HELP = `digitrec eval --data PATH|mnist-test [--model FILE] [--format F] [--writers G] [--json]
+export const EVAL_HELP = `digitrec eval --data PATH|mnist-test [--junk FILE] [--model FILE] [--format F] [--writers G] [--json]
   --data      a labelled data set: mnist-test, mnist-train, or a path (CSV, IDX,
               image folder, UNIPEN, strokes JSONL)
   --model     the model file                                  [the default model]
   --format    csv | idx | folder | unipen | strokes-jsonl    [detected from the path]
   --writers   all | dev | confirm: drawings with writers are split by a fixed rule into a
               development group (design choices) and a confirmation group (only scored)  [all]
+  --junk      strokes JSONL of drawings that are not digits (digitrec synth --junk, or your
+              own shapes, letters and scribbles; a "kind" field groups them): the share
+              answered as a digit, as "not a digit" and as unsure, per kind. With --data too,
+              the digits' redraws include those called "not a digit"
   --json      print one JSON object instead of tables
-Drawings are read by both readers fused when the model has an online reader; plain images by
-the image reader alone.`;
+Drawings are read by both readers fused when the model has an online reader, and checked by its
+not-a-digit reader when it has one; plain images by the image reader alone.`;
 
 /** Runs `digitrec eval`; returns the result object it printed. */
 export function evalCommand(argv: string[], log: (s: string) => void = console.log) {
   const { options, positionals } = parseArgs(argv, SPEC);
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
-  if (typeof options.data !== 'string')
-    throw new UsageError('eval needs --data PATH (or --data mnist-test)');
+  if (typeof options.data !== 'string' && typeof options.junk !== 'string')
+    throw new UsageError('eval needs --data PATH (or --data mnist-test), or --junk FILE');
   const writers =
     typeof options.writers === 'string' ? parseWriterGroup(options.writers) : undefined;
   if (typeof options.writers === 'string' && writers === undefined)
     throw new UsageError(`--writers must be all, dev or confirm, got ${options.writers}`);
   const modelPath = typeof options.model === 'string' ? options.model : DEFAULT_MODEL_PATH;
   const model = loadModel(modelPath);
+  const nonDigits =
+    typeof options.junk === 'string'
+      ? evaluateNonDigits(model, readNonDigitJsonl(options.junk))
+      : undefined;
+  if (nonDigits && !options.json) {
+    log(`model ${model.id} (${modelPath})`);
+    log(
+      `${options.junk}: ${nonDigits.overall.n} non-digits, ${pct(nonDigits.overall.acceptedAsDigit)} accepted as a digit, ${pct(nonDigits.overall.notDigit)} answered "not a digit", ${pct(nonDigits.overall.unsure)} unsure${model.junk ? '' : ' (the model has no not-a-digit reader)'}`,
+    );
+    log(
+      `\n${table([
+        ['kind', 'n', 'accepted as digit', 'not a digit', 'unsure'],
+        ...nonDigits.kinds.map((c) => [
+          c.kind,
+          String(c.n),
+          pct(c.acceptedAsDigit),
+          pct(c.notDigit),
+          pct(c.unsure),
+        ]),
+      ])}`,
+    );
+  }
+  if (typeof options.data !== 'string') {
+    const result = { junk: options.junk, model: model.id, nonDigits };
+    if (options.json) log(JSON.stringify(result));
+    return result;
+  }
+  if (nonDigits && !options.json) log('');
   const data = loadDataSource(options.data, options.format as string | undefined);
   const bar = options.json ? undefined : new ProgressBar(`features ${options.data}`, 1);
   let evaluation: ReturnType<typeof evaluateData>;
@@ -59,7 +93,13 @@ export function evalCommand(argv: string[], log: (s: string) => void = console.l
     throw err;
   }
   const { metrics, rows: _rows, ...rest } = evaluation;
-  const result = { data: options.data, model: model.id, ...rest, ...metrics };
+  const result = {
+    data: options.data,
+    model: model.id,
+    ...rest,
+    ...metrics,
+    ...(nonDigits ? { junk: options.junk, nonDigits } : {}),
+  };
   if (options.json) log(JSON.stringify(result));
   else {
     log(`model ${model.id} (${modelPath})`);
@@ -67,6 +107,8 @@ export function evalCommand(argv: string[], log: (s: string) => void = console.l
     const name =
       writers && writers !== 'all' ? `${options.data} (${writers} writers)` : options.data;
     log(formatMetrics(`${name}${evaluation.readBy === 'fused' ? ', both readers' : ''}`, metrics));
+    if (evaluation.notDigit !== undefined)
+      log(`not a digit: ${pct(evaluation.notDigit)} of these drawings (counted as redraws above)`);
     if (evaluation.readers) {
       const r = evaluation.readers;
       log(

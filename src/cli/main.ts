@@ -1,4 +1,5 @@
 /** The `digitrec` command line: dispatches to the commands and turns errors into exit codes. */
+import { readFileSync } from 'node:fs';
 import { TrainConfigError } from '../data/training.js';
 import { UsageError } from './args.js';
 import { CROSSVAL_HELP, crossvalCommand } from './crossval.js';
@@ -19,16 +20,42 @@ const COMMANDS: Record<string, { run: (argv: string[]) => unknown; help: string 
 
 const USAGE = `digitrec — handwritten digit recognition
 
-Usage: digitrec <command> [options]   (digitrec <command> --help for its options)
+Usage: digitrec <command> [options]   (digitrec <command> -h or --help for its options)
+       digitrec --version
 
 Commands:
 ${Object.values(COMMANDS)
   .map((c) => `  ${c.help.split('\n')[0]}`)
   .join('\n')}`;
 
+/** The package's version (package.json beside dist/). */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** Whether the arguments ask for help (`-h` or `--help` before a `--`). */
+function asksForHelp(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
 /** Runs the CLI with `argv` (without node and script); sets process.exitCode. */
 export async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V' || name === 'version') {
+    console.log(`digitrec ${version()}`);
+    return;
+  }
+  if (name === 'help' && rest.length > 0) {
+    const asked = COMMANDS[rest[0]];
+    if (asked) {
+      console.log(asked.help);
+      return;
+    }
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(USAGE);
     return;
@@ -39,7 +66,7 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  if (rest.includes('--help')) {
+  if (asksForHelp(rest)) {
     console.log(command.help);
     return;
   }
@@ -53,7 +80,14 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     // Every error digitrec throws on purpose names what was wrong; print it without a stack.
-    const message = err instanceof Error ? err.message : String(err);
+    // Node's own file errors are given their path when they carry it.
+    const e = err as NodeJS.ErrnoException;
+    const message =
+      err instanceof Error
+        ? e.code && e.path && !e.message.includes(e.path)
+          ? `${e.path}: ${e.message}`
+          : e.message
+        : String(err);
     console.error(`digitrec ${name}: ${message}`);
     if (process.env.DIGITREC_DEBUG && err instanceof Error) console.error(err.stack);
     process.exitCode = 1;

@@ -9,6 +9,7 @@ import {
 } from '../data/report/index.js';
 import { loadDataSource } from '../data/sources.js';
 import { type OptionSpec, parseArgs, UsageError } from './args.js';
+import { checkInputFile, checkOutputFile } from './paths.js';
 import { ProgressBar } from './progress.js';
 
 const SPEC: OptionSpec = {
@@ -44,12 +45,15 @@ export function reportCommand(argv: string[], log: (s: string) => void = console
     typeof options.model === 'string' ? options.model : DEFAULT_MODEL_PATH,
     ...(typeof options.compare === 'string' ? [options.compare] : []),
   ];
+  if (typeof options.model === 'string') checkInputFile(options.model, '--model');
+  if (typeof options.compare === 'string') checkInputFile(options.compare, '--compare');
+  const out = typeof options.out === 'string' ? options.out : 'report.html';
+  checkOutputFile(out, '--out');
   const models: ReportModel[] = paths.map((path) => ({ model: loadModel(path), path }));
   const specs =
     options.data === 'none'
       ? []
       : list(typeof options.data === 'string' ? options.data : 'mnist-test');
-  const out = typeof options.out === 'string' ? options.out : 'report.html';
   const sets: SetEvaluation[][] = [];
   for (const spec of specs) {
     const data = loadDataSource(spec, options.format as string | undefined);

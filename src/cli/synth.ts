@@ -1,8 +1,10 @@
 /** `digitrec synth`: writes canvas-style synthetic drawings as strokes JSON Lines. */
 import { writeFileSync } from 'node:fs';
-import { formatStrokesJsonl } from '../data/strokes-jsonl.js';
+import { generateJunkDrawings, JUNK_KINDS, type JunkKind } from '../core/synth/junk.js';
+import { formatNonDigitJsonl, formatStrokesJsonl } from '../data/strokes-jsonl.js';
 import { syntheticDrawings } from '../data/synthetic.js';
 import { integerOption, numberOption, parseArgs, UsageError } from './args.js';
+import { checkOutputFile } from './paths.js';
 import { ProgressBar } from './progress.js';
 
 export const SYNTH_HELP = `digitrec synth --count N --out FILE.jsonl [options]   synthetic canvas drawings
@@ -12,6 +14,10 @@ export const SYNTH_HELP = `digitrec synth --count N --out FILE.jsonl [options]  
   --mix LIST           templates=W,restroked=W: share of template drawings and of
                        re-stroked MNIST training digits                    [templates=1,restroked=1]
   --augment P          probability a drawing is augmented (resampled, re-brushed, bent) [0.5]
+  --junk               non-digits instead (taps, dots, dashes, shapes, letters, scribbles,
+                       two digits at once, half-drawn digits), written with their "kind" and
+                       no label: the input of digitrec eval --junk
+  --kinds LIST         with --junk, only these kinds: ${JUNK_KINDS.join(', ')}
   --out FILE           where to write the strokes JSON Lines`;
 
 /** Parses `templates=0.5,restroked=0.5` (either may be left out: 0). */
@@ -40,12 +46,15 @@ export function synthCommand(argv: string[], log: (s: string) => void = console.
     seed: 'string',
     mix: 'string',
     augment: 'string',
+    junk: 'boolean',
+    kinds: 'string',
     out: 'string',
     help: 'boolean',
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   if (typeof options.count !== 'string') throw new UsageError('--count N is required');
   if (typeof options.out !== 'string') throw new UsageError('--out FILE is required');
+  checkOutputFile(options.out, '--out');
   const count = integerOption('count', options.count, 1, 10_000_000);
   const seed =
     typeof options.seed === 'string' ? integerOption('seed', options.seed, 0, 2 ** 32 - 1) : 0;
@@ -53,8 +62,27 @@ export function synthCommand(argv: string[], log: (s: string) => void = console.
     typeof options.mix === 'string' ? parseMix(options.mix) : { templates: 1, restroked: 1 };
   const augment =
     typeof options.augment === 'string' ? numberOption('augment', options.augment, 0, 1) : 0.5;
-  const bar = new ProgressBar('synth', count);
   const t0 = performance.now();
+  if (options.junk === true) {
+    const kinds =
+      typeof options.kinds === 'string'
+        ? options.kinds.split(',').map((k) => k.trim())
+        : [...JUNK_KINDS];
+    for (const k of kinds) {
+      if (!(JUNK_KINDS as readonly string[]).includes(k))
+        throw new UsageError(
+          `--kinds: unknown kind ${JSON.stringify(k)}; kinds: ${JUNK_KINDS.join(', ')}`,
+        );
+    }
+    const junk = generateJunkDrawings({ count, seed, kinds: kinds as JunkKind[] });
+    writeFileSync(options.out, formatNonDigitJsonl(junk));
+    log(
+      `wrote ${junk.length} non-digits to ${options.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s (kinds: ${kinds.join(', ')})`,
+    );
+    return junk.length;
+  }
+  if (typeof options.kinds === 'string') throw new UsageError('--kinds needs --junk');
+  const bar = new ProgressBar('synth', count);
   const drawings = syntheticDrawings(count, seed, { mix, augment }, (done) => bar.update(done));
   writeFileSync(options.out, formatStrokesJsonl(drawings));
   const byLabel = new Array<number>(10).fill(0);

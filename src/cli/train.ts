@@ -17,6 +17,7 @@ import {
   trainModel,
 } from '../data/training.js';
 import { integerOption, numberOption, type OptionSpec, parseArgs, UsageError } from './args.js';
+import { checkInputFile, checkOutputFile } from './paths.js';
 import { ProgressBar } from './progress.js';
 import { formatCvTable, formatMetricsLine, pct, table } from './text.js';
 
@@ -86,6 +87,7 @@ export function trainConfig(argv: string[]): TrainConfig {
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   let config: TrainConfig = { ...TRAIN_DEFAULTS };
   if (typeof options.config === 'string') {
+    checkInputFile(options.config, '--config');
     let fromFile: unknown;
     try {
       fromFile = JSON.parse(readFileSync(options.config, 'utf8'));
@@ -194,6 +196,8 @@ export function formatSourceTable(
 /** Runs `digitrec train`. */
 export function train(argv: string[], log: (s: string) => void = console.log): ModelFile {
   const config = trainConfig(argv);
+  // Before the training, so a wrong --out does not waste it.
+  checkOutputFile(config.out, '--out');
   const t0 = performance.now();
   const print = (e: TrainingEvent) => {
     if (e.kind === 'cv') {

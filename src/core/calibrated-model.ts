@@ -7,8 +7,16 @@
  * the one place where the logits meet a temperature and a softmax.
  */
 import { softmaxRows } from './calibration.js';
-import type { CvTable, Fusion, ModelFile, OnlineReader } from './contracts.js';
-import { ONLINE_FEATURES } from './contracts.js';
+import type {
+  CvTable,
+  Fusion,
+  JunkOutOfFold,
+  JunkReader,
+  ModelFile,
+  OnlineReader,
+} from './contracts.js';
+import { JUNK_FEATURES, ONLINE_FEATURES } from './contracts.js';
+import type { GeometryRange } from './junk.js';
 import type { Matrix } from './types.js';
 
 /** One fitted multinomial logistic regression: z = W x + b over `nFeatures` features. */
@@ -28,7 +36,20 @@ export interface PathCalibration {
   readonly threshold: number;
 }
 
-/** The fitted model: plain images are read by `image` alone; drawings by both readers fused. */
+/** The not-a-digit reader: a two-class linear reader, class 1 "not a digit", and its threshold. */
+export interface NotDigitReader extends LinearReader {
+  /** A drawing with P(not a digit) ≥ this is answered "not a digit". */
+  readonly threshold: number;
+  readonly target: number;
+  readonly kinds: readonly string[];
+  readonly geometryRange: GeometryRange;
+  readonly outOfFold: JunkOutOfFold;
+}
+
+/**
+ * The fitted model: plain images are read by `image` alone; drawings by both readers fused, and
+ * checked by the not-a-digit reader when there is one.
+ */
 export interface CalibratedModel {
   readonly classes: readonly number[];
   readonly image: LinearReader;
@@ -36,6 +57,8 @@ export interface CalibratedModel {
   /** The online reader on the strokes' trajectories, with `fusion` (or neither). */
   readonly online?: LinearReader;
   readonly fusion?: Fusion;
+  /** The not-a-digit reader (needs the online reader). */
+  readonly junk?: NotDigitReader;
 }
 
 /** A read's calibrated probabilities (n × k) and the threshold its answers are accepted at. */
@@ -62,6 +85,12 @@ export function calibratedModel(parts: CalibratedModel): CalibratedModel {
   if (Boolean(parts.online) !== Boolean(parts.fusion))
     throw new RangeError('an online reader and its fusion go together: got one without the other');
   if (parts.online) checkReader('online', parts.online, k);
+  if (parts.junk) {
+    if (!parts.online) throw new RangeError('the not-a-digit reader needs the online reader');
+    checkReader('not-a-digit', parts.junk, 2);
+    if (!(parts.junk.threshold >= 0 && parts.junk.threshold <= 1))
+      throw new RangeError(`not-a-digit threshold must be in [0, 1], got ${parts.junk.threshold}`);
+  }
   return Object.freeze({ ...parts });
 }
 
@@ -137,6 +166,14 @@ export function calibratedRead(
   };
 }
 
+/** P(not a digit) of each row of the not-a-digit reader's logits (n × 2). */
+export function notDigitProbabilities(logits: Float64Array): Float64Array {
+  const p = softmaxRows(logits, 2, 1);
+  const out = new Float64Array(p.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = p[2 * i + 1];
+  return out;
+}
+
 /** One reader's own probabilities (temperature 1): what it would answer alone. */
 export function readerProbabilities(logits: Float64Array, k: number): Float64Array {
   return softmaxRows(logits, k, 1);
@@ -186,11 +223,27 @@ export function calibratedModelOf(file: ModelFile): CalibratedModel {
             cv: file.online.cv,
           }
         : undefined;
+    const junk: NotDigitReader | undefined =
+      online && file.junk
+        ? {
+            nFeatures: file.junk.nFeatures,
+            weights: packWeights(file.junk),
+            intercepts: Float64Array.from(file.junk.intercepts),
+            C: file.junk.C,
+            cv: file.junk.cv,
+            threshold: file.junk.threshold,
+            target: file.junk.target,
+            kinds: file.junk.kinds,
+            geometryRange: file.junk.geometryRange,
+            outOfFold: file.junk.outOfFold,
+          }
+        : undefined;
     model = calibratedModel({
       classes: file.classes,
       image,
       imagePath: { temperature: file.temperature, threshold: file.threshold },
       ...(online ? { online, fusion: file.fusion } : {}),
+      ...(junk ? { junk } : {}),
     });
     fromFile.set(file, model);
   }
@@ -206,5 +259,22 @@ export function onlineReaderFile(reader: LinearReader): OnlineReader {
     intercepts: Array.from(reader.intercepts),
     C: reader.C,
     cv: reader.cv,
+  };
+}
+
+/** The not-a-digit reader as the model file stores it. */
+export function junkReaderFile(reader: NotDigitReader): JunkReader {
+  return {
+    features: JUNK_FEATURES,
+    nFeatures: reader.nFeatures,
+    weights: unpackWeights(reader),
+    intercepts: Array.from(reader.intercepts),
+    C: reader.C,
+    cv: reader.cv,
+    threshold: reader.threshold,
+    target: reader.target,
+    kinds: [...reader.kinds],
+    geometryRange: reader.geometryRange,
+    outOfFold: reader.outOfFold,
   };
 }

@@ -76,8 +76,20 @@ export interface Recognition {
   confidence: number;
   /** Calibrated probabilities of the digits 0–9 (all 0 when empty). */
   probabilities: number[];
-  /** Confidence ≥ `threshold`; false when empty. */
+  /** The verdict is `digit`: confidence ≥ `threshold` and not called a non-digit. */
   accepted: boolean;
+  /**
+   * What the answer is: an accepted `digit`; `unsure` between digits (confidence below the
+   * threshold: the app asks for a redraw); `not-a-digit` (the not-a-digit reader's probability
+   * reached its threshold); or `empty` (no ink).
+   */
+  verdict: Verdict;
+  /**
+   * P(not a digit) from the not-a-digit reader, when the model has one and the input had strokes
+   * (1 when the drawing's geometry is outside the digits'; null for plain images and models
+   * without the reader).
+   */
+  notDigit: number | null;
   /**
    * The threshold the answer was judged at: the fused readers' for a drawing read by both, the
    * image reader's otherwise.
@@ -95,6 +107,10 @@ export interface Recognition {
   /** Both readers name the same digit (true when only the image reader read the input). */
   agree?: boolean;
 }
+
+/** The four answers a recognition can give. */
+export const VERDICTS = ['digit', 'unsure', 'not-a-digit', 'empty'] as const;
+export type Verdict = (typeof VERDICTS)[number];
 
 /** One reader's most probable digit and its probability (the reader's own softmax). */
 export interface ReaderAnswer {
@@ -142,6 +158,48 @@ export interface Fusion {
   calibration: { n: number; kind: string };
 }
 
+/** The feature set of the not-a-digit reader (`junk.ts`): image features, trajectory, geometry. */
+export const JUNK_FEATURES = 'image+trajectory+geometry';
+
+/**
+ * The not-a-digit reader: binary logistic regression (class 0 digit, class 1 not a digit) on the
+ * image reader's features, the trajectory and the drawing's geometry, trained on the drawings with
+ * a person's stroke order against generated non-digits. A drawing with P(not a digit) ≥
+ * `threshold` is answered "not a digit".
+ */
+export interface JunkReader {
+  features: typeof JUNK_FEATURES;
+  nFeatures: number;
+  /** weights[class][feature], class 0 digit, class 1 not a digit. */
+  weights: number[][];
+  intercepts: number[];
+  C: number;
+  cv: CvTable;
+  threshold: number;
+  /** The largest share of digit drawings the threshold may call non-digits (fitted on out-of-fold rows). */
+  target: number;
+  /** The non-digit kinds it was trained on. */
+  kinds: string[];
+  /**
+   * Where the training digits' geometry lies (`junk.ts`): a drawing outside it is not a digit
+   * whatever the regression says.
+   */
+  geometryRange: { low: (number | null)[]; high: (number | null)[] };
+  /** How it did out of fold at its threshold, whole non-digit kinds held out of each fold. */
+  outOfFold: JunkOutOfFold;
+}
+
+/** Out-of-fold figures of the not-a-digit reader at its threshold. */
+export interface JunkOutOfFold {
+  /** Share of digit drawings (out of fold) called non-digits. */
+  digitsRejected: number;
+  /** Share of non-digits (of kinds held out of their fold's training) not called non-digits. */
+  nonDigitsPassed: number;
+  /** The same per held-out kind. */
+  passedByKind: Record<string, number>;
+  n: { digits: number; nonDigits: number };
+}
+
 /** A trained model as stored in a JSON model file (`models/default.json`). */
 export interface ModelFile {
   format: typeof MODEL_FORMAT;
@@ -166,6 +224,8 @@ export interface ModelFile {
   online?: OnlineReader;
   /** The fused readers' calibration, with `online`: drawings use it, plain images the above. */
   fusion?: Fusion;
+  /** The not-a-digit reader (drawings only), with `online`; absent in older files. */
+  junk?: JunkReader;
   /** The error rate on accepted predictions the threshold was chosen for. */
   targetError: number;
   C: number;
@@ -207,7 +267,8 @@ export interface RetrainJobResult {
 /** A retraining job as reported by `GET /api/admin/train` and the event stream. */
 export interface RetrainJob {
   id: number;
-  status: 'running' | 'succeeded' | 'failed';
+  /** `cancelled`: stopped by an admin (nothing stored); `failed`: an error, in `error`. */
+  status: 'running' | 'succeeded' | 'failed' | 'cancelled';
   startedAt: string;
   finishedAt: string | null;
   /** The current phase (`generate`, `features`, `cross-validation`, `evaluate`), its bar's label and counts. */

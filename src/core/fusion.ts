@@ -6,10 +6,13 @@
 import {
   calibratedModelOf,
   calibratedRead,
+  linearLogits,
+  notDigitProbabilities,
   readerLogits,
   readerProbabilities,
 } from './calibrated-model.js';
 import type { Metrics, ModelFile } from './contracts.js';
+import { junkFeatureRow, outsideRange } from './junk.js';
 import { evaluate } from './metrics.js';
 import { TRAJECTORY_LENGTH, trajectoryFeatures } from './trajectory.js';
 import type { LabelledDrawing, Matrix, Stroke } from './types.js';
@@ -143,4 +146,36 @@ export function evaluateReaders(
     probabilities: fused.probabilities,
     agreed,
   };
+}
+
+/**
+ * P(not a digit) of each row for a model with a not-a-digit reader: image features `Ximg`, their
+ * trajectories `Xon` and geometry `G`, row for row (see `junk.ts`).
+ */
+export function notDigitBatch(
+  model: ModelFile,
+  Ximg: Matrix,
+  Xon: Matrix,
+  G: Matrix,
+): Float64Array {
+  const junk = calibratedModelOf(model).junk;
+  if (!junk) throw new RangeError('the model has no not-a-digit reader');
+  if (Ximg.n !== Xon.n || Xon.n !== G.n)
+    throw new RangeError(`rows differ: ${Ximg.n} images, ${Xon.n} trajectories, ${G.n} geometries`);
+  const row = new Float32Array(junk.nFeatures);
+  const z = new Float64Array(Ximg.n * 2);
+  for (let i = 0; i < Ximg.n; i++) {
+    junkFeatureRow(
+      Ximg.data.subarray(i * Ximg.d, (i + 1) * Ximg.d),
+      Xon.data.subarray(i * Xon.d, (i + 1) * Xon.d),
+      G.data.subarray(i * G.d, (i + 1) * G.d),
+      row,
+    );
+    linearLogits(junk.weights, junk.intercepts, 2, junk.nFeatures, row, 0, z, 2 * i);
+  }
+  const p = notDigitProbabilities(z);
+  for (let i = 0; i < G.n; i++) {
+    if (outsideRange(G.data.subarray(i * G.d, (i + 1) * G.d), junk.geometryRange) >= 0) p[i] = 1;
+  }
+  return p;
 }

@@ -3,9 +3,16 @@
  * is not a digitrec model of this version is rejected with a message saying what was found and
  * what was expected.
  */
-import { type CalibratedModel, onlineReaderFile, unpackWeights } from './calibrated-model.js';
+import {
+  type CalibratedModel,
+  junkReaderFile,
+  onlineReaderFile,
+  unpackWeights,
+} from './calibrated-model.js';
 import {
   type Fusion,
+  JUNK_FEATURES,
+  type JunkReader,
   type Metrics,
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
@@ -15,6 +22,7 @@ import {
   type OnlineReader,
   type PreprocessOptions,
 } from './contracts.js';
+import { GEOMETRY_LENGTH, junkFeatureLength } from './junk.js';
 import { TRAJECTORY_LENGTH } from './trajectory.js';
 import type { FeatureKind } from './types.js';
 
@@ -124,6 +132,42 @@ function parseOnline(json: Json, k: number): { online?: OnlineReader; fusion?: F
   return { online: o as unknown as OnlineReader, fusion: f as unknown as Fusion };
 }
 
+/** The not-a-digit reader of a v2 file with an online reader, if it has one. */
+function parseJunk(json: Json, nImageFeatures: number): { junk?: JunkReader } {
+  if (json.junk === undefined) return {};
+  if (json.online === undefined)
+    throw new ModelFormatError('model file: junk needs the online reader (online and fusion)');
+  const o = obj(json, 'junk');
+  if (o.features !== JUNK_FEATURES)
+    throw new ModelFormatError(
+      `model file: junk.features must be "${JUNK_FEATURES}", got ${JSON.stringify(o.features)}`,
+    );
+  const d = num(o, 'nFeatures', 'junk.');
+  if (d !== junkFeatureLength(nImageFeatures))
+    throw new ModelFormatError(
+      `model file: junk.nFeatures is ${d}, expected ${junkFeatureLength(nImageFeatures)}`,
+    );
+  checkWeights(field(o, 'weights', 'junk.'), 'junk.weights', 2, d);
+  numArray(field(o, 'intercepts', 'junk.'), 'junk.intercepts', 2);
+  num(o, 'C', 'junk.');
+  const threshold = num(o, 'threshold', 'junk.');
+  if (threshold < 0 || threshold > 1)
+    throw new ModelFormatError(`model file: junk.threshold must be in [0, 1], got ${threshold}`);
+  const range = obj(o, 'geometryRange', 'junk.');
+  for (const side of ['low', 'high'] as const) {
+    const bounds = field(range, side, 'junk.geometryRange.');
+    if (
+      !Array.isArray(bounds) ||
+      bounds.length !== GEOMETRY_LENGTH ||
+      bounds.some((b) => b !== null && !(typeof b === 'number' && Number.isFinite(b)))
+    )
+      throw new ModelFormatError(
+        `model file: junk.geometryRange.${side} must be ${GEOMETRY_LENGTH} finite numbers or nulls`,
+      );
+  }
+  return { junk: o as unknown as JunkReader };
+}
+
 /**
  * Validates parsed JSON as a model file and returns it typed. Rejects another format or version
  * (`got digitrec-model v3 when expected v1 or v2`), wrong shapes, and non-finite numbers.
@@ -174,9 +218,11 @@ export function parseModelFile(json: unknown): ModelFile {
   }
   const metrics = obj(json, 'metrics');
   const online = parseOnline(json, k);
+  const junk = parseJunk(json, nFeatures);
   return {
     ...(json as unknown as ModelFile),
     ...online,
+    ...junk,
     id: str(json, 'id'),
     features: features as FeatureKind,
     preprocessing: parsePreprocessing(obj(json, 'preprocessing')),
@@ -230,6 +276,7 @@ export function modelFileOf(model: CalibratedModel, meta: ModelFileMeta): Omit<M
     ...(model.online && model.fusion
       ? { online: onlineReaderFile(model.online), fusion: model.fusion }
       : {}),
+    ...(model.junk ? { junk: junkReaderFile(model.junk) } : {}),
     targetError: meta.targetError,
     C: image.C,
     cv: image.cv,

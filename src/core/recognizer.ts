@@ -8,13 +8,15 @@ import {
   calibratedModelOf,
   calibratedRead,
   linearLogits,
+  notDigitProbabilities,
   readerProbabilities,
 } from './calibrated-model.js';
 import type { ModelFile, ReaderAnswer, Recognition, Recognizer } from './contracts.js';
 import { extractFeatures } from './features.js';
+import { GEOMETRY_LENGTH, geometryFeatures, junkFeatureRow, outsideRange } from './junk.js';
 import { type Preprocessed, preprocessDrawing, preprocessImage } from './preprocess.js';
 import { TRAJECTORY_LENGTH, trajectoryFeatures } from './trajectory.js';
-import type { Drawing, GrayImage, Stroke } from './types.js';
+import type { Drawing, GrayImage } from './types.js';
 
 function answerOf(p: Float64Array, classes: readonly number[]): ReaderAnswer {
   let best = 0;
@@ -35,8 +37,13 @@ export function createRecognizer(model: ModelFile): Recognizer {
   const logits = new Float64Array(k);
   const trajectory = new Float32Array(TRAJECTORY_LENGTH);
   const onlineZ = new Float64Array(k);
+  const junk = calibrated.junk;
+  const geometry = new Float32Array(GEOMETRY_LENGTH);
+  const junkRow = junk ? new Float32Array(junk.nFeatures) : undefined;
+  const junkZ = new Float64Array(2);
 
-  function classify({ canonical, empty }: Preprocessed, strokes?: readonly Stroke[]): Recognition {
+  function classify({ canonical, empty }: Preprocessed, drawing?: Drawing): Recognition {
+    const strokes = drawing?.strokes;
     if (empty) {
       return {
         empty: true,
@@ -44,6 +51,8 @@ export function createRecognizer(model: ModelFile): Recognizer {
         confidence: 0,
         probabilities: new Array(DIGITS).fill(0),
         accepted: false,
+        verdict: 'empty',
+        notDigit: null,
         threshold:
           calibrated.fusion && strokes
             ? calibrated.fusion.threshold
@@ -78,6 +87,14 @@ export function createRecognizer(model: ModelFile): Recognizer {
       };
       read = calibratedRead(calibrated, logits, onlineZ);
     }
+    let notDigit: number | null = null;
+    if (junk && junkRow && drawing && online) {
+      junkFeatureRow(features, trajectory, geometryFeatures(drawing, geometry), junkRow);
+      linearLogits(junk.weights, junk.intercepts, 2, junk.nFeatures, junkRow, 0, junkZ, 0);
+      notDigit = notDigitProbabilities(junkZ)[0];
+      // Outside the digits' geometry (a tap, a scribble, too many strokes): surely not a digit.
+      if (outsideRange(geometry, junk.geometryRange) >= 0) notDigit = 1;
+    }
     const { probabilities: p, threshold } = read;
     const probabilities = new Array(DIGITS).fill(0);
     for (let c = 0; c < k; c++) probabilities[model.classes[c]] = p[c];
@@ -85,12 +102,20 @@ export function createRecognizer(model: ModelFile): Recognizer {
       .map((prob, digit) => ({ prob, digit }))
       .sort((a, b) => b.prob - a.prob || a.digit - b.digit);
     const confidence = order[0].prob;
+    const verdict =
+      junk && notDigit !== null && notDigit >= junk.threshold
+        ? 'not-a-digit'
+        : confidence >= threshold
+          ? 'digit'
+          : 'unsure';
     return {
       empty: false,
       digit: order[0].digit,
       confidence,
       probabilities,
-      accepted: confidence >= threshold,
+      accepted: verdict === 'digit',
+      verdict,
+      notDigit,
       threshold,
       top2: [order[0].digit, order[1].digit],
       canonical,
@@ -103,6 +128,6 @@ export function createRecognizer(model: ModelFile): Recognizer {
     model,
     recognizeImage: (image: GrayImage) => classify(preprocessImage(image, model.preprocessing)),
     recognizeDrawing: (drawing: Drawing) =>
-      classify(preprocessDrawing(drawing, model.preprocessing), drawing.strokes),
+      classify(preprocessDrawing(drawing, model.preprocessing), drawing),
   });
 }

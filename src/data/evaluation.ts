@@ -7,8 +7,11 @@
 import { labelsToClassIndex, modelLogits } from '../core/batch.js';
 import { calibratedModelOf, calibratedRead } from '../core/calibrated-model.js';
 import type { Metrics, ModelFile } from '../core/contracts.js';
-import { drawingTrajectories, evaluateReaders } from '../core/fusion.js';
+import { drawingTrajectories, evaluateReaders, notDigitBatch } from '../core/fusion.js';
+import { geometryMatrix } from '../core/junk.js';
 import { evaluate } from '../core/metrics.js';
+import { createRecognizer } from '../core/recognizer.js';
+import type { Drawing } from '../core/types.js';
 import type { LabelledData } from './formats.js';
 import { featurizeData } from './sources.js';
 import { type WriterGroup, writerGroupsOf, writerOf } from './writers.js';
@@ -45,6 +48,11 @@ export interface DataEvaluation {
     agreement: number;
     agreedAccuracy: number;
   };
+  /**
+   * With a not-a-digit reader and drawings: the share of these (digit) drawings it called not a
+   * digit; they count as redraws in `metrics`.
+   */
+  notDigit?: number;
   /** With writers: development and confirmation groups (those present), and each writer. */
   groups?: GroupScore[];
   writers?: WriterScore[];
@@ -163,8 +171,19 @@ export function evaluateData(
   let probs: Float64Array;
   let threshold: number;
   let readers: DataEvaluation['readers'];
+  // Rows the not-a-digit reader rejects are judged at an infinite threshold: never accepted.
+  let thresholds: Float64Array | number | undefined;
+  let calledNotDigit: Uint8Array | undefined;
   if (drawings && model.online && model.fusion) {
     const Xon = drawingTrajectories(Array.from(fs.sourceIndex, (i) => drawings[i]));
+    if (model.junk) {
+      const G = geometryMatrix(Array.from(fs.sourceIndex, (i) => drawings[i].drawing));
+      const p = notDigitBatch(model, fs.X, Xon, G);
+      calledNotDigit = Uint8Array.from(p, (v) => (v >= (model.junk?.threshold ?? 1) ? 1 : 0));
+      thresholds = Float64Array.from(calledNotDigit, (c) =>
+        c ? Number.POSITIVE_INFINITY : (model.fusion?.threshold ?? 0),
+      );
+    }
     const r = evaluateReaders(model, image, Xon, y);
     probs = r.probabilities;
     threshold = model.fusion.threshold;
@@ -177,6 +196,11 @@ export function evaluateData(
   } else {
     ({ probabilities: probs, threshold } = calibratedRead(calibratedModelOf(model), image));
   }
+  const judged = thresholds ?? threshold;
+  const notDigitShare = (rows: readonly number[]) =>
+    calledNotDigit && rows.length > 0
+      ? rows.reduce((a, r) => a + (calledNotDigit?.[r] ?? 0), 0) / rows.length
+      : undefined;
   const hasWriters = drawings?.some((d) => d.group !== undefined) ?? false;
   if (options.writers && options.writers !== 'all' && !hasWriters)
     throw new RangeError(`--writers ${options.writers} needs drawings with writers`);
@@ -184,8 +208,9 @@ export function evaluateData(
     return {
       empty: fs.emptyCount,
       readBy: readers ? 'fused' : 'image',
-      metrics: evaluate(probs, y, k, threshold),
+      metrics: scoreRows(probs, y, k, judged, [...y.keys()]),
       readers,
+      notDigit: notDigitShare([...y.keys()]),
       rows: { probabilities: probs, labels: y, items: fs.sourceIndex, threshold },
     };
   }
@@ -195,7 +220,7 @@ export function evaluateData(
   const wanted = (g: WriterGroup) =>
     !options.writers || options.writers === 'all' || g === options.writers;
   const kept = [...rowGroup.keys()].filter((r) => wanted(rowGroup[r]));
-  const { groups, writers } = writerBreakdown(probs, y, k, threshold, rowWriter, rowGroup, kept);
+  const { groups, writers } = writerBreakdown(probs, y, k, judged, rowWriter, rowGroup, kept);
   let readersKept = readers;
   if (readers && kept.length !== y.length) {
     // The readers' figures over the kept group only.
@@ -216,10 +241,55 @@ export function evaluateData(
   return {
     empty: fs.emptyCount,
     readBy: readers ? 'fused' : 'image',
-    metrics: scoreRows(probs, y, k, threshold, kept),
+    metrics: scoreRows(probs, y, k, judged, kept),
     readers: readersKept,
+    notDigit: notDigitShare(kept),
     groups,
     writers,
     rows: { probabilities: probs, labels: y, items: fs.sourceIndex, threshold },
+  };
+}
+
+/** How a model answers drawings that are not digits, by kind. */
+export interface NonDigitScore {
+  kind: string;
+  n: number;
+  /** Shares of the kind's drawings answered as an accepted digit, "not a digit", "unsure". */
+  acceptedAsDigit: number;
+  notDigit: number;
+  unsure: number;
+}
+
+/** Every drawing of a non-digit set recognised as the app would; figures per kind and overall. */
+export function evaluateNonDigits(
+  model: ModelFile,
+  drawings: readonly { kind: string; drawing: Drawing }[],
+): { overall: NonDigitScore; kinds: NonDigitScore[] } {
+  const recognizer = createRecognizer(model);
+  const tally = new Map<string, { n: number; digit: number; notDigit: number; unsure: number }>();
+  const all = { n: 0, digit: 0, notDigit: 0, unsure: 0 };
+  for (const d of drawings) {
+    const v = recognizer.recognizeDrawing(d.drawing).verdict;
+    const t = tally.get(d.kind) ?? { n: 0, digit: 0, notDigit: 0, unsure: 0 };
+    for (const c of [t, all]) {
+      c.n++;
+      if (v === 'digit') c.digit++;
+      else if (v === 'not-a-digit' || v === 'empty') c.notDigit++;
+      else c.unsure++;
+    }
+    tally.set(d.kind, t);
+  }
+  const score = (kind: string, c: typeof all): NonDigitScore => ({
+    kind,
+    n: c.n,
+    acceptedAsDigit: c.n > 0 ? c.digit / c.n : Number.NaN,
+    notDigit: c.n > 0 ? c.notDigit / c.n : Number.NaN,
+    unsure: c.n > 0 ? c.unsure / c.n : Number.NaN,
+  });
+  return {
+    overall: score('all', all),
+    kinds: [...tally.entries()]
+      .map(([kind, c]) => score(kind, c))
+      .sort((a, b) => b.acceptedAsDigit - a.acceptedAsDigit || (a.kind < b.kind ? -1 : 1)),
   };
 }

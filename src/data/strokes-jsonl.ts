@@ -219,3 +219,61 @@ export function readStrokesJsonl(path: string): LabelledDrawing[] {
 export function writeStrokesJsonl(path: string, drawings: LabelledDrawing[]): void {
   writeFileSync(path, formatStrokesJsonl(drawings));
 }
+
+/** An unlabelled drawing of a non-digit file: what kind of non-digit it is, when the file says. */
+export interface KindedDrawing {
+  id: string;
+  kind: string;
+  drawing: LabelledDrawing['drawing'];
+}
+
+/**
+ * Parses JSON Lines of drawings that are not digits (`digitrec synth --junk`, or any shapes,
+ * letters and scribbles): the strokes JSONL format with no `label` (a label present must still
+ * be 0–9, and is ignored) and an optional `kind` string (default `unknown`).
+ */
+export function parseNonDigitJsonl(text: string, source: string): KindedDrawing[] {
+  checkText('text', text);
+  checkSource(source);
+  const lines = text.split('\n');
+  const kinds: string[] = [];
+  const withLabels = lines.map((line, i) => {
+    if (line.trim() === '') return line;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(line);
+    } catch {
+      return line; // parseStrokesJsonl names the line and the JSON error
+    }
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return line;
+    const o = obj as Record<string, unknown>;
+    if (o.kind !== undefined && typeof o.kind !== 'string')
+      throw new DataFormatError(
+        { file: source, line: i + 1 },
+        `expected "kind" to be a string, got ${short(o.kind)}`,
+      );
+    kinds.push(typeof o.kind === 'string' ? o.kind : 'unknown');
+    return JSON.stringify({ ...o, label: o.label ?? 0 });
+  });
+  return parseStrokesJsonl(withLabels.join('\n'), source).map((d, i) => ({
+    id: d.id,
+    kind: kinds[i],
+    drawing: d.drawing,
+  }));
+}
+
+/** JSON Lines of non-digit drawings (no label, their `kind`), read back by `parseNonDigitJsonl`. */
+export function formatNonDigitJsonl(drawings: readonly KindedDrawing[]): string {
+  return drawings
+    .map((d) => {
+      const { label: _label, ...record } = toStrokesJsonlRecord({ ...d, label: 0 });
+      const { id, ...rest } = record;
+      return `${JSON.stringify({ id, kind: d.kind, ...rest })}\n`;
+    })
+    .join('');
+}
+
+/** Reads a JSON Lines file of non-digit drawings; see `parseNonDigitJsonl`. */
+export function readNonDigitJsonl(path: string): KindedDrawing[] {
+  return parseNonDigitJsonl(readFileSync(path, 'utf8'), path);
+}

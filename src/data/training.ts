@@ -29,12 +29,15 @@ import type { CvTable, DataSourceSummary, Fusion, Metrics, ModelFile } from '../
 import type { CvResult } from '../core/cv.js';
 import type { FeatureSet } from '../core/dataset.js';
 import { chooseFusionWeight, drawingTrajectories, type FusionScore } from '../core/fusion.js';
+import { GEOMETRY_LENGTH, geometryMatrix } from '../core/junk.js';
 import { evaluate } from '../core/metrics.js';
 import { FEATURE_KINDS, modelFileOf } from '../core/model-file.js';
 import { RESTROKED_GROUP, TEMPLATE_GROUP } from '../core/synth/index.js';
+import { JUNK_KINDS } from '../core/synth/junk.js';
 import type { FeatureKind, Matrix, Scoring } from '../core/types.js';
 import type { LabelledData } from './formats.js';
 import { hashBytes } from './hash.js';
+import { trainJunkReader } from './junk-training.js';
 import { modelId } from './model-io.js';
 import { logisticRegressionCVParallel, PARALLEL_MODES, type ParallelMode } from './parallel/cv.js';
 import {
@@ -110,6 +113,15 @@ export interface TrainConfig {
    * holds writer by writer; a negative value fits one threshold on all rows pooled.
    */
   thresholdQuantile: number;
+  /**
+   * Generated non-digits (`core/synth/junk.ts`) to train the not-a-digit reader on against the
+   * online reader's drawings; 0 trains none.
+   */
+  junk: number;
+  /** The non-digit kinds generated for training (all by default). */
+  junkKinds: string[];
+  /** The largest share of out-of-fold digit drawings the not-a-digit threshold may reject. */
+  junkTarget: number;
   /** Use only the first N items of each source (quick experiments and tests). */
   limit?: number;
 }
@@ -138,6 +150,9 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   online: true,
   onlineCs: [0.3, 1, 3],
   fusionWeight: 'cv',
+  junk: 0,
+  junkKinds: [...JUNK_KINDS],
+  junkTarget: 0.005,
   templateFolds: 'stratified',
   thresholdQuantile: 0.2,
 };
@@ -214,6 +229,22 @@ export function checkTrainConfig(config: TrainConfig): void {
   )
     throw new TrainConfigError(
       `fusionWeight must be 'cv' or a number ≥ 0, got ${JSON.stringify(config.fusionWeight)}`,
+    );
+  if (!(Number.isInteger(config.junk) && config.junk >= 0))
+    throw new TrainConfigError(
+      `junk must be a count of non-digits ≥ 0, got ${JSON.stringify(config.junk)}`,
+    );
+  if (
+    !Array.isArray(config.junkKinds) ||
+    config.junkKinds.length === 0 ||
+    config.junkKinds.some((k) => !(JUNK_KINDS as readonly string[]).includes(k))
+  )
+    throw new TrainConfigError(
+      `junkKinds must be a non-empty list of ${JUNK_KINDS.join(', ')}; got ${JSON.stringify(config.junkKinds)}`,
+    );
+  if (!(typeof config.junkTarget === 'number' && config.junkTarget >= 0 && config.junkTarget < 1))
+    throw new TrainConfigError(
+      `junkTarget must be a share in [0, 1), got ${JSON.stringify(config.junkTarget)}`,
     );
   for (const spec of config.data) {
     try {
@@ -312,9 +343,11 @@ export function onlineRowsOf(data: LabelledData, fs: FeatureSet): OnlineRows | u
     if (data.drawings[fs.sourceIndex[r]].group !== RESTROKED_GROUP) rows.push(r);
   }
   if (rows.length === 0) return undefined;
+  const drawings = rows.map((r) => data.drawings[fs.sourceIndex[r]].drawing);
   return {
     rows: Int32Array.from(rows),
     X: drawingTrajectories(rows.map((r) => data.drawings[fs.sourceIndex[r]])),
+    G: geometryMatrix(drawings),
   };
 }
 
@@ -339,6 +372,8 @@ export function templateStylesOf(
 export interface OnlineRows {
   rows: Int32Array;
   X: Matrix;
+  /** The drawings' geometry (for the not-a-digit reader). */
+  G: Matrix;
 }
 
 /** Loads, featurises and weighs every `data` source of a configuration. */
@@ -370,6 +405,7 @@ export function prepareTrainingSources(
 /** The online reader's training set: every source's stroke rows, with their rows in the combined data. */
 export interface OnlineData {
   X: Matrix;
+  G: Matrix;
   /** Row of the combined data of each online row. */
   rows: Int32Array;
 }
@@ -390,15 +426,17 @@ export function combineOnlineRows(
   const n = parts.reduce((a, p) => a + (p.o as OnlineRows).rows.length, 0);
   const d = (parts[0].o as OnlineRows).X.d;
   const data = new Float32Array(n * d);
+  const g = new Float32Array(n * GEOMETRY_LENGTH);
   const rows = new Int32Array(n);
   let at = 0;
   for (const { o, i } of parts) {
     const part = o as OnlineRows;
     data.set(part.X.data, at * d);
+    g.set(part.G.data, at * GEOMETRY_LENGTH);
     for (let j = 0; j < part.rows.length; j++) rows[at + j] = offsets[i] + part.rows[j];
     at += part.rows.length;
   }
-  return { X: { n, d, data }, rows };
+  return { X: { n, d, data }, G: { n, d: GEOMETRY_LENGTH, data: g }, rows };
 }
 
 /** The rows' sample weights, or undefined when every one is 1 (no weighting at all). */
@@ -742,8 +780,24 @@ export function trainModel(config: TrainConfig, options: TrainingOptions = {}): 
         options.log,
       )
     : undefined;
+  const junk =
+    readers && online
+      ? trainJunkReader(
+          config,
+          combined,
+          online,
+          Int32Array.from(online.rows, (r) => cvResult.folds[r]),
+          emit,
+          options.log,
+        )
+      : undefined;
   const fitted: CalibratedModel = readers
-    ? calibratedModel({ ...imageOnly, online: readers.reader, fusion: readers.fusion })
+    ? calibratedModel({
+        ...imageOnly,
+        online: readers.reader,
+        fusion: readers.fusion,
+        ...(junk ? { junk: junk.reader } : {}),
+      })
     : imageOnly;
   if (readers) {
     const { image, online: z, labels } = readers.oof;

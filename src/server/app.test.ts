@@ -136,6 +136,7 @@ describe('health, model and docs', () => {
     const expected = [
       'GET /healthz',
       'GET /api/model',
+      'GET /api/model/canvas',
       'GET /api/openapi.json',
       'POST /api/predict',
       'GET /api/samples',

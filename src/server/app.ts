@@ -20,12 +20,15 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { ModelFile, Recognition, Recognizer } from '../core/contracts.js';
+import { aDigit } from '../core/percent.js';
 import { imageToBytes } from '../core/preprocess.js';
 import { CANONICAL_SIZE, type GrayImage, type LabelledDrawing } from '../core/types.js';
 import { encodeDigitCsv, parseDigitCsv } from '../data/csv.js';
 import { DataFormatError } from '../data/errors.js';
+import { splitHeldOut } from '../data/holdout.js';
 import { decodeImage } from '../data/image-decode.js';
 import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
+import { readSampleStore } from '../data/samples.js';
 import {
   IMAGE_BYTES,
   type ModelVersion,
@@ -268,6 +271,8 @@ function recognitionJson(r: Recognition, model: ModelFile) {
     confidence: r.confidence,
     probabilities: r.probabilities,
     accepted: r.accepted,
+    verdict: r.verdict,
+    notDigit: r.notDigit,
     top2: r.top2,
     threshold: r.threshold,
     ...(r.readers && !r.empty ? { readers: r.readers, agree: r.agree } : {}),
@@ -663,6 +668,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
       return reply.type('application/json; charset=utf-8').send(json);
     });
 
+    // What a page that only collects drawings needs of the model: its canvas (not its weights).
+    app.get('/api/model/canvas', async () => ({
+      modelVersion: serving().model.id,
+      canvas: serving().model.canvas,
+    }));
+
     const openapi = JSON.stringify(openApiDocument(), null, 2);
     app.get('/api/openapi.json', async (_request, reply) =>
       reply.type('application/json; charset=utf-8').send(openapi),
@@ -704,6 +715,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
       const r = recognizer.recognizeDrawing(input.drawing);
       if (r.empty)
         throw new HttpError(400, 'drawing has no ink inside the canvas: nothing to store');
+      if (r.verdict === 'not-a-digit' && !input.confirmNotDigit)
+        throw new HttpError(
+          409,
+          `the model reads this drawing as not a digit; to store it as ${aDigit(input.label)} anyway, send confirmNotDigit: true`,
+        );
       const sample = store.insert({
         label: input.label,
         drawing: input.drawing,
@@ -848,7 +864,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
     });
 
     app.get('/api/admin/train', adminRoute, async (_request) => {
-      return { job: retrainer.state };
+      // As the worker will split them: with none held out, a new model cannot be promoted.
+      const heldOutDrawings = splitHeldOut(readSampleStore(options.dbPath).drawings).heldOut.length;
+      return { job: retrainer.state, heldOutDrawings };
     });
 
     app.delete('/api/admin/train', adminRoute, async (_request) => {

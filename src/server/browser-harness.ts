@@ -36,15 +36,17 @@ export interface BrowserHarness {
   close(): Promise<void>;
 }
 
-/** Starts a server (admin token `token`) and a browser. */
-export async function startHarness(token = 'browser-admin'): Promise<BrowserHarness> {
+/** Starts a server (admin token `token`, serving `model`, the default model unless given) and a browser. */
+export async function startHarness(
+  token = 'browser-admin',
+  model: ModelFile = loadModel(DEFAULT_MODEL_PATH),
+): Promise<BrowserHarness> {
   assert.ok(
     existsSync(join(DEFAULT_WEB_ROOT, 'draw.page.js')),
     `the web app is not built (${DEFAULT_WEB_ROOT}): run npm run build first`,
   );
   const dir = mkdtempSync(join(tmpdir(), 'digitrec-pad-'));
   const dbPath = join(dir, 'pad.db');
-  const model = loadModel(DEFAULT_MODEL_PATH);
   const app: FastifyInstance = buildApp({ dbPath, model, adminToken: token });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

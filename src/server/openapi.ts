@@ -3,6 +3,7 @@
  * `validate.ts`. Served at `GET /api/openapi.json`; a test checks it lists every route.
  */
 
+import { VERDICTS } from '../core/contracts.js';
 import { MODEL_STATUSES, SAMPLE_SOURCES } from '../data/store.js';
 import {
   CLIENT_SOURCES,
@@ -177,7 +178,21 @@ function document() {
             probabilities: { type: 'array', items: { type: 'number' }, minItems: 10, maxItems: 10 },
             accepted: {
               type: 'boolean',
-              description: 'confidence ≥ threshold; when false, ask for a redraw.',
+              description:
+                'true only for an accepted digit (verdict "digit"); when false, the verdict says why.',
+            },
+            verdict: {
+              type: 'string',
+              enum: [...VERDICTS],
+              description:
+                'digit: accepted; unsure: confidence below the threshold between digits (ask for a redraw); not-a-digit: the not-a-digit reader says the drawing is no digit; empty: no ink.',
+            },
+            notDigit: {
+              type: ['number', 'null'],
+              minimum: 0,
+              maximum: 1,
+              description:
+                'P(not a digit) of the not-a-digit reader for a drawing; null for plain images or a model without one.',
             },
             top2: { type: 'array', items: { type: 'integer' }, minItems: 2, maxItems: 2 },
             threshold: { type: 'number' },
@@ -246,7 +261,7 @@ function document() {
             'evaluate); etaSeconds is the time left in the current phase at its rate so far.',
           properties: {
             id: { type: 'integer' },
-            status: { type: 'string', enum: ['running', 'succeeded', 'failed'] },
+            status: { type: 'string', enum: ['running', 'succeeded', 'failed', 'cancelled'] },
             startedAt: { type: 'string', format: 'date-time' },
             finishedAt: { type: ['string', 'null'], format: 'date-time' },
             phase: { type: ['string', 'null'] },
@@ -298,6 +313,24 @@ function document() {
           summary: 'The model file the server recognises with (the page runs it in the browser).',
           description: 'ETag is the model id; If-None-Match gives 304.',
           responses: { 200: json({ type: 'object' }), 304: { description: 'Not modified.' } },
+        },
+      },
+      '/api/model/canvas': {
+        get: {
+          summary:
+            "The serving model's canvas (side and brush width), for pages that draw but do not recognise.",
+          responses: {
+            200: json({
+              type: 'object',
+              properties: {
+                modelVersion: { type: 'string' },
+                canvas: {
+                  type: 'object',
+                  properties: { size: { type: 'integer' }, brushWidth: { type: 'number' } },
+                },
+              },
+            }),
+          },
         },
       },
       '/api/openapi.json': {
@@ -404,6 +437,11 @@ function document() {
                     source: { type: 'string', enum: CLIENT_SOURCES },
                     sessionId: { type: 'string', pattern: LIMITS.sessionId.source },
                     pointerType: { type: 'string', enum: POINTER_TYPES },
+                    confirmNotDigit: {
+                      type: 'boolean',
+                      description:
+                        'The person confirmed that a drawing the model reads as not a digit is this digit; without it such a drawing is refused (409).',
+                    },
                   },
                 },
               },
@@ -412,6 +450,9 @@ function document() {
           responses: {
             201: json({ $ref: '#/components/schemas/Sample' }, 'Stored; Location names it.'),
             400: error('Malformed body, bad label, bad drawing, or no ink.'),
+            409: error(
+              'The model reads the drawing as not a digit and confirmNotDigit is not true.',
+            ),
             413: error('Body too large.'),
             415: error('Not JSON.'),
           },
@@ -575,12 +616,17 @@ function document() {
           },
         },
         get: {
-          summary: 'The running or last job (admin); `{job: null}` before the first.',
+          summary:
+            'The running or last job (admin; `{job: null}` before the first), and how many app ' +
+            'drawings a new job would hold out (0: its model cannot be promoted).',
           security: adminSecurity,
           responses: {
             200: json({
               type: 'object',
-              properties: { job: { oneOf: [jobRef, { type: 'null' }] } },
+              properties: {
+                job: { oneOf: [jobRef, { type: 'null' }] },
+                heldOutDrawings: { type: 'integer', minimum: 0 },
+              },
             }),
             ...adminErrors,
           },
@@ -589,7 +635,7 @@ function document() {
           summary: 'Cancel the running job: its worker is terminated, nothing is stored (admin).',
           security: adminSecurity,
           responses: {
-            200: json(jobRef, 'The job, failed.'),
+            200: json(jobRef, 'The job, cancelled.'),
             ...adminErrors,
             409: error('No job is running.'),
           },

@@ -137,10 +137,15 @@ describe('retraining', () => {
   test('a better candidate is promoted; predictions continue during training; restore and restart keep the choice', async () => {
     const p = paths();
     let app = build({ ...p, model: ones });
+    // Before any drawing, a job would hold none out (so could not promote its model).
+    let res = await app.inject({ method: 'GET', url: '/api/admin/train', headers: AUTH });
+    assert.deepEqual(json(res), { job: null, heldOutDrawings: 0 });
     const heldOut = await postSamples(app);
     assert.ok(heldOut.length >= 10, `held-out drawings: ${heldOut.length}`);
+    res = await app.inject({ method: 'GET', url: '/api/admin/train', headers: AUTH });
+    assert.deepEqual(json(res), { job: null, heldOutDrawings: heldOut.length });
 
-    let res = await app.inject({ method: 'GET', url: '/api/models' });
+    res = await app.inject({ method: 'GET', url: '/api/models' });
     assert.equal(json(res).serving, 1);
     assert.deepEqual(
       json(res).versions.map((v: { version: number; status: string }) => [v.version, v.status]),
@@ -192,6 +197,10 @@ describe('retraining', () => {
     assert.equal(candidate.id, result.modelId);
     assert.equal(accuracy(candidate, heldOut), result.heldOut?.candidateAccuracy);
     assert.equal(candidate.training.sources.find((s) => s.name === 'samples')?.count, 40);
+    // Both readers were retrained, and the collected drawings fed the online reader too: its
+    // out-of-fold rows are the 300 template drawings and the 40 app drawings.
+    assert.ok(candidate.online && candidate.fusion, 'the candidate has an online reader');
+    assert.equal(candidate.metrics['cv-out-of-fold:online-reader'].n, 340);
     res = await app.inject({
       method: 'POST',
       url: '/api/predict',
@@ -345,7 +354,7 @@ describe('retraining', () => {
     assert.equal(json(res).modelVersion, good.id);
     await app.close();
 
-    // A job whose worker is terminated mid-way (cancelled) fails the same way; the next may start.
+    // A job whose worker is terminated mid-way is cancelled: nothing stored; the next may start.
     const q = paths();
     const slow = build({
       ...q,
@@ -356,7 +365,7 @@ describe('retraining', () => {
     assert.equal(res.statusCode, 202);
     res = await slow.inject({ method: 'DELETE', url: '/api/admin/train', headers: AUTH });
     assert.equal(res.statusCode, 200);
-    assert.equal(json(res).status, 'failed');
+    assert.equal(json(res).status, 'cancelled');
     assert.match(json(res).error, /cancelled by an admin/);
     res = await slow.inject({ method: 'DELETE', url: '/api/admin/train', headers: AUTH });
     assert.equal(res.statusCode, 409);
@@ -385,7 +394,7 @@ describe('retraining', () => {
     assert.equal(res.statusCode, 200);
     await new Promise((r) => setTimeout(r, 300));
     res = await app.inject({ method: 'GET', url: '/api/admin/train', headers: AUTH });
-    assert.equal(json(res).job.status, 'failed');
+    assert.equal(json(res).job.status, 'cancelled');
     assert.match(json(res).job.error, /cancelled by an admin/);
     assert.equal(json(res).job.result, null);
     await assertOnlyFirstVersion(app, p.modelsDir, ones.id);
@@ -482,7 +491,7 @@ describe('retraining', () => {
     assert.equal(r.statusCode, 404);
     // No job yet: the state is null and the stream ends at once.
     r = await app.inject({ method: 'GET', url: '/api/admin/train', headers: AUTH });
-    assert.deepEqual(json(r), { job: null });
+    assert.deepEqual(json(r), { job: null, heldOutDrawings: 0 });
     const { events } = await waitForJob(app);
     assert.deepEqual(
       events.map((e) => e.event),

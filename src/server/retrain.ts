@@ -3,7 +3,7 @@
  * answering. Progress and log lines are kept in the job's state and broadcast to listeners (the
  * SSE route). When the worker's result arrives the candidate becomes a new version, promoted iff
  * it is not worse than the serving model on the held-out app drawings. A worker that throws, exits
- * or is cancelled leaves the serving model as it was and the job failed with its error.
+ * or is cancelled leaves the serving model as it was (the job failed with its error, or cancelled).
  */
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
@@ -250,7 +250,7 @@ export class Retrainer extends EventEmitter<{ event: [JobEvent] }> {
     if (job?.status !== 'running' || !this.#worker)
       throw new HttpError(409, 'no training job is running');
     const worker = this.#worker;
-    this.#finish(job, 'failed', 'cancelled by an admin: the worker was terminated', null);
+    this.#finish(job, 'cancelled', 'cancelled by an admin: the worker was terminated', null);
     await worker.terminate();
     return job;
   }
@@ -288,12 +288,12 @@ export class Retrainer extends EventEmitter<{ event: [JobEvent] }> {
 
   #finish(
     job: JobState,
-    status: 'succeeded' | 'failed',
+    status: 'succeeded' | 'failed' | 'cancelled',
     error: string | null,
     result: JobResult | null,
   ): void {
     if (job.status !== 'running') return;
-    if (error) this.#log(job, `failed: ${error}`);
+    if (error) this.#log(job, status === 'cancelled' ? error : `failed: ${error}`);
     else if (result) this.#log(job, `version ${result.version}: ${result.reason}`);
     job.status = status;
     job.error = error;

@@ -213,6 +213,8 @@ export interface SampleInput {
   source: (typeof CLIENT_SOURCES)[number];
   sessionId: string | null;
   pointerType: (typeof POINTER_TYPES)[number] | null;
+  /** The person confirmed a drawing the model calls "not a digit" is this digit. */
+  confirmNotDigit: boolean;
 }
 
 function sessionId(v: unknown, name: string): string | null {
@@ -226,7 +228,9 @@ function sessionId(v: unknown, name: string): string | null {
 /** Validates the body of `POST /api/samples`. */
 export function parseSampleBody(body: unknown): SampleInput {
   const o = object(body, 'body');
-  onlyKeys(o, '', ['label', 'drawing', 'source', 'sessionId', 'pointerType']);
+  onlyKeys(o, '', ['label', 'drawing', 'source', 'sessionId', 'pointerType', 'confirmNotDigit']);
+  if (o.confirmNotDigit !== undefined && typeof o.confirmNotDigit !== 'boolean')
+    throw badRequest(`confirmNotDigit must be true or false, got ${show(o.confirmNotDigit)}`);
   if (o.label === undefined) throw badRequest('label is required (a digit 0–9)');
   if (o.drawing === undefined) throw badRequest('drawing is required');
   const label = parseLabel(o.label);
@@ -241,6 +245,7 @@ export function parseSampleBody(body: unknown): SampleInput {
       o.pointerType === undefined || o.pointerType === null
         ? null
         : oneOf(o.pointerType, 'pointerType', POINTER_TYPES),
+    confirmNotDigit: o.confirmNotDigit === true,
   };
 }
 

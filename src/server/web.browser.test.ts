@@ -471,13 +471,21 @@ describe('the Data page', () => {
       const total = (await page.locator('#by-source').textContent()) ?? '';
       assert.match(total, new RegExp(`total\\s*${stored.length}$`));
 
-      // Filter by label.
+      // Filter by label: the thumbnails and the downloads follow.
       await page.locator('#filter-label').selectOption('7');
       const sevens = stored.filter((r) => r.label === 7).length;
       await page.waitForFunction(
         (n) => document.querySelectorAll('#thumbs li').length === n,
         sevens,
       );
+      const csvLink = page.locator('#export-csv');
+      assert.equal(await csvLink.textContent(), 'Download the filtered samples as CSV');
+      const href = (await csvLink.getAttribute('href')) ?? '';
+      assert.equal(href, '/api/samples/export?label=7&format=csv');
+      const csv = await (await fetch(`${base}${href}`)).text();
+      const csvRows = csv.trim().split('\n').slice(1);
+      assert.equal(csvRows.length, sevens);
+      assert.ok(csvRows.every((r) => r.startsWith('7,')));
       await page.locator('#filter-label').selectOption('');
       await page.waitForFunction(
         (n) => document.querySelectorAll('#thumbs li').length === n,
@@ -490,8 +498,14 @@ describe('the Data page', () => {
       await card.click();
       assert.equal(await page.locator('#detail-save').isDisabled(), true);
       await page.getByRole('button', { name: 'Close', exact: true }).click();
+      // A wrong token is checked with the server and refused: admin actions stay off.
+      await page.locator('#token').fill(`${TOKEN}-wrong`);
+      await page.getByRole('button', { name: 'Use', exact: true }).click();
+      await waitForText(page, '#admin-state', /refused this token/);
+      assert.equal(await page.locator('#import-button').isDisabled(), true);
       await page.locator('#token').fill(TOKEN);
       await page.getByRole('button', { name: 'Use', exact: true }).click();
+      await waitForText(page, '#admin-state', /Token accepted by the server/);
       await card.click();
       const newLabel = target.label === 5 ? 6 : 5;
       await page.locator('#detail-label').selectOption(String(newLabel));
@@ -532,6 +546,15 @@ describe('the Data page', () => {
       assert.equal(await page.locator('#import-format').inputValue(), 'jsonl');
       await page.getByRole('button', { name: 'Import', exact: true }).click();
       await waitForText(page, '#import-message', /Imported 2 samples/);
+      // A file that cannot be imported is named as the person named it.
+      await page.locator('#import-file').setInputFiles({
+        name: 'mine.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from('label,p0\n3,0\n'),
+      });
+      await page.getByRole('button', { name: 'Import', exact: true }).click();
+      const refused = await waitForText(page, '#import-message', /line 1/);
+      assert.match(refused, /^mine\.csv line 1: /);
       const imported = rows().filter((r) => r.source === 'import');
       assert.deepEqual(
         imported.map((r) => r.label),
@@ -558,7 +581,24 @@ describe('the Data page: models', () => {
       // Record the bar's value every 10 ms from the page itself.
       await page.evaluate(`window.barValues = [];
         setInterval(() => window.barValues.push(document.getElementById('train-bar').value), 10);`);
+      // Retrain asks first, and says whether the new model could be promoted.
+      const { heldOutDrawings } = (await (
+        await fetch(`${base}/api/admin/train`, { headers: { authorization: `Bearer ${TOKEN}` } })
+      ).json()) as { heldOutDrawings: number };
+      assert.equal(await page.locator('#retrain-promotable').isVisible(), heldOutDrawings === 0);
+      const asked = new Promise<string>((resolve) => {
+        page.once('dialog', (d) => {
+          resolve(d.message());
+          void d.accept();
+        });
+      });
       await page.getByRole('button', { name: 'Retrain', exact: true }).click();
+      assert.match(
+        await asked,
+        heldOutDrawings === 0
+          ? /^Retrain now\? There are no held-out app drawings yet.*not promoted/
+          : new RegExp(`^Retrain now\\? .*held-out app drawings \\(${heldOutDrawings}\\)`),
+      );
       await page.waitForSelector('#versions tr[data-version="2"]', { timeout: 60_000 });
       const phase = await waitForText(page, '#train-phase', /Job 1 done in .*: version 2/);
       const values = (await page.evaluate('window.barValues')) as number[];

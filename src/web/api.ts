@@ -2,7 +2,7 @@
  * The pages' side of the JSON API: fetch with error messages taken from the server's JSON errors,
  * the model (parsed and validated by the core), and the browser's session id.
  */
-import type { ModelFile, RetrainJob } from '../core/contracts.js';
+import type { CanvasSpec, ModelFile, RetrainJob } from '../core/contracts.js';
 import { parseModelFile } from '../core/model-file.js';
 import type { Drawing } from '../core/types.js';
 
@@ -51,6 +51,17 @@ export function jsonInit(method: string, body: unknown, token?: string): Request
 /** The server's model, validated by the core's parser. */
 export async function fetchModel(): Promise<ModelFile> {
   return parseModelFile(await api<unknown>('/api/model'));
+}
+
+/** The serving model's canvas only (a few bytes, where `fetchModel` downloads the weights). */
+export async function fetchCanvas(): Promise<CanvasSpec> {
+  const { canvas } = await api<{ canvas: CanvasSpec }>('/api/model/canvas');
+  if (
+    !(Number.isInteger(canvas?.size) && canvas.size > 0) ||
+    !(typeof canvas.brushWidth === 'number' && canvas.brushWidth > 0)
+  )
+    throw new TypeError(`the server's canvas is not {size, brushWidth}: ${JSON.stringify(canvas)}`);
+  return canvas;
 }
 
 /** Counts the pages show (see `GET /api/stats`). */
@@ -140,6 +151,8 @@ export function postSample(sample: {
   source: 'collect' | 'feedback';
   sessionId: string;
   pointerType: string | null;
+  /** Store it even though the model reads it as not a digit (the person confirmed twice). */
+  confirmNotDigit?: boolean;
 }): Promise<SampleJson> {
   const body: Record<string, unknown> = { ...sample };
   if (sample.pointerType === null) delete body.pointerType;

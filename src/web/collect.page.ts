@@ -7,7 +7,7 @@ import {
   ApiError,
   api,
   byId,
-  fetchModel,
+  fetchCanvas,
   isShortcutTarget,
   postSample,
   SERVER_LIMITS,
@@ -16,7 +16,7 @@ import {
   undoShortcut,
 } from './api.js';
 import { DrawingPad } from './pad.js';
-import { leastCollected, plural } from './present.js';
+import { aDigit, leastCollected, plural } from './present.js';
 import { renderBars } from './view.js';
 
 const canvas = byId<HTMLCanvasElement>('pad');
@@ -50,15 +50,15 @@ function setAsk(digit: number): void {
   const big = document.createElement('span');
   big.className = 'ask-digit';
   big.textContent = String(digit);
-  ask.replaceChildren(document.createTextNode('Please draw a '), big);
+  ask.replaceChildren(document.createTextNode(`Please draw ${digit === 8 ? 'an' : 'a'} `), big);
   ask.dataset.digit = String(digit);
-  hint.textContent = `Draw a ${digit} here`;
+  hint.textContent = `Draw ${aDigit(digit)} here`;
   renderBars(counts, overall, { label: String, asked });
 }
 
 function updateButtons(): void {
   const empty = !pad || pad.isEmpty;
-  undoButton.disabled = empty || saving;
+  undoButton.disabled = !pad?.canUndo || saving;
   clearButton.disabled = empty || saving;
   saveButton.disabled = empty || saving;
   skipButton.disabled = saving;
@@ -97,8 +97,10 @@ async function save(): Promise<void> {
       pointerType: pad.pointerType,
     });
     saving = false;
-    pad.clear();
+    pad.clear(false);
     saved.textContent = `Saved your ${label}. Here is the next one.`;
+    // Save is disabled now: the pad is where the next digit goes.
+    canvas.focus();
     await refresh();
   } catch (err) {
     saving = false;
@@ -110,8 +112,8 @@ async function save(): Promise<void> {
 
 async function start(): Promise<void> {
   try {
-    const model = await fetchModel();
-    pad = new DrawingPad(canvas, model.canvas, {
+    // The pad needs the model's canvas, not the model: Collect never recognises.
+    pad = new DrawingPad(canvas, await fetchCanvas(), {
       onChange: (change) => {
         if (change === 'start') saved.textContent = '';
         updateButtons();
@@ -128,10 +130,14 @@ async function start(): Promise<void> {
   }
   updateButtons();
   undoButton.addEventListener('click', () => pad.undo());
-  clearButton.addEventListener('click', () => pad.clear());
+  clearButton.addEventListener('click', () => {
+    pad.clear();
+    // Clear is disabled now; Undo (which brings the drawing back) takes the focus.
+    undoButton.focus();
+  });
   saveButton.addEventListener('click', () => void save());
   skipButton.addEventListener('click', () => {
-    pad.clear();
+    pad.clear(false);
     saved.textContent = '';
     skipped.push(asked);
     if (skipped.length >= 10) skipped = [asked];

@@ -19,6 +19,8 @@ const adminForm = byId<HTMLFormElement>('admin-form');
 const tokenInput = byId<HTMLInputElement>('token');
 const forgetButton = byId<HTMLButtonElement>('forget');
 const adminState = byId('admin-state');
+const exportCsv = byId<HTMLAnchorElement>('export-csv');
+const exportJsonl = byId<HTMLAnchorElement>('export-jsonl');
 const importForm = byId<HTMLFormElement>('import-form');
 const importFormat = byId<HTMLSelectElement>('import-format');
 const importFile = byId<HTMLInputElement>('import-file');
@@ -62,17 +64,74 @@ function setMessage(el: HTMLElement, text: string, kind: 'ok' | 'error' | '' = '
   el.className = `message ${kind}`;
 }
 
-function showAdminState(): void {
+/**
+ * Shows whether admin actions are enabled: only with a token the server accepted. `note` replaces
+ * the default line (e.g. why a token was refused).
+ */
+function showAdminState(note?: string): void {
   const on = token() !== '';
   forgetButton.hidden = !on;
   tokenInput.value = '';
   tokenInput.placeholder = on ? 'token set for this tab' : 'admin token';
-  adminState.textContent = on
-    ? 'Token set for this tab: relabel, delete, import and retraining are enabled (the server checks it).'
-    : 'Relabel, delete, import and retraining need the server’s admin token.';
+  // A refusal reads as an error; the usual line as a hint.
+  adminState.className = note ? 'message error' : 'hint';
+  adminState.textContent =
+    note ??
+    (on
+      ? 'Token accepted by the server: relabel, delete, import and retraining are enabled in this tab.'
+      : 'Relabel, delete, import and retraining need the server’s admin token.');
   importButton.disabled = !on;
   detailSave.disabled = !on;
   detailDelete.disabled = !on;
+}
+
+/** Why the server refused a token, or null when it accepted it. */
+async function checkToken(t: string): Promise<string | null> {
+  try {
+    await api<unknown>('/api/admin/train', { headers: { authorization: `Bearer ${t}` } });
+    return null;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401)
+      return 'The server refused this token (wrong admin token); admin actions stay off.';
+    if (err instanceof ApiError && err.status === 403)
+      return 'Admin actions are off on this server: it was started without DIGITREC_ADMIN_TOKEN.';
+    return `Could not check the token: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
+function storeToken(t: string | null): void {
+  try {
+    if (t === null) sessionStorage.removeItem(TOKEN_KEY);
+    else sessionStorage.setItem(TOKEN_KEY, t);
+  } catch {
+    // Storage blocked: nothing to keep.
+  }
+}
+
+/** Checks `t` with the server, keeps it only if accepted, and updates the page. */
+async function useToken(t: string, submit: HTMLButtonElement | null): Promise<void> {
+  if (submit) submit.disabled = true;
+  adminState.className = 'hint';
+  adminState.textContent = 'Checking the token with the server…';
+  const refused = await checkToken(t);
+  if (submit) submit.disabled = false;
+  storeToken(refused === null ? t : null);
+  showAdminState(refused ?? undefined);
+  refreshModels();
+}
+
+/** The Download links fetch what the filters select. */
+function updateExportLinks(): void {
+  const q = filterQuery();
+  const filtered = q.toString() !== '';
+  for (const [a, format, what] of [
+    [exportCsv, 'csv', 'CSV'],
+    [exportJsonl, 'jsonl', 'strokes JSONL'],
+  ] as const) {
+    q.set('format', format);
+    a.href = `/api/samples/export?${q}`;
+    a.textContent = `Download ${filtered ? 'the filtered samples' : 'all samples'} as ${what}`;
+  }
 }
 
 function filterQuery(): URLSearchParams {
@@ -243,7 +302,9 @@ async function importFileNow(): Promise<void> {
     offset = 0;
     await reload();
   } catch (err) {
-    setMessage(importMessage, errorText(err), 'error');
+    // The server names the upload after its format; the person knows it by its own name.
+    const text = errorText(err).replace(/^upload\.(csv|jsonl|unipen)\b/, file.name);
+    setMessage(importMessage, text, 'error');
   }
   importButton.disabled = token() === '';
 }
@@ -263,22 +324,10 @@ function start(): void {
   adminForm.addEventListener('submit', (e) => {
     e.preventDefault();
     const t = tokenInput.value.trim();
-    if (t) {
-      try {
-        sessionStorage.setItem(TOKEN_KEY, t);
-      } catch {
-        // Storage blocked: nothing to keep.
-      }
-    }
-    showAdminState();
-    refreshModels();
+    if (t) void useToken(t, e.submitter instanceof HTMLButtonElement ? e.submitter : null);
   });
   forgetButton.addEventListener('click', () => {
-    try {
-      sessionStorage.removeItem(TOKEN_KEY);
-    } catch {
-      // As above.
-    }
+    storeToken(null);
     showAdminState();
     refreshModels();
   });
@@ -290,6 +339,7 @@ function start(): void {
   for (const f of [filterLabel, filterSource, filterWrong]) {
     f.addEventListener('change', () => {
       offset = 0;
+      updateExportLinks();
       void loadSamples();
     });
   }
@@ -304,9 +354,13 @@ function start(): void {
   });
   detailSave.addEventListener('click', () => void relabel());
   detailDelete.addEventListener('click', () => void remove());
+  updateExportLinks();
   showAdminState();
   refreshModels = startModelsPanel({ token, authInit });
-  void reload().then(() => {
+  // A token kept from earlier in this tab is checked again (the server may have a new one).
+  const kept = token();
+  const checked = kept ? useToken(kept, null) : Promise.resolve();
+  void Promise.all([reload(), checked]).then(() => {
     document.body.dataset.ready = 'true';
   });
 }

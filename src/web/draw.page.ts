@@ -53,6 +53,11 @@ let saving = false;
  */
 const VERDICT_PAUSE_MS = 400;
 let verdictTimer: ReturnType<typeof setTimeout> | undefined;
+/**
+ * The digit picked once for a drawing the model calls not a digit: a second press of the same
+ * digit saves it (with `confirmNotDigit`), anything else starts over.
+ */
+let pendingNotDigit: number | null = null;
 
 /**
  * Shows a recognition: status (live region), detail, bars, the 28×28 view, and with `final` the
@@ -60,6 +65,7 @@ let verdictTimer: ReturnType<typeof setTimeout> | undefined;
  */
 function show(r: Recognition, final: boolean): void {
   latest = final ? r : null;
+  pendingNotDigit = null;
   const w = final ? statusWords(r, r.threshold) : liveWords(r);
   result.dataset.state = w.state;
   main.dataset.state = w.state;
@@ -88,13 +94,20 @@ function show(r: Recognition, final: boolean): void {
 function showFeedback(r: Recognition): void {
   feedback.hidden = r.empty;
   if (r.empty) return;
-  if (r.accepted) {
+  if (r.verdict === 'not-a-digit') {
+    question.textContent =
+      pendingNotDigit === null
+        ? 'If you did draw a digit, which one?'
+        : `It doesn't look like a digit. Save it as ${aDigit(pendingNotDigit)} anyway? Press ${pendingNotDigit} again.`;
+    confirmButton.hidden = true;
+    feedbackOr.textContent = '';
+  } else if (r.accepted) {
     question.textContent = confirmQuestion(r.digit);
     confirmButton.hidden = false;
     confirmButton.textContent = `Yes, it's ${r.digit}`;
     feedbackOr.textContent = 'or it was';
   } else {
-    question.textContent = 'Which digit did you draw? Tell us, or redraw it.';
+    question.textContent = 'Which digit did you draw?';
     confirmButton.hidden = true;
     feedbackOr.textContent = '';
   }
@@ -143,6 +156,13 @@ function onPadChange(change: PadChange): void {
 
 async function sendFeedback(label: number): Promise<void> {
   if (saving || pad.isEmpty || !latest || latest.empty) return;
+  const notDigit = latest.verdict === 'not-a-digit';
+  if (notDigit && pendingNotDigit !== label) {
+    pendingNotDigit = label;
+    showFeedback(latest);
+    return;
+  }
+  pendingNotDigit = null;
   saving = true;
   const pressed =
     document.activeElement instanceof HTMLButtonElement ? document.activeElement : null;
@@ -156,6 +176,7 @@ async function sendFeedback(label: number): Promise<void> {
       source: 'feedback',
       sessionId: sessionId(),
       pointerType: pad.pointerType,
+      ...(notDigit ? { confirmNotDigit: true } : {}),
     });
     saving = false;
     pad.clear(false);

@@ -12,6 +12,7 @@ import {
   readEvents,
   type SetFiguresJson,
 } from './api.js';
+import { jobPhaseText } from './present.js';
 
 /** How the panel reaches the admin token. */
 export interface ModelsPanelOptions {
@@ -23,12 +24,6 @@ export interface ModelsPanelOptions {
 
 function pct(x: number | undefined, digits = 2): string {
   return x === undefined || !Number.isFinite(x) ? '—' : `${(100 * x).toFixed(digits)}%`;
-}
-
-/** Seconds as `1m05s` or `42s`. */
-function duration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
 function figures(f: SetFiguresJson | undefined): string {
@@ -54,6 +49,7 @@ export function startModelsPanel(o: ModelsPanelOptions): () => void {
   const bar = byId<HTMLProgressElement>('train-bar');
   const log = byId('train-log');
   const message = byId('models-message');
+  const promotable = byId('retrain-promotable');
   const versions = byId('versions');
   const report = byId('report');
   const reportTitle = byId('report-title');
@@ -61,6 +57,11 @@ export function startModelsPanel(o: ModelsPanelOptions): () => void {
   const reportFrame = byId<HTMLIFrameElement>('report-frame');
   let running = false;
   let following = false;
+  /** Held-out app drawings a new job would compare on (null: not known, e.g. no token). */
+  let heldOutDrawings: number | null = null;
+  /** The last job shown and when it arrived, so its clock keeps moving between events. */
+  let shown: { job: JobJson; at: number } | null = null;
+  let ticker: ReturnType<typeof setInterval> | undefined;
 
   const say = (text: string, kind: 'ok' | 'error' | '' = '') => {
     message.textContent = text;
@@ -148,6 +149,11 @@ export function startModelsPanel(o: ModelsPanelOptions): () => void {
     }
   }
 
+  function tick(): void {
+    if (!shown) return;
+    phase.textContent = jobPhaseText(shown.job, (performance.now() - shown.at) / 1000);
+  }
+
   function showJob(job: JobJson): void {
     progressBox.hidden = false;
     running = job.status === 'running';
@@ -156,16 +162,11 @@ export function startModelsPanel(o: ModelsPanelOptions): () => void {
     const fraction = job.total > 0 ? job.done / job.total : 0;
     bar.value = job.status === 'succeeded' ? 1 : fraction;
     progressBox.dataset.status = job.status;
-    if (running) {
-      const eta = job.etaSeconds === null ? '' : ` · about ${duration(job.etaSeconds)} left`;
-      phase.textContent = job.label
-        ? `Job ${job.id}: ${job.label} ${job.done}/${job.total}${eta} · ${duration(job.elapsedSeconds)} so far`
-        : `Job ${job.id}: starting…`;
-    } else if (job.status === 'succeeded' && job.result) {
-      phase.textContent = `Job ${job.id} done in ${duration(job.elapsedSeconds)}: version ${job.result.version} ${job.result.promoted ? 'is serving' : 'was not promoted'}.`;
-    } else {
-      phase.textContent = `Job ${job.id} failed: ${job.error ?? 'unknown error'}`;
-    }
+    shown = { job, at: performance.now() };
+    tick();
+    // Elapsed time and ETA move every second, also while a long step sends no event.
+    clearInterval(ticker);
+    if (running) ticker = setInterval(tick, 1000);
     log.textContent = job.log.join('\n');
     log.scrollTop = log.scrollHeight;
   }
@@ -187,6 +188,8 @@ export function startModelsPanel(o: ModelsPanelOptions): () => void {
         if (type === 'done' && job) {
           if (job.status === 'succeeded' && job.result) say(job.result.reason, 'ok');
           else if (job.status === 'failed') say(`Training failed: ${job.error}`, 'error');
+          else if (job.status === 'cancelled')
+            say('Training cancelled; the serving model is unchanged.');
         }
       });
     } catch (err) {
@@ -194,6 +197,7 @@ export function startModelsPanel(o: ModelsPanelOptions): () => void {
     } finally {
       following = false;
       running = false;
+      clearInterval(ticker);
       cancel.hidden = true;
       retrain.disabled = o.token() === '';
       await loadVersions();
@@ -201,6 +205,11 @@ export function startModelsPanel(o: ModelsPanelOptions): () => void {
   }
 
   retrain.addEventListener('click', async () => {
+    const question =
+      heldOutDrawings === 0
+        ? 'Retrain now? There are no held-out app drawings yet, so the new model cannot be compared with the serving one: it will be kept as a candidate, not promoted. Training takes a few minutes.'
+        : `Retrain now? The new model replaces the serving one only if it is not worse on the held-out app drawings${heldOutDrawings === null ? '' : ` (${heldOutDrawings})`}. Training takes a few minutes.`;
+    if (!confirm(question)) return;
     retrain.disabled = true;
     say('');
     try {
@@ -224,16 +233,27 @@ export function startModelsPanel(o: ModelsPanelOptions): () => void {
     reportFrame.removeAttribute('src');
   });
 
+  /** Says beforehand when a new model could not be promoted (no held-out drawings to compare on). */
+  function showPromotable(): void {
+    promotable.hidden = heldOutDrawings !== 0;
+    promotable.textContent =
+      'No held-out app drawings yet (a fifth of the writers on Collect are kept apart to compare models on): a retrained model would be kept as a candidate, not promoted.';
+  }
+
   const refresh = () => {
     retrain.disabled = running || o.token() === '';
     retrain.title = o.token() === '' ? 'Set the admin token first' : '';
     void loadVersions();
+    heldOutDrawings = null;
+    showPromotable();
     if (o.token() === '') return;
     // A job started elsewhere (or before a reload) is followed too.
-    api<{ job: JobJson | null }>('/api/admin/train', o.authInit()).then(
-      ({ job }) => {
-        if (job) showJob(job);
-        if (job?.status === 'running') void follow();
+    api<{ job: JobJson | null; heldOutDrawings: number }>('/api/admin/train', o.authInit()).then(
+      (r) => {
+        heldOutDrawings = r.heldOutDrawings;
+        showPromotable();
+        if (r.job) showJob(r.job);
+        if (r.job?.status === 'running') void follow();
       },
       () => {},
     );

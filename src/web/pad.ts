@@ -20,7 +20,7 @@ export interface PadOptions {
   maxPoints?: number;
   /** Most strokes in one drawing (the server's limit); later strokes are ignored. */
   maxStrokes?: number;
-  /** Ink colour on screen. */
+  /** Ink colour on screen; default the canvas's CSS `--pad-ink` (dark mode's too), or #111. */
   ink?: string;
 }
 
@@ -45,6 +45,8 @@ export class DrawingPad {
   #enabled = true;
   /** The strokes the last undoable Clear removed, until a new stroke begins. */
   #cleared: { strokes: Stroke[]; t0: number | null } | null = null;
+  #ink = '#111';
+  #paper = '#fff';
 
   constructor(canvas: HTMLCanvasElement, spec: CanvasSpec, options: PadOptions = {}) {
     this.#canvas = canvas;
@@ -72,6 +74,8 @@ export class DrawingPad {
     matchMedia(`(resolution: ${devicePixelRatio}dppx)`).addEventListener('change', () =>
       this.#resize(),
     );
+    // Light or dark paper follows the system's colour scheme, as the stylesheet does.
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.#redraw());
     this.#resize();
   }
 
@@ -229,8 +233,8 @@ export class DrawingPad {
     ctx.lineWidth = this.#spec.brushWidth;
     ctx.lineCap = 'round';
     ctx.lineJoin = 'round';
-    ctx.strokeStyle = this.#options.ink ?? '#111';
-    ctx.fillStyle = this.#options.ink ?? '#111';
+    ctx.strokeStyle = this.#ink;
+    ctx.fillStyle = this.#ink;
     return ctx;
   }
 
@@ -249,10 +253,18 @@ export class DrawingPad {
     ctx.stroke();
   }
 
+  /** Reads the paper and ink colours from the canvas's CSS custom properties. */
+  #readColours(): void {
+    const css = getComputedStyle(this.#canvas);
+    this.#ink = this.#options.ink ?? (css.getPropertyValue('--pad-ink').trim() || '#111');
+    this.#paper = css.getPropertyValue('--pad-paper').trim() || '#fff';
+  }
+
   #redraw(): void {
+    this.#readColours();
     const ctx = this.#ctx;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.fillStyle = '#fff';
+    ctx.fillStyle = this.#paper;
     ctx.fillRect(0, 0, this.#canvas.width, this.#canvas.height);
     for (const s of this.strokes) {
       if (s.length === 1) this.#dot(s[0]);

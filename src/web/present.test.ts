@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Recognition } from '../core/contracts.js';
+import type { Recognition, RetrainJob } from '../core/contracts.js';
 import {
   confirmQuestion,
+  duration,
+  jobPhaseText,
   leastCollected,
   liveWords,
   percentFloor,
@@ -19,6 +21,8 @@ function recognition(probabilities: number[], threshold: number): Recognition {
     confidence: order[0][0],
     probabilities,
     accepted: order[0][0] >= threshold,
+    verdict: order[0][0] >= threshold ? 'digit' : 'unsure',
+    notDigit: null,
     top2: [order[0][1], order[1][1]],
     threshold,
     canonical: { width: 28, height: 28, data: new Float32Array(784) },
@@ -40,6 +44,21 @@ test('when the two readers disagree the question names their answers', () => {
   const agreed = statusWords({ ...r, agree: true }, 0.9);
   assert.match(agreed.text, /is it 7 or [28]\?/);
   assert.doesNotMatch(agreed.detail, /pen's path/);
+});
+
+test('a drawing the not-a-digit reader rejects is answered as no digit, not as unsure', () => {
+  const p = [0.97, 0, 0, 0, 0.03, 0, 0, 0, 0, 0];
+  const r = {
+    ...recognition(p, 0.8),
+    accepted: false,
+    verdict: 'not-a-digit' as const,
+    notDigit: 0.9,
+  };
+  const w = statusWords(r, 0.8);
+  assert.equal(w.state, 'not-digit');
+  assert.equal(w.text, "That doesn't look like a digit. Please draw one digit, 0 to 9.");
+  assert.equal(w.digit, '', 'no digit is shown big');
+  assert.doesNotMatch(w.text, /sure|0 —/);
 });
 
 test('a sure recognition begins with the digit and says how sure', () => {
@@ -105,4 +124,77 @@ test('while drawing, the guess is muted: no confidence, no "sure", no verdict', 
 test('the question takes the article of its digit', () => {
   assert.equal(confirmQuestion(8), 'Is it an 8?');
   assert.equal(confirmQuestion(3), 'Is it a 3?');
+});
+
+function job(o: Partial<RetrainJob>): RetrainJob {
+  return {
+    id: 3,
+    status: 'running',
+    startedAt: '2026-12-03T17:00:00Z',
+    finishedAt: null,
+    phase: 'cross-validation',
+    label: 'cross-validation',
+    done: 2,
+    total: 6,
+    etaSeconds: 40,
+    elapsedSeconds: 65,
+    log: [],
+    error: null,
+    result: null,
+    ...o,
+  };
+}
+
+test('a running job’s clock moves on between events; the ETA stops at 0', () => {
+  assert.equal(duration(65.4), '1m05s');
+  assert.equal(duration(-3), '0s');
+  assert.equal(
+    jobPhaseText(job({})),
+    'Job 3: cross-validation 2/6 · about 40s left · 1m05s so far',
+  );
+  assert.equal(
+    jobPhaseText(job({}), 12),
+    'Job 3: cross-validation 2/6 · about 28s left · 1m17s so far',
+  );
+  assert.equal(
+    jobPhaseText(job({}), 50),
+    'Job 3: cross-validation 2/6 · about 0s left · 1m55s so far',
+  );
+  assert.equal(
+    jobPhaseText(job({ label: null, etaSeconds: null, elapsedSeconds: 1 }), 2),
+    'Job 3: starting… · 3s so far',
+  );
+});
+
+test('a cancelled job reads as cancelled, a failed one as failed', () => {
+  const ended = { finishedAt: '2026-12-03T17:02:00Z', etaSeconds: null, elapsedSeconds: 30 };
+  assert.equal(
+    jobPhaseText(
+      job({
+        ...ended,
+        status: 'cancelled',
+        error: 'cancelled by an admin: the worker was terminated',
+      }),
+      99,
+    ),
+    'Job 3 cancelled after 30s; nothing was stored.',
+  );
+  assert.equal(
+    jobPhaseText(job({ ...ended, status: 'failed', error: 'the training worker stopped' })),
+    'Job 3 failed: the training worker stopped',
+  );
+  const result = {
+    version: 4,
+    modelId: 'abc',
+    status: 'candidate' as const,
+    promoted: false,
+    reason: 'no held-out app drawings',
+    comparedWith: 1,
+    heldOut: null,
+    seconds: 30,
+  };
+  assert.equal(
+    jobPhaseText(job({ ...ended, status: 'succeeded', result })),
+    'Job 3 done in 30s: version 4 was not promoted.',
+  );
 });

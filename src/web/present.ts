@@ -3,14 +3,14 @@
  * Node. The status text is the page's contract with people and tests: it begins with the digit
  * when the model is sure ("7 — 98% sure") and contains "Not sure" when it is not.
  */
-import type { Recognition } from '../core/contracts.js';
+import type { Recognition, RetrainJob } from '../core/contracts.js';
 import { aDigit, formatConfidence, percentFloor, percentLabel } from '../core/percent.js';
 
 export { aDigit, formatConfidence, percentFloor, percentLabel };
 
 /** What the result area says: the live-region text and a line of detail. */
 export interface StatusWords {
-  state: 'empty' | 'live' | 'sure' | 'unsure';
+  state: 'empty' | 'live' | 'sure' | 'unsure' | 'not-digit';
   /** The digit to show big (sure, and muted while drawing). */
   digit: string;
   /** The rest of the status after the digit, or the whole status when there is no digit. */
@@ -40,7 +40,17 @@ export function statusWords(r: Recognition, threshold: number): StatusWords {
       digit: String(r.digit),
       rest,
       text: `${r.digit}${rest}`,
-      detail: 'Is it right? Confirm or correct it below.',
+      detail: 'Confirm it below, or pick the digit you meant.',
+    };
+  }
+  if (r.verdict === 'not-a-digit') {
+    const text = "That doesn't look like a digit. Please draw one digit, 0 to 9.";
+    return {
+      state: 'not-digit',
+      digit: '',
+      rest: text,
+      text,
+      detail: 'Shapes, letters, dots and scribbles are not read as digits.',
     };
   }
   // When the two readers disagree, the question names their two answers ("7 or 2?").
@@ -97,4 +107,31 @@ export function leastCollected(byLabel: readonly number[], skip: readonly number
 /** "1 drawing", "12 drawings". */
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Seconds as `1m05s` or `42s` (never negative). */
+export function duration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+/**
+ * The Models panel's line about a retraining job. A running job's elapsed time and ETA are moved
+ * on by `sinceSeconds`, the time since the server sent this state, so they keep moving between
+ * progress events.
+ */
+export function jobPhaseText(job: RetrainJob, sinceSeconds = 0): string {
+  if (job.status === 'running') {
+    const elapsed = job.elapsedSeconds + sinceSeconds;
+    const eta =
+      job.etaSeconds === null ? '' : ` · about ${duration(job.etaSeconds - sinceSeconds)} left`;
+    return job.label
+      ? `Job ${job.id}: ${job.label} ${job.done}/${job.total}${eta} · ${duration(elapsed)} so far`
+      : `Job ${job.id}: starting… · ${duration(elapsed)} so far`;
+  }
+  if (job.status === 'succeeded' && job.result)
+    return `Job ${job.id} done in ${duration(job.elapsedSeconds)}: version ${job.result.version} ${job.result.promoted ? 'is serving' : 'was not promoted'}.`;
+  if (job.status === 'cancelled')
+    return `Job ${job.id} cancelled after ${duration(job.elapsedSeconds)}; nothing was stored.`;
+  return `Job ${job.id} failed: ${job.error ?? 'unknown error'}`;
 }

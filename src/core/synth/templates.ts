@@ -3,7 +3,9 @@
  * control points in a unit box (y down, the digit 1 unit tall, x from 0 to about 0.7). Curves
  * are Catmull-Rom splines through the points; a corner breaks the spline. Written by hand from
  * how digits are taught and drawn, not fitted to any data set; four styles were added after
- * looking at misread pen drawings of writers 1–15 (docs/experiments.md, section D).
+ * looking at misread pen drawings of writers 1–15 (docs/experiments.md, section D), and later
+ * ones after looking at the development writers' misread drawings (never the confirmation
+ * writers', see `data/writers.ts`).
  */
 import type { Point } from '../types.js';
 import { catmullRom } from './geometry.js';
@@ -220,6 +222,12 @@ export const TEMPLATES: readonly DigitTemplate[] = [
     weight: 1,
     strokes: [{ points: [[0.5, 0], [0.2, 0.22], [0.06, 0.6], [0.14, 0.92], [0.3, 1], [0.46, 0.92], [0.46, 0.74], [0.28, 0.68], [0.1, 0.78]] }],
   },
+  {
+    digit: 6,
+    style: '6-long-stem-small-loop',
+    weight: 1,
+    strokes: [{ points: [[0.48, 0], [0.3, 0.3], [0.12, 0.66], [0.06, 0.88], [0.16, 1], [0.32, 0.96], [0.36, 0.82], [0.22, 0.74], [0.06, 0.82]] }],
+  },
   // 7: plain; crossed; curved foot; a wavy (curly) top; crossed with a curly top; an arched top
   // crossed low by a long bar; a top serif.
   { digit: 7, style: '7-plain', weight: 3, strokes: [{ points: [[0, 0.03], [0.62, 0, C], [0.24, 1]] }] },
@@ -284,6 +292,12 @@ export const TEMPLATES: readonly DigitTemplate[] = [
     weight: 1,
     strokes: [{ points: [[0.54, 0.1], [0.3, 0], [0.06, 0.14], [0.14, 0.36], [0.44, 0.58], [0.56, 0.84], [0.32, 1], [0.06, 0.9], [0.1, 0.66, C], [0.52, 0.16]] }],
   },
+  {
+    digit: 8,
+    style: '8-open-top',
+    weight: 2,
+    strokes: [{ points: [[0.08, 0.38], [0.06, 0.2], [0.22, 0.04], [0.44, 0], [0.56, 0.08], [0.54, 0.26], [0.36, 0.56], [0.2, 0.84], [0.16, 0.98], [0.26, 1], [0.46, 0.9], [0.54, 0.74], [0.46, 0.6], [0.26, 0.44], [0, 0.36]] }],
+  },
   // 9: loop then a straight stem in one stroke; curved tail; tail hooking left; loop and
   // stem as two strokes; a stem slanting left like a g; a small loop on a long stem ending in a
   // wide J hook. The last style, the arched 7, the long-armed 4s and the widest-flagged 1 were
@@ -323,6 +337,18 @@ export const TEMPLATES: readonly DigitTemplate[] = [
     style: '9-j-hook',
     weight: 5,
     strokes: [{ points: [[0.56, 0.1], [0.32, 0], [0.1, 0.07], [0.08, 0.22], [0.28, 0.3], [0.5, 0.22], [0.58, 0.06, C], [0.6, 0.5], [0.58, 0.8], [0.48, 0.96], [0.26, 1], [0.02, 0.93]] }],
+  },
+  {
+    digit: 9,
+    style: '9-small-head-swash',
+    weight: 2,
+    strokes: [{ points: [[0.42, 0.04], [0.26, 0], [0.12, 0.06], [0.16, 0.17], [0.32, 0.17], [0.42, 0.08], [0.48, 0.36], [0.62, 0.64], [0.64, 0.86], [0.5, 0.97], [0.24, 1], [0.04, 0.97]] }],
+  },
+  {
+    digit: 9,
+    style: '9-small-head-swash-clockwise',
+    weight: 1,
+    strokes: [{ points: [[0.18, 0.06], [0.3, 0], [0.42, 0.04], [0.4, 0.14], [0.26, 0.16], [0.22, 0.08], [0.34, 0.24], [0.52, 0.44], [0.62, 0.68], [0.56, 0.9], [0.36, 1], [0.06, 1]] }],
   },
 ];
 
