@@ -13,10 +13,10 @@ import { createRecognizer } from '../core/recognizer.js';
 import { parseDigitCsv } from '../data/csv.js';
 import { encodePng } from '../data/image-decode.js';
 import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
+import { IMAGE_BYTES } from '../data/store.js';
 import { parseStrokesJsonl } from '../data/strokes-jsonl.js';
 import { confusingJpeg, interlacedBombPng, secondHeaderPng } from '../data/test-images.js';
 import { buildApp } from './app.js';
-import { IMAGE_BYTES } from './store.js';
 import { DIGIT_STROKES, drawingOf } from './test-digits.js';
 import { LIMITS } from './validate.js';
 
@@ -477,6 +477,34 @@ describe('another process holding the database lock', () => {
       await new Promise((resolve) => holder.once('exit', resolve));
     }
     assert.equal((await post(app, '/api/samples', sampleBody())).statusCode, 201);
+  });
+});
+
+describe('a database at its size limit', () => {
+  test('writes answer 507 saying nothing was stored; reads and /healthz keep answering', async () => {
+    const dbPath = freshDb();
+    const app = buildApp({
+      dbPath,
+      model,
+      adminToken: TOKEN,
+      store: { maxBytes: 40 * 4096 },
+      rateLimits: false,
+    });
+    try {
+      let stored = 0;
+      let res = await post(app, '/api/samples', sampleBody());
+      while (res.statusCode === 201 && stored < 1000) {
+        stored++;
+        res = await post(app, '/api/samples', sampleBody());
+      }
+      assertError(res, 507, /the database is full \(no space left\): nothing was stored/);
+      assert.ok(stored > 0);
+      assert.equal(rowCount(dbPath), stored);
+      assert.equal(json(await app.inject('/healthz')).samples, stored);
+      assert.equal((await app.inject('/api/samples')).statusCode, 200);
+    } finally {
+      await app.close();
+    }
   });
 });
 

@@ -13,6 +13,8 @@ export const STATUS_TEXT: Record<number, string> = {
   406: 'Not Acceptable',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  421: 'Misdirected Request',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
   507: 'Insufficient Storage',

@@ -7,15 +7,58 @@
  * - DIGITREC_MODELS_DIR: the model versions' files (default ./data/models beside the database);
  * - DIGITREC_RETRAIN_CONFIG: the training config of retraining (default
  *   models/default.config.json);
- * - DIGITREC_ADMIN_TOKEN: enables relabel, delete, import and retraining (off when unset).
+ * - DIGITREC_ADMIN_TOKEN: enables relabel, delete, import and retraining (off when unset);
+ * - DIGITREC_SHUTDOWN_MS: how long SIGTERM/SIGINT let open requests finish (default 10000);
+ * - DIGITREC_ALLOWED_HOSTS: comma-separated host names served besides localhost and IP addresses;
+ * - DIGITREC_PREDICT_PER_MINUTE, DIGITREC_WRITES_PER_MINUTE, DIGITREC_FAILED_ADMIN_PER_MINUTE:
+ *   request budgets per client address (defaults in `RATE_LIMITS`);
+ * - DIGITREC_DB_MAX_MB: the largest the database may grow, in MiB (writes beyond answer 507);
+ * - DIGITREC_SOURCE_MAPS=1: serve the web app's source maps (development).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_MODEL_PATH } from '../data/model-io.js';
-import { buildApp } from './app.js';
+import {
+  buildApp,
+  closeWithDrain,
+  MIN_ADMIN_TOKEN_LENGTH,
+  type RateLimits,
+  SERVER_LIMITS,
+} from './app.js';
 
 /** The default database file, relative to the working directory. */
 export const DEFAULT_DB_PATH = './data/digitrec.db';
+
+function shutdownMs(text: string | undefined): number {
+  if (text === undefined || text === '') return SERVER_LIMITS.shutdownDrainMs;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new RangeError(
+      `DIGITREC_SHUTDOWN_MS must be a positive integer, got ${JSON.stringify(text)}`,
+    );
+  return n;
+}
+
+/** A positive integer from the environment variable `name`, or undefined when unset. */
+function positiveInt(name: string): number | undefined {
+  const text = process.env[name];
+  if (text === undefined || text === '') return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new RangeError(`${name} must be a positive integer, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+function rateLimits(): Partial<RateLimits> {
+  const out: Partial<RateLimits> = {};
+  const predict = positiveInt('DIGITREC_PREDICT_PER_MINUTE');
+  const writes = positiveInt('DIGITREC_WRITES_PER_MINUTE');
+  const failedAdmin = positiveInt('DIGITREC_FAILED_ADMIN_PER_MINUTE');
+  if (predict !== undefined) out.predictPerMinute = predict;
+  if (writes !== undefined) out.writesPerMinute = writes;
+  if (failedAdmin !== undefined) out.failedAdminPerMinute = failedAdmin;
+  return out;
+}
 
 function port(text: string | undefined): number {
   if (text === undefined || text === '') return 3000;
@@ -44,11 +87,34 @@ async function main(): Promise<void> {
     }
   }
   const adminToken = process.env.DIGITREC_ADMIN_TOKEN || undefined;
+  if (adminToken !== undefined && adminToken.length < MIN_ADMIN_TOKEN_LENGTH)
+    throw new RangeError(
+      `DIGITREC_ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters, got ${adminToken.length} (make one with: openssl rand -hex 24)`,
+    );
   const host = process.env.HOST || 'localhost';
-  const app = buildApp({ dbPath, modelPath, modelsDir, retrainConfig, adminToken, logger: true });
+  const drainMs = shutdownMs(process.env.DIGITREC_SHUTDOWN_MS);
+  const maxMb = positiveInt('DIGITREC_DB_MAX_MB');
+  const app = buildApp({
+    dbPath,
+    modelPath,
+    modelsDir,
+    retrainConfig,
+    adminToken,
+    logger: true,
+    server: { shutdownDrainMs: drainMs },
+    rateLimits: rateLimits(),
+    store: { maxBytes: maxMb === undefined ? undefined : maxMb * 1024 * 1024 },
+    // The name the server listens on is one it answers to.
+    allowedHosts: [host, ...(process.env.DIGITREC_ALLOWED_HOSTS ?? '').split(',')]
+      .map((h) => h.trim())
+      .filter((h) => h !== ''),
+    sourceMaps: process.env.DIGITREC_SOURCE_MAPS === '1',
+  });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      app.close().then(
+      // Should closing itself hang past the drain (a stuck close hook), exit anyway.
+      setTimeout(() => process.exit(1), drainMs + 5000).unref();
+      closeWithDrain(app, drainMs).then(
         () => process.exit(0),
         () => process.exit(1),
       );

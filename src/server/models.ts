@@ -5,12 +5,12 @@
  * leaves a consistent serving model.
  */
 import { copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Metrics, ModelFile, Recognizer } from '../core/contracts.js';
 import { createRecognizer } from '../core/recognizer.js';
 import { loadModel, saveModel } from '../data/model-io.js';
+import type { ModelStatus, ModelVersion, SampleStore } from '../data/store.js';
 import { HttpError } from './http-error.js';
-import type { ModelStatus, ModelVersion, SampleStore } from './store.js';
 
 /** The model being served and how it is shared with clients. */
 export interface ServingModel {
@@ -97,7 +97,7 @@ export class ModelRegistry {
         model: base.model,
         status: 'serving',
         summary: {
-          origin: base.path ? `model file ${base.path}` : 'the model given to the server',
+          origin: base.path ? `model file ${basename(base.path)}` : 'the model given to the server',
           sources: base.model.training.sources.map((s) => s.name),
           rows: base.model.training.n,
           features: base.model.features,

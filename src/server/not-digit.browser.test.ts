@@ -10,6 +10,19 @@ import {
   statusText,
 } from './browser-harness.js';
 
+// The page's globals as the callbacks below use them (the tests are type-checked without the DOM).
+declare const document: {
+  getElementById(
+    id: string,
+  ): { dataset: Record<string, string>; textContent: string | null } | null;
+};
+
+/** The part of `GET /api/samples` this test reads. */
+interface SampleList {
+  total: number;
+  samples: { label: number }[];
+}
+
 // A real server serving a small model with a not-a-digit reader, and Debian's Chromium.
 let h: BrowserHarness;
 before(async () => {
@@ -60,14 +73,14 @@ test('a # is answered "That doesn\'t look like a digit" and saved as a digit onl
       ),
     );
     let res = await fetch(`${h.base}/api/samples`);
-    assert.equal((await res.json()).total, 0);
+    assert.equal(((await res.json()) as SampleList).total, 0);
     // The second press stores it, confirmed.
     await four.click();
     await page.waitForFunction(() =>
       /saved as a 4/.test(document.getElementById('saved')?.textContent ?? ''),
     );
     res = await fetch(`${h.base}/api/samples`);
-    const list = await res.json();
+    const list = (await res.json()) as SampleList;
     assert.equal(list.total, 1);
     assert.equal(list.samples[0].label, 4);
   } finally {

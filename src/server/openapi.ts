@@ -4,7 +4,7 @@
  */
 
 import { VERDICTS } from '../core/contracts.js';
-import { MODEL_STATUSES, SAMPLE_SOURCES } from './store.js';
+import { MODEL_STATUSES, SAMPLE_SOURCES } from '../data/store.js';
 import {
   CLIENT_SOURCES,
   EXPORT_FORMATS,
@@ -59,6 +59,47 @@ const adminErrors = {
 
 /** The document. */
 export function openApiDocument(): object {
+  return withServerResponses(document());
+}
+
+/** Routes that write to the store (503 while another process holds its lock, 507 when full). */
+const WRITES = new Set([
+  'post /api/samples',
+  'patch /api/samples/{id}',
+  'delete /api/samples/{id}',
+  'post /api/samples/import',
+]);
+
+/**
+ * Adds the answers every route can give: 421 for a foreign `Host`, 429 over a budget (predict,
+ * new samples, admin requests with a wrong token), 503/507 on writes.
+ */
+function withServerResponses(doc: ReturnType<typeof document>): object {
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
+      const key = `${method} ${path}`;
+      op.responses[421] = error('The Host header names a host this server does not serve.');
+      if (key === 'post /api/predict' || key === 'post /api/samples' || op.security)
+        op.responses[429] = error(
+          'Over the budget of requests a minute from this address (see Retry-After).',
+        );
+      if (WRITES.has(key)) {
+        op.responses[503] = error(
+          'The database is busy (locked by another process): retry after Retry-After.',
+        );
+        op.responses[507] = error('The database is full: nothing was stored.');
+      }
+    }
+  }
+  return doc;
+}
+
+interface Operation {
+  security?: unknown;
+  responses: Record<string, unknown>;
+}
+
+function document() {
   return {
     openapi: '3.1.0',
     info: {

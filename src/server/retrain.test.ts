@@ -5,7 +5,15 @@
  * says 1 is beaten; a candidate regularised to nothing is rejected.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -17,9 +25,9 @@ import { isHeldOutGroup } from '../data/holdout.js';
 import { DEFAULT_MODEL_PATH, loadModel, modelId } from '../data/model-io.js';
 import { syntheticDrawings } from '../data/synthetic.js';
 import { type AppOptions, buildApp } from './app.js';
-import type { JobState } from './retrain.js';
+import { type JobState, PROMOTION_RULE, promotionDecision } from './retrain.js';
 
-const TOKEN = 'retrain-admin';
+const TOKEN = 'retrain-admin-token';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 
 /** Trains in a second or two: 300 template drawings (no MNIST), HOG, one C, two folds. */
@@ -121,7 +129,8 @@ async function assertOnlyFirstVersion(app: FastifyInstance, modelsDir: string, i
 }
 
 function build(o: Partial<AppOptions> & { dbPath: string }): FastifyInstance {
-  return buildApp({ adminToken: TOKEN, retrainConfig: TINY, ...o });
+  // The tests' apps hold 20 held-out drawings; the default rule's minimum is checked below.
+  return buildApp({ adminToken: TOKEN, retrainConfig: TINY, promotion: { minHeldOut: 10 }, ...o });
 }
 
 describe('retraining', () => {
@@ -181,7 +190,7 @@ describe('retraining', () => {
     assert.equal(result.heldOut?.n, heldOut.length);
     assert.equal(result.heldOut?.servingAccuracy, accuracy(ones, heldOut));
     assert.ok((result.heldOut?.candidateAccuracy ?? 0) >= (result.heldOut?.servingAccuracy ?? 1));
-    assert.match(result.reason, /not worse, promoted/);
+    assert.match(result.reason, /17 more read right, at least the 1% margin, promoted/);
 
     // The candidate serves now, everywhere.
     const candidate = loadModel(join(p.modelsDir, `v2-${result.modelId}.json`));
@@ -324,13 +333,15 @@ describe('retraining', () => {
 
   test('a failing or cancelled job leaves the serving model and the server answering', async () => {
     const p = paths();
-    const missing = join(dir, 'no-such-file.csv');
-    const app = build({ ...p, model: good, retrainConfig: { ...TINY, data: [missing] } });
+    // A file that exists (so the app starts) but is not a digit CSV: the job finds out.
+    const broken = join(dir, 'broken-file.csv');
+    writeFileSync(broken, 'not,a,digit,csv\n1,2\n');
+    const app = build({ ...p, model: good, retrainConfig: { ...TINY, data: [broken] } });
     let res = await app.inject({ method: 'POST', url: '/api/admin/train', headers: AUTH });
     assert.equal(res.statusCode, 202);
     const { job } = await waitForJob(app);
     assert.equal(job.status, 'failed');
-    assert.match(job.error ?? '', /no-such-file\.csv/);
+    assert.match(job.error ?? '', /broken-file\.csv/);
     assert.equal(job.result, null);
     res = await app.inject({ method: 'GET', url: '/api/models' });
     assert.equal(json(res).versions.length, 1);
@@ -413,6 +424,41 @@ describe('retraining', () => {
     assert.match(job.error ?? '', /the server stopped during training/);
   });
 
+  test('a dozen event-stream clients of one job raise no listener-leak warning', async () => {
+    const p = paths();
+    const app = build({ ...p, model: good, retrainConfig: { ...TINY, data: ['synthetic:20000'] } });
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const address = app.server.address();
+      assert.ok(address && typeof address === 'object');
+      const base = `http://127.0.0.1:${address.port}`;
+      assert.equal(
+        (await fetch(`${base}/api/admin/train`, { method: 'POST', headers: AUTH })).status,
+        202,
+      );
+      const streams = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          fetch(`${base}/api/admin/train/events`, { headers: AUTH }),
+        ),
+      );
+      const bodies = streams.map((r) => r.text());
+      // Warnings are emitted on the next tick after the listener that crosses the limit.
+      await new Promise((r) => setImmediate(r));
+      await app.close();
+      for (const body of await Promise.all(bodies))
+        assert.equal(parseSse(body).at(-1)?.event, 'done');
+      assert.deepEqual(
+        warnings.filter((w) => /MaxListeners/.test(w)),
+        [],
+      );
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   test('admin routes need the token; bad versions are 400 and unknown ones 404', async () => {
     const p = paths();
     const app = build({ ...p, model: good });
@@ -465,11 +511,25 @@ describe('retraining', () => {
     await byPath.close();
   });
 
-  test('a bad retraining config or an in-memory database stops the app at start, saying why', () => {
+  test('a bad retraining config or an in-memory database stops the app at start, saying why', async () => {
     assert.throws(
       () => build({ ...paths(), model: good, retrainConfig: { Cs: [1], colour: 'red' } as never }),
       /retrainConfig: unknown setting colour/,
     );
+    // Sources are checked at start when retraining is on (an admin token), not by the job.
+    const missing = join(dir, 'no-such-file.csv');
+    assert.throws(
+      () => build({ ...paths(), model: good, retrainConfig: { ...TINY, data: [missing] } }),
+      /retrainConfig: data source ".*no-such-file\.csv": no such file or folder \(expected mnist, mnist-test, synthetic\[:N\], samples\[:PATH\] or an existing path\)/,
+    );
+    assert.throws(
+      () =>
+        build({ ...paths(), model: good, retrainConfig: { ...TINY, eval: ['synthetic:lots'] } }),
+      /retrainConfig: eval source "synthetic:lots": source synthetic:lots: expected synthetic:N/,
+    );
+    // Without a token retraining is off and the sources are not looked at.
+    const off = buildApp({ ...paths(), model: good, retrainConfig: { ...TINY, data: [missing] } });
+    await off.close();
     // The worker reads the database file, and the versions live beside it: no in-memory store.
     assert.throws(
       () => build({ dbPath: ':memory:', model: good }),
@@ -482,5 +542,44 @@ describe('retraining', () => {
       /model id "\.\.\/\.\.\/escaped" cannot name a file/,
     );
     assert.deepEqual(existsSync(p.modelsDir) ? readdirSync(p.modelsDir) : [], []);
+  });
+});
+
+describe('the promotion rule', () => {
+  const held = (n: number, candidate: number, serving: number) => ({
+    heldOut: {
+      n,
+      candidate: { accuracy: candidate / n },
+      serving: { accuracy: serving / n },
+    },
+  });
+  const decide = (n: number, candidate: number, serving: number) =>
+    promotionDecision(held(n, candidate, serving) as never, 1, 1).status;
+
+  test('needs 50 held-out drawings and 1 point more accuracy (at least one drawing); a tie is not better', () => {
+    assert.deepEqual(PROMOTION_RULE, { minHeldOut: 50, margin: 0.01 });
+    // Three drawings tell nothing, whatever the scores.
+    assert.equal(decide(3, 3, 2), 'candidate');
+    assert.match(
+      promotionDecision(held(3, 3, 3) as never, 1, 1).reason,
+      /fewer than 50 held-out drawings cannot tell them apart/,
+    );
+    assert.equal(decide(49, 49, 10), 'candidate');
+    // 50 drawings: one more right is 2 points, enough; a tie is kept; fewer right is rejected.
+    assert.equal(decide(50, 41, 40), 'serving');
+    assert.equal(decide(50, 40, 40), 'candidate');
+    assert.equal(decide(50, 39, 40), 'candidate-rejected');
+    // 400 drawings: the margin is 4 drawings.
+    assert.equal(decide(400, 363, 360), 'candidate');
+    assert.equal(decide(400, 364, 360), 'serving');
+    assert.match(
+      promotionDecision(held(400, 363, 360) as never, 1, 1).reason,
+      /not better by the 1% margin, kept as a candidate/,
+    );
+    // A rule given to the app is checked at start.
+    assert.throws(
+      () => build({ ...paths(), model: good, promotion: { margin: 2 } }),
+      /promotion\.margin: expected a number in \[0, 1\), got 2/,
+    );
   });
 });

@@ -6,16 +6,48 @@
  * or is cancelled leaves the serving model as it was (the job failed with its error, or cancelled).
  */
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import type { ModelFile, RetrainJob, RetrainJobResult } from '../core/contracts.js';
 import { parseModelFile } from '../core/model-file.js';
 import { startModuleWorker } from '../data/module-worker.js';
 import { pct } from '../data/report/svg.js';
+import { MNIST_SOURCES, parseSourceSpec, samplesPath, syntheticCount } from '../data/sources.js';
+import type { ModelStatus } from '../data/store.js';
 import type { TrainConfig } from '../data/training.js';
 import { HttpError } from './http-error.js';
 import { figures, type ModelRegistry } from './models.js';
-import type { ModelStatus } from './store.js';
 import type { TrainWorkerInput, TrainWorkerMessage, TrainWorkerResult } from './train-worker.js';
+
+/**
+ * Checks, at server start, what a retraining job would otherwise find out minutes later: every
+ * `data` and `eval` source is a known name (`mnist`, `mnist-test`, `synthetic[:N]`, `samples[:PATH]`)
+ * or a file or folder that exists. `where` names the configuration in the error.
+ */
+export function checkRetrainSources(config: TrainConfig, where: string): void {
+  for (const [field, specs] of [
+    ['data', config.data],
+    ['eval', config.eval],
+  ] as const) {
+    for (const spec of specs) {
+      const prefix = `${where}: ${field} source ${JSON.stringify(spec)}`;
+      let name: string;
+      try {
+        name = parseSourceSpec(spec).name;
+        // `samples` is the app's own store, which the job reads.
+        if (name === 'samples') continue;
+        if (MNIST_SOURCES[name] !== undefined || syntheticCount(name) !== undefined) continue;
+      } catch (err) {
+        throw new RangeError(`${prefix}: ${(err as Error).message}`);
+      }
+      const path = samplesPath(name) ?? name;
+      if (!existsSync(path))
+        throw new RangeError(
+          `${prefix}: no such file or folder (expected mnist, mnist-test, synthetic[:N], samples[:PATH] or an existing path)`,
+        );
+    }
+  }
+}
 
 /** Log lines kept per job (the oldest are dropped). */
 export const JOB_LOG_LINES = 200;
@@ -39,13 +71,43 @@ export interface RetrainerOptions {
   config: () => TrainConfig;
   now?: () => Date;
   log?: (message: string) => void;
+  /** When a candidate is promoted; default `PROMOTION_RULE`. */
+  promotion?: Partial<PromotionRule>;
 }
 
-/** Decides what a finished candidate becomes: the promotion rule. */
+/** When a retrained candidate replaces the serving model (see `promotionDecision`). */
+export interface PromotionRule {
+  /** Fewest held-out app drawings both models are scored on before either may win. */
+  minHeldOut: number;
+  /** How much more accurate the candidate must be there, as a fraction (0.01 = 1 point). */
+  margin: number;
+}
+
+/** The default promotion rule: at least 50 held-out drawings and 1 point more accurate. */
+export const PROMOTION_RULE: Readonly<PromotionRule> = { minHeldOut: 50, margin: 0.01 };
+
+/** `PROMOTION_RULE` with `given` on top (an error names the bad field). */
+export function resolvePromotionRule(given: Partial<PromotionRule> = {}): PromotionRule {
+  const rule = { ...PROMOTION_RULE, ...given };
+  if (!(Number.isInteger(rule.minHeldOut) && rule.minHeldOut >= 1))
+    throw new RangeError(`promotion.minHeldOut: expected an integer ≥ 1, got ${rule.minHeldOut}`);
+  if (!(Number.isFinite(rule.margin) && rule.margin >= 0 && rule.margin < 1))
+    throw new RangeError(`promotion.margin: expected a number in [0, 1), got ${rule.margin}`);
+  return rule;
+}
+
+/**
+ * Decides what a finished candidate becomes. Both models are scored on the same held-out app
+ * drawings. Fewer than `minHeldOut` of them tell nothing: the candidate is kept, not promoted.
+ * Otherwise it is promoted when its accuracy beats the serving model's by at least `margin` and
+ * by at least one drawing (a tie is not better), rejected when it is less accurate, and kept as
+ * a candidate in between (better, but not by the margin).
+ */
 export function promotionDecision(
   result: Pick<TrainWorkerResult, 'heldOut'>,
   comparedWith: number,
   servingNow: number,
+  rule: PromotionRule = PROMOTION_RULE,
 ): { status: ModelStatus; reason: string } {
   const h = result.heldOut;
   if (h === null)
@@ -60,9 +122,23 @@ export function promotionDecision(
       status: 'candidate',
       reason: `${versus}, but version ${servingNow} was promoted meanwhile: kept as a candidate, not promoted`,
     };
-  if (h.candidate.accuracy >= h.serving.accuracy)
-    return { status: 'serving', reason: `${versus}: not worse, promoted` };
-  return { status: 'candidate-rejected', reason: `${versus}: worse, not promoted` };
+  if (h.n < rule.minHeldOut)
+    return {
+      status: 'candidate',
+      reason: `${versus}: fewer than ${rule.minHeldOut} held-out drawings cannot tell them apart, kept as a candidate, not promoted`,
+    };
+  // Compare counts of drawings read right, so rounding cannot make a tie look like a win.
+  const gained = Math.round(h.candidate.accuracy * h.n) - Math.round(h.serving.accuracy * h.n);
+  if (gained >= Math.max(1, Math.ceil(rule.margin * h.n - 1e-9)))
+    return {
+      status: 'serving',
+      reason: `${versus}: ${gained} more read right, at least the ${pct(rule.margin, 0)} margin, promoted`,
+    };
+  if (gained < 0) return { status: 'candidate-rejected', reason: `${versus}: worse, not promoted` };
+  return {
+    status: 'candidate',
+    reason: `${versus}: not better by the ${pct(rule.margin, 0)} margin, kept as a candidate, not promoted`,
+  };
 }
 
 /** Runs retraining jobs one at a time; emits `event` with each `JobEvent`. */
@@ -73,10 +149,12 @@ export class Retrainer extends EventEmitter<{ event: [JobEvent] }> {
   #t0 = 0;
   #nextId = 1;
   readonly #o: RetrainerOptions;
+  readonly #rule: PromotionRule;
 
   constructor(options: RetrainerOptions) {
     super();
     this.#o = options;
+    this.#rule = resolvePromotionRule(options.promotion);
   }
 
   /** The current or last job, or null when none has run since the server started. */
@@ -232,7 +310,12 @@ export class Retrainer extends EventEmitter<{ event: [JobEvent] }> {
     // The model crossed a thread boundary: check it as any model file before keeping it.
     const model: ModelFile = parseModelFile(r.model);
     const registry = this.#o.registry;
-    const { status, reason } = promotionDecision(r, comparedWith, registry.current.version);
+    const { status, reason } = promotionDecision(
+      r,
+      comparedWith,
+      registry.current.version,
+      this.#rule,
+    );
     const metrics: Record<string, unknown> = {};
     if (model.metrics['cv-out-of-fold']) metrics.cv = figures(model.metrics['cv-out-of-fold']);
     if (r.heldOut)

@@ -5,8 +5,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Drawing, GrayImage, Stroke } from '../core/types.js';
+import { SAMPLE_SOURCES, type SampleFilter, type SampleSource } from '../data/store.js';
 import { badRequest, HttpError } from './http-error.js';
-import { SAMPLE_SOURCES, type SampleFilter, type SampleSource } from './store.js';
 
 /** The limits the API enforces. Documented in the OpenAPI document and the README. */
 export const LIMITS = {
@@ -436,6 +436,16 @@ export function checkAdmin(
   if (!m || !timingSafeEqualText(m[1].trim(), adminToken)) {
     throw new HttpError(401, 'wrong admin token', challenge);
   }
+}
+
+/** Whether `authorization` carries the admin token (`Bearer <token>`), compared in constant time. */
+export function adminTokenMatches(
+  authorization: string | undefined,
+  adminToken: string | undefined,
+): boolean {
+  if (!adminToken || !authorization) return false;
+  const m = /^Bearer\s+(.+)$/i.exec(authorization);
+  return m !== null && timingSafeEqualText(m[1].trim(), adminToken);
 }
 
 /** Compares two strings in constant time (hashing first so the lengths need not match). */

@@ -227,10 +227,16 @@ function waitForStatus(page: Page, pattern: RegExp): Promise<string> {
   return waitForText(page, '[role="status"]', pattern);
 }
 
+/** Content-Security-Policy violations Chromium reported on any page of this file. */
+const cspViolations: string[] = [];
+
 async function openPage(context: BrowserContext, path: string): Promise<Page> {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${path}: ${m.text()}`);
+  });
   await page.goto(`${base}${path}`);
   await page.waitForSelector('body[data-ready="true"]');
   assert.deepEqual(errors, []);
@@ -628,4 +634,8 @@ describe('the Data page: models', () => {
       await context.close();
     }
   });
+});
+
+test('no page did anything its Content-Security-Policy refused', () => {
+  assert.deepEqual(cspViolations, []);
 });

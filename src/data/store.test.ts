@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -305,5 +305,102 @@ describe('model versions', () => {
     assert.throws(() => insert.run(2, 'serving'), /UNIQUE constraint failed/);
     assert.throws(() => insert.run(3, 'best'), /CHECK constraint failed/);
     db.close();
+  });
+});
+
+describe('pages', () => {
+  test('walks the matching samples in id order, a page at a time; rows added meanwhile are left out', () => {
+    const store = openStore(join(dir, 'pages.db'));
+    try {
+      store.insertMany([0, 1, 2, 3, 4, 5, 6].map((l) => sample(l % 2, { sessionId: `s${l}` })));
+      assert.deepEqual(
+        [...store.pages({}, 3)].map((page) => page.map((s) => s.id)),
+        [[1, 2, 3], [4, 5, 6], [7]],
+      );
+      assert.deepEqual(
+        [...store.pages({ label: 1 }, 2)].map((page) => page.map((s) => s.id)),
+        [[2, 4], [6]],
+      );
+      const walk = store.pages({}, 4);
+      const first = walk.next().value as { id: number }[];
+      // The connection is free between pages: a write succeeds and is not part of this walk.
+      store.insert(sample(9));
+      store.delete(6);
+      const rest = [...walk].flat().map((s) => s.id);
+      assert.deepEqual(
+        [first.map((s) => s.id), rest],
+        [
+          [1, 2, 3, 4],
+          [5, 7],
+        ],
+      );
+      const empty = openStore(join(dir, 'pages-empty.db'));
+      assert.deepEqual([...empty.pages()], []);
+      empty.close();
+      assert.throws(() => [...store.pages({}, 0)], /pageSize: expected a positive integer, got 0/);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('durability and size', () => {
+  test('acknowledged writes are synced (synchronous FULL) and the log is checkpointed at its limit', () => {
+    const path = join(dir, 'wal.db');
+    const limit = 64 * 1024;
+    const store = openStore(path, { walLimitBytes: limit });
+    try {
+      assert.deepEqual(store.sqliteSettings(), {
+        journalMode: 'wal',
+        synchronous: 2,
+        walAutocheckpointPages: limit / 4096,
+        journalSizeLimit: limit,
+        maxPageCount: store.sqliteSettings().maxPageCount,
+      });
+      let largest = 0;
+      for (let i = 0; i < 300; i++) {
+        store.insert(sample(i % 10));
+        largest = Math.max(largest, statSync(`${path}-wal`).size);
+      }
+      // One commit may overshoot the threshold before the checkpoint; never the default 4 MB.
+      assert.ok(largest <= 2 * limit, `the log grew to ${largest} bytes`);
+      assert.equal(store.count(), 300);
+    } finally {
+      store.close();
+    }
+    // Closing folds the log into the database.
+    assert.ok(!existsSync(`${path}-wal`) || statSync(`${path}-wal`).size === 0);
+    const reopened = openStore(path);
+    assert.equal(reopened.count(), 300);
+    reopened.close();
+  });
+
+  test('a database at its size limit refuses writes with SQLITE_FULL and keeps what it has', () => {
+    const store = openStore(join(dir, 'full.db'), { maxBytes: 32 * 4096 });
+    try {
+      let stored = 0;
+      let error: unknown;
+      for (let i = 0; i < 500 && error === undefined; i++) {
+        try {
+          store.insert(sample(i % 10));
+          stored++;
+        } catch (err) {
+          error = err;
+        }
+      }
+      assert.equal((error as { code?: string }).code, 'SQLITE_FULL');
+      assert.ok(stored > 0);
+      assert.equal(store.count(), stored);
+      assert.throws(
+        () => openStore(join(dir, 'tiny.db'), { maxBytes: 4096 }),
+        /maxBytes: expected an integer ≥ 16 pages \(65536\), got 4096/,
+      );
+      assert.throws(
+        () => openStore(join(dir, 'tiny.db'), { walLimitBytes: 10 }),
+        /walLimitBytes: expected an integer ≥ the page size \(4096\), got 10/,
+      );
+    } finally {
+      store.close();
+    }
   });
 });
