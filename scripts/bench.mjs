@@ -664,16 +664,19 @@ async function server() {
         bodies[0],
       );
       starts.push(app.firstMs);
-      if (run === 0 && app.firstMs !== null) {
-        const echo = await startServer(['scripts/bench/echo-server.mjs'], {}, bodies[0]);
-        try {
-          if (echo.firstMs === null) throw new Error('the echo server did not answer in 20 s');
-          out.versusEcho = await compareLoad({ predict: app, echo }, bodies);
-        } finally {
-          await echo.stop();
+      try {
+        if (run === 0 && app.firstMs !== null) {
+          const echo = await startServer(['scripts/bench/echo-server.mjs'], {}, bodies[0]);
+          try {
+            if (echo.firstMs === null) throw new Error('the echo server did not answer in 20 s');
+            out.versusEcho = await compareLoad({ predict: app, echo }, bodies);
+          } finally {
+            await echo.stop();
+          }
         }
+      } finally {
+        await app.stop();
       }
-      await app.stop();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
