@@ -1,25 +1,31 @@
 // The bench page's script (bundled by scripts/bench.mjs with esbuild): recognition from strokes
-// through the core bundle, timed in the page. Not part of the app.
+// through the core bundle — the draw page's `recognizeDrawing`, both readers fused — timed in the
+// page, with each stage's share (scripts/bench/recognition.mjs). Not part of the app.
+import { linearLogits, packWeights } from '../../src/core/batch.ts';
+import { extractFeatures } from '../../src/core/features.ts';
+import { parseModelFile } from '../../src/core/model-file.ts';
+import { preprocessDrawing } from '../../src/core/preprocess.ts';
 import { createRecognizer } from '../../src/core/recognizer.ts';
+import { TRAJECTORY_LENGTH, trajectoryFeatures } from '../../src/core/trajectory.ts';
 import { DIGIT_STROKES, drawingOf } from '../../src/server/test-digits.ts';
+import { runRecognitionBench } from './recognition.mjs';
 
-/** Runs `iterations` recognitions after `warmup`, returning each one's milliseconds. */
+const core = {
+  createRecognizer,
+  preprocessDrawing,
+  extractFeatures,
+  trajectoryFeatures,
+  packWeights,
+  linearLogits,
+  TRAJECTORY_LENGTH,
+};
+
+/** Runs `iterations` recognitions after `warmup`, returning each one's milliseconds and stages. */
 async function runBench(iterations, warmup) {
-  const model = await (await fetch('/model.json')).json();
-  const recognizer = createRecognizer(model);
+  const model = parseModelFile(await (await fetch('/model.json')).json());
   const drawings = Object.values(DIGIT_STROKES).map((s) => drawingOf(s));
-  for (let i = 0; i < warmup; i++) recognizer.recognizeDrawing(drawings[i % drawings.length]);
-  const times = [];
-  const digits = [];
-  for (let i = 0; i < iterations; i++) {
-    const t = performance.now();
-    const r = recognizer.recognizeDrawing(drawings[i % drawings.length]);
-    times.push(performance.now() - t);
-    if (i < drawings.length) digits.push(r.digit ?? -1);
-  }
   return {
-    times,
-    digits,
+    ...runRecognitionBench(core, model, drawings, { iterations, warmup }),
     crossOriginIsolated: globalThis.crossOriginIsolated,
   };
 }
