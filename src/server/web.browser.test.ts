@@ -576,7 +576,9 @@ describe('the Data page: models', () => {
       assert.equal(await page.locator('#retrain').isDisabled(), true, 'no token yet');
       await page.locator('#token').fill(TOKEN);
       await page.getByRole('button', { name: 'Use', exact: true }).click();
-      await page.waitForFunction('!document.getElementById("retrain").disabled');
+      await page.waitForFunction(
+        () => !(document.getElementById('retrain') as unknown as { disabled: boolean }).disabled,
+      );
 
       // Record the bar's value every 10 ms from the page itself.
       await page.evaluate(`window.barValues = [];
