@@ -68,13 +68,15 @@ export function synthCommand(argv: string[], log: (s: string) => void = console.
       typeof options.kinds === 'string'
         ? options.kinds.split(',').map((k) => k.trim())
         : [...JUNK_KINDS];
-    for (const k of kinds) {
-      if (!(JUNK_KINDS as readonly string[]).includes(k))
-        throw new UsageError(
-          `--kinds: unknown kind ${JSON.stringify(k)}; kinds: ${JUNK_KINDS.join(', ')}`,
-        );
+    let junk: ReturnType<typeof generateJunkDrawings>;
+    try {
+      junk = generateJunkDrawings({ count, seed, kinds: kinds as JunkKind[] });
+    } catch (err) {
+      // The generator names the unknown kind and lists the known ones.
+      if (err instanceof RangeError && err.message.startsWith('kinds:'))
+        throw new UsageError(`--${err.message}`);
+      throw err;
     }
-    const junk = generateJunkDrawings({ count, seed, kinds: kinds as JunkKind[] });
     writeFileSync(options.out, formatNonDigitJsonl(junk));
     log(
       `wrote ${junk.length} non-digits to ${options.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s (kinds: ${kinds.join(', ')})`,

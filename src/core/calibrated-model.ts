@@ -16,7 +16,7 @@ import type {
   OnlineReader,
 } from './contracts.js';
 import { JUNK_FEATURES, ONLINE_FEATURES } from './contracts.js';
-import type { GeometryRange } from './junk.js';
+import { type GeometryRange, junkFeatureRow, outsideRange } from './junk.js';
 import type { Matrix } from './types.js';
 
 /** One fitted multinomial logistic regression: z = W x + b over `nFeatures` features. */
@@ -172,6 +172,25 @@ export function notDigitProbabilities(logits: Float64Array): Float64Array {
   const out = new Float64Array(p.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = p[2 * i + 1];
   return out;
+}
+
+/**
+ * P(not a digit) of one drawing: the reader's row built from the image features, trajectory and
+ * geometry into `row` (its scratch, `junk.nFeatures` long), or 1 when the geometry lies outside
+ * the digits' range.
+ */
+export function notDigitOf(
+  junk: NotDigitReader,
+  image: Float32Array,
+  trajectory: Float32Array,
+  geometry: Float32Array,
+  row: Float32Array,
+): number {
+  if (outsideRange(geometry, junk.geometryRange) >= 0) return 1;
+  junkFeatureRow(image, trajectory, geometry, row);
+  const z = new Float64Array(2);
+  linearLogits(junk.weights, junk.intercepts, 2, junk.nFeatures, row, 0, z, 0);
+  return notDigitProbabilities(z)[0];
 }
 
 /** One reader's own probabilities (temperature 1): what it would answer alone. */

@@ -6,13 +6,11 @@
 import {
   calibratedModelOf,
   calibratedRead,
-  linearLogits,
-  notDigitProbabilities,
+  notDigitOf,
   readerLogits,
   readerProbabilities,
 } from './calibrated-model.js';
 import type { Metrics, ModelFile } from './contracts.js';
-import { junkFeatureRow, outsideRange } from './junk.js';
 import { evaluate } from './metrics.js';
 import { TRAJECTORY_LENGTH, trajectoryFeatures } from './trajectory.js';
 import type { LabelledDrawing, Matrix, Stroke } from './types.js';
@@ -163,19 +161,13 @@ export function notDigitBatch(
   if (Ximg.n !== Xon.n || Xon.n !== G.n)
     throw new RangeError(`rows differ: ${Ximg.n} images, ${Xon.n} trajectories, ${G.n} geometries`);
   const row = new Float32Array(junk.nFeatures);
-  const z = new Float64Array(Ximg.n * 2);
-  for (let i = 0; i < Ximg.n; i++) {
-    junkFeatureRow(
+  return Float64Array.from({ length: Ximg.n }, (_, i) =>
+    notDigitOf(
+      junk,
       Ximg.data.subarray(i * Ximg.d, (i + 1) * Ximg.d),
       Xon.data.subarray(i * Xon.d, (i + 1) * Xon.d),
       G.data.subarray(i * G.d, (i + 1) * G.d),
       row,
-    );
-    linearLogits(junk.weights, junk.intercepts, 2, junk.nFeatures, row, 0, z, 2 * i);
-  }
-  const p = notDigitProbabilities(z);
-  for (let i = 0; i < G.n; i++) {
-    if (outsideRange(G.data.subarray(i * G.d, (i + 1) * G.d), junk.geometryRange) >= 0) p[i] = 1;
-  }
-  return p;
+    ),
+  );
 }

@@ -141,8 +141,10 @@ export function junkFeatureRow(
   image: Float32Array,
   trajectory: Float32Array,
   geometry: Float32Array,
-  out = new Float32Array(image.length + trajectory.length + geometry.length),
-): Float32Array {
+  out: Float32Array<ArrayBufferLike> = new Float32Array(
+    image.length + trajectory.length + geometry.length,
+  ),
+): Float32Array<ArrayBufferLike> {
   out.set(image, 0);
   out.set(trajectory, image.length);
   out.set(geometry, image.length + trajectory.length);

@@ -8,12 +8,12 @@ import {
   calibratedModelOf,
   calibratedRead,
   linearLogits,
-  notDigitProbabilities,
+  notDigitOf,
   readerProbabilities,
 } from './calibrated-model.js';
 import type { ModelFile, ReaderAnswer, Recognition, Recognizer } from './contracts.js';
 import { extractFeatures } from './features.js';
-import { GEOMETRY_LENGTH, geometryFeatures, junkFeatureRow, outsideRange } from './junk.js';
+import { GEOMETRY_LENGTH, geometryFeatures } from './junk.js';
 import { type Preprocessed, preprocessDrawing, preprocessImage } from './preprocess.js';
 import { TRAJECTORY_LENGTH, trajectoryFeatures } from './trajectory.js';
 import type { Drawing, GrayImage } from './types.js';
@@ -40,7 +40,6 @@ export function createRecognizer(model: ModelFile): Recognizer {
   const junk = calibrated.junk;
   const geometry = new Float32Array(GEOMETRY_LENGTH);
   const junkRow = junk ? new Float32Array(junk.nFeatures) : undefined;
-  const junkZ = new Float64Array(2);
 
   function classify({ canonical, empty }: Preprocessed, drawing?: Drawing): Recognition {
     const strokes = drawing?.strokes;
@@ -87,14 +86,10 @@ export function createRecognizer(model: ModelFile): Recognizer {
       };
       read = calibratedRead(calibrated, logits, onlineZ);
     }
-    let notDigit: number | null = null;
-    if (junk && junkRow && drawing && online) {
-      junkFeatureRow(features, trajectory, geometryFeatures(drawing, geometry), junkRow);
-      linearLogits(junk.weights, junk.intercepts, 2, junk.nFeatures, junkRow, 0, junkZ, 0);
-      notDigit = notDigitProbabilities(junkZ)[0];
-      // Outside the digits' geometry (a tap, a scribble, too many strokes): surely not a digit.
-      if (outsideRange(geometry, junk.geometryRange) >= 0) notDigit = 1;
-    }
+    const notDigit =
+      junk && junkRow && drawing && online
+        ? notDigitOf(junk, features, trajectory, geometryFeatures(drawing, geometry), junkRow)
+        : null;
     const { probabilities: p, threshold } = read;
     const probabilities = new Array(DIGITS).fill(0);
     for (let c = 0; c < k; c++) probabilities[model.classes[c]] = p[c];

@@ -9,11 +9,17 @@ import type { NotDigitReader } from '../core/calibrated-model.js';
 import { notDigitProbabilities } from '../core/calibrated-model.js';
 import type { CombinedData } from '../core/combined.js';
 import type { JunkOutOfFold } from '../core/contracts.js';
-import { drawingTrajectories } from '../core/fusion.js';
-import { fitGeometryRange, geometryMatrix, junkFeatureLength, outsideRange } from '../core/junk.js';
+import { trajectoryMatrix } from '../core/fusion.js';
+import {
+  fitGeometryRange,
+  geometryMatrix,
+  junkFeatureLength,
+  junkFeatureRow,
+  outsideRange,
+} from '../core/junk.js';
 import { generateJunkDrawings, type JunkKind } from '../core/synth/junk.js';
 import type { Matrix } from '../core/types.js';
-import { logisticRegressionCVParallel } from './parallel/cv.js';
+import { crossValidateReader } from './reader-cv.js';
 import { featurizeData } from './sources.js';
 import type { OnlineData, TrainConfig, TrainingEvent } from './training.js';
 
@@ -27,6 +33,7 @@ export function rejectThreshold(digitP: Float64Array, target: number): number {
   return Math.min(1, next + Math.max(1e-12, next * 1e-9));
 }
 
+/** Rows `at`… of `out`: each row's image features (row `imageRows[i]`, or i), trajectory and geometry. */
 function stack(
   image: Matrix,
   imageRows: Int32Array | null,
@@ -35,14 +42,15 @@ function stack(
   out: Float32Array,
   at: number,
 ): void {
-  const dImg = image.d;
-  const d = dImg + trajectory.d + geometry.d;
+  const d = image.d + trajectory.d + geometry.d;
   for (let i = 0; i < trajectory.n; i++) {
     const r = imageRows ? imageRows[i] : i;
-    const o = (at + i) * d;
-    out.set(image.data.subarray(r * dImg, (r + 1) * dImg), o);
-    out.set(trajectory.data.subarray(i * trajectory.d, (i + 1) * trajectory.d), o + dImg);
-    out.set(geometry.data.subarray(i * geometry.d, (i + 1) * geometry.d), o + dImg + trajectory.d);
+    junkFeatureRow(
+      image.data.subarray(r * image.d, (r + 1) * image.d),
+      trajectory.data.subarray(i * trajectory.d, (i + 1) * trajectory.d),
+      geometry.data.subarray(i * geometry.d, (i + 1) * geometry.d),
+      out.subarray((at + i) * d, (at + i + 1) * d),
+    );
   }
 }
 
@@ -81,9 +89,7 @@ export function trainJunkReader(
     { deskew: config.deskew, downscaleTo: config.downscaleTo },
   );
   const kept = Array.from(fs.sourceIndex, (i) => junk[i]);
-  const junkTraj = drawingTrajectories(
-    kept.map((j) => ({ id: j.id, label: 0, drawing: j.drawing })),
-  );
+  const junkTraj = trajectoryMatrix(kept.map((j) => j.drawing.strokes));
   const junkGeo = geometryMatrix(kept.map((j) => j.drawing));
   const all = combined.data;
   const nDigits = online.rows.length;
@@ -100,37 +106,17 @@ export function trainJunkReader(
   for (const f of imageFolds) nFolds = Math.max(nFolds, f + 1);
   if (nFolds < 2) nFolds = config.cv;
   const folds = new Int32Array(n);
-  folds.set(
-    imageFolds.length === nDigits ? imageFolds : new Int32Array(nDigits).map((_, i) => i % nFolds),
-  );
+  folds.set(imageFolds);
   kept.forEach((j, i) => {
     folds[nDigits + i] = kinds.indexOf(j.kind) % nFolds;
   });
-  const nCs = typeof config.onlineCs === 'number' ? config.onlineCs : config.onlineCs.length;
-  const total = nCs * nFolds + 1;
-  const label = 'not-a-digit reader';
-  emit({ kind: 'progress', phase: 'cross-validation', label, done: 0, total });
-  const cv = logisticRegressionCVParallel({ n, d, data: X }, y, {
-    Cs: config.onlineCs,
-    cv: nFolds,
-    folds,
-    classes: [0, 1],
-    scoring: config.scoring,
-    seed: config.seed,
-    maxIter: config.maxIter,
-    tol: config.tol,
-    refit: true,
-    parallel: config.parallel,
-    onProgress: (e) =>
-      emit({
-        kind: 'progress',
-        phase: 'cross-validation',
-        label,
-        done: e.done,
-        total,
-        detail: `C=${e.C.toPrecision(3)}`,
-      }),
-  });
+  const cv = crossValidateReader(
+    config,
+    { n, d, data: X },
+    y,
+    { label: 'not-a-digit reader', classes: [0, 1], folds },
+    emit,
+  );
   const p = notDigitProbabilities(cv.oofLogits);
   // The geometric range first (fitted on the digits; a fold's digits would give nearly the same
   // quantiles), then the regression's threshold on the digits inside it, for the rest of the target.

@@ -40,6 +40,7 @@ import { hashBytes } from './hash.js';
 import { trainJunkReader } from './junk-training.js';
 import { modelId } from './model-io.js';
 import { logisticRegressionCVParallel, PARALLEL_MODES, type ParallelMode } from './parallel/cv.js';
+import { crossValidateReader } from './reader-cv.js';
 import {
   featurizeData,
   loadDataSource,
@@ -343,11 +344,11 @@ export function onlineRowsOf(data: LabelledData, fs: FeatureSet): OnlineRows | u
     if (data.drawings[fs.sourceIndex[r]].group !== RESTROKED_GROUP) rows.push(r);
   }
   if (rows.length === 0) return undefined;
-  const drawings = rows.map((r) => data.drawings[fs.sourceIndex[r]].drawing);
+  const drawings = rows.map((r) => data.drawings[fs.sourceIndex[r]]);
   return {
     rows: Int32Array.from(rows),
-    X: drawingTrajectories(rows.map((r) => data.drawings[fs.sourceIndex[r]])),
-    G: geometryMatrix(drawings),
+    X: drawingTrajectories(drawings),
+    G: geometryMatrix(drawings.map((d) => d.drawing)),
   };
 }
 
@@ -591,32 +592,18 @@ function trainOnlineReader(
   const imageFolds = Int32Array.from(online.rows, (r) => image.folds[r]);
   const folds = foldsUsable(imageFolds) ? imageFolds : undefined;
   const weights = trainingSampleWeight(combined);
-  const nCs = typeof config.onlineCs === 'number' ? config.onlineCs : config.onlineCs.length;
-  const total = nCs * (folds ? new Set(folds).size : config.cv) + 1;
-  const label = 'online reader';
-  emit({ kind: 'progress', phase: 'cross-validation', label, done: 0, total });
-  const cv = logisticRegressionCVParallel(online.X, y, {
-    Cs: config.onlineCs,
-    cv: config.cv,
-    folds,
-    sampleWeight: weights ? Float32Array.from(online.rows, (r) => weights[r]) : undefined,
-    classes,
-    scoring: config.scoring,
-    seed: config.seed,
-    maxIter: config.maxIter,
-    tol: config.tol,
-    refit: true,
-    parallel: config.parallel,
-    onProgress: (e) =>
-      emit({
-        kind: 'progress',
-        phase: 'cross-validation',
-        label,
-        done: e.done,
-        total,
-        detail: `C=${e.C.toPrecision(3)}`,
-      }),
-  });
+  const cv = crossValidateReader(
+    config,
+    online.X,
+    y,
+    {
+      label: 'online reader',
+      classes,
+      folds,
+      sampleWeight: weights ? Float32Array.from(online.rows, (r) => weights[r]) : undefined,
+    },
+    emit,
+  );
   const labels = labelsToClassIndex({ classes } as ModelFile, y);
   const imageOof = new Float64Array(online.rows.length * k);
   online.rows.forEach((r, i) => {
