@@ -10,14 +10,17 @@ import { openStoreReadOnly, type SampleStore, SchemaVersionError } from './store
 /** The store the server uses unless DIGITREC_DB says otherwise (as `src/server/main.ts`). */
 export const DEFAULT_SAMPLES_PATH = './data/digitrec.db';
 
-/** Drawings of the store and how many samples had no strokes. */
+/** Drawings of the store, how many samples had no strokes, and how many were left out as non-digits. */
 export interface StoredDrawings {
   drawings: LabelledDrawing[];
   withoutStrokes: number;
+  /** Samples the model read as "not a digit", stored on the person's word, not yet relabelled. */
+  notDigit: number;
 }
 
 /**
- * Reads every sample with strokes from the store at `path`, opened read-only, in id order. Ids are
+ * Reads every sample with strokes from the store at `path`, opened read-only, in id order, except
+ * those marked "not a digit" (relabelling one clears the mark and brings it back). Ids are
  * `samples/<id>`; the group is the session (or `samples/<id>` for a sample without one, so it is
  * its own group). `DataFormatError` when the file is not a sample store.
  */
@@ -34,8 +37,13 @@ export function readSampleStore(path: string): StoredDrawings {
   try {
     const drawings: LabelledDrawing[] = [];
     let withoutStrokes = 0;
+    let notDigit = 0;
     for (const page of store.pages()) {
       for (const s of page) {
+        if (s.notDigit) {
+          notDigit++;
+          continue;
+        }
         if (s.drawing === null) {
           withoutStrokes++;
           continue;
@@ -48,7 +56,7 @@ export function readSampleStore(path: string): StoredDrawings {
         });
       }
     }
-    return { drawings, withoutStrokes };
+    return { drawings, withoutStrokes, notDigit };
   } finally {
     store.close();
   }

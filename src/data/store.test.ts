@@ -197,6 +197,35 @@ describe('SampleStore', () => {
     store.close();
   });
 
+  test('a file of schema 3 upgrades to the "not a digit" mark: old rows unmarked, relabel clears it', () => {
+    const path = join(dir, 'v3.db');
+    const db = new Database(path);
+    migrate(db, MIGRATIONS.slice(0, 3));
+    db.close();
+    // Write a row the way schema 3 did (no not_digit column), then open with every migration.
+    const raw = new Database(path);
+    raw
+      .prepare(
+        `INSERT INTO samples (label, image, source, created_at) VALUES (4, ?, 'import', '2026-01-01T00:00:00.000Z')`,
+      )
+      .run(Buffer.alloc(784));
+    raw.close();
+    const store = openStore(path);
+    assert.equal(store.schemaVersion, MIGRATIONS.length);
+    assert.equal(store.get(1)?.notDigit, false, 'rows of before the mark are not marked');
+    const marked = store.insert({ ...sample(2), notDigit: true });
+    assert.equal(marked.notDigit, true);
+    assert.equal(store.get(marked.id)?.notDigit, true);
+    assert.equal(store.relabel(marked.id, 2)?.notDigit, false, 'relabelling clears the mark');
+    store.close();
+    const check = new Database(path);
+    assert.throws(
+      () => check.prepare('UPDATE samples SET not_digit = 2 WHERE id = 1').run(),
+      /CHECK constraint failed/,
+    );
+    check.close();
+  });
+
   test('reopening keeps the rows; migrations run once and are idempotent', () => {
     const path = join(dir, 'reopen.db');
     const first = openStore(path);

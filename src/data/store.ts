@@ -60,6 +60,9 @@ export const MIGRATIONS: readonly string[] = [
      promoted_at TEXT
    );
    CREATE UNIQUE INDEX models_one_serving ON models (status) WHERE status = 'serving'`,
+  // 4: a drawing the model read as "not a digit", stored only because the person confirmed its
+  // label. Retraining skips it until someone relabels it (which clears the mark).
+  `ALTER TABLE samples ADD COLUMN not_digit INTEGER NOT NULL DEFAULT 0 CHECK (not_digit IN (0, 1))`,
 ];
 
 /** Where a model version stands. */
@@ -136,12 +139,17 @@ export interface Sample {
   modelVersion: string | null;
   predicted: number | null;
   confidence: number | null;
+  /**
+   * The model read the drawing as "not a digit" and the person confirmed the label anyway:
+   * retraining skips the sample until it is relabelled.
+   */
+  notDigit: boolean;
   /** ISO 8601, UTC. */
   createdAt: string;
 }
 
-/** A sample to insert: everything but the id and the creation time. */
-export type NewSample = Omit<Sample, 'id' | 'createdAt'>;
+/** A sample to insert: everything but the id and the creation time; `notDigit` default false. */
+export type NewSample = Omit<Sample, 'id' | 'createdAt' | 'notDigit'> & { notDigit?: boolean };
 
 /** Filters of `list`, `count` and `iterate`; all optional, combined with AND. */
 export interface SampleFilter {
@@ -208,6 +216,7 @@ interface Row {
   model_version: string | null;
   predicted: number | null;
   confidence: number | null;
+  not_digit: number;
   created_at: string;
 }
 
@@ -274,6 +283,7 @@ function fromRow(r: Row): Sample {
     modelVersion: r.model_version,
     predicted: r.predicted,
     confidence: r.confidence,
+    notDigit: r.not_digit === 1,
     createdAt: r.created_at,
   };
 }
@@ -322,9 +332,9 @@ export class SampleStore {
     } else this.schemaVersion = migrate(db);
     this.#insert = db.prepare(
       `INSERT INTO samples (label, strokes, canvas_width, canvas_height, brush_width, image, source,
-         session_id, pointer_type, model_version, predicted, confidence, created_at)
+         session_id, pointer_type, model_version, predicted, confidence, not_digit, created_at)
        VALUES (@label, @strokes, @canvasWidth, @canvasHeight, @brushWidth, @image, @source,
-         @sessionId, @pointerType, @modelVersion, @predicted, @confidence, @createdAt)`,
+         @sessionId, @pointerType, @modelVersion, @predicted, @confidence, @notDigit, @createdAt)`,
     );
   }
 
@@ -348,9 +358,15 @@ export class SampleStore {
       modelVersion: sample.modelVersion,
       predicted: sample.predicted,
       confidence: sample.confidence,
+      notDigit: sample.notDigit === true ? 1 : 0,
       createdAt,
     });
-    return { ...sample, id: Number(info.lastInsertRowid), createdAt };
+    return {
+      ...sample,
+      notDigit: sample.notDigit === true,
+      id: Number(info.lastInsertRowid),
+      createdAt,
+    };
   }
 
   /** Stores many samples in one transaction: all or none. Returns the number stored. */
@@ -450,9 +466,14 @@ export class SampleStore {
     return { total: byLabel.reduce((a, b) => a + b, 0), byLabel, bySource, byDay };
   }
 
-  /** Gives a sample a new label; returns the updated sample, or undefined when there is none. */
+  /**
+   * Gives a sample a new label (or confirms its label) and clears its "not a digit" mark: someone
+   * looked at it. Returns the updated sample, or undefined when there is none.
+   */
   relabel(id: number, label: number): Sample | undefined {
-    const info = this.#db.prepare('UPDATE samples SET label = ? WHERE id = ?').run(label, id);
+    const info = this.#db
+      .prepare('UPDATE samples SET label = ?, not_digit = 0 WHERE id = ?')
+      .run(label, id);
     return info.changes > 0 ? this.get(id) : undefined;
   }
 

@@ -291,6 +291,7 @@ function sampleJson(s: Sample, withStrokes: boolean) {
     modelVersion: s.modelVersion,
     predicted: s.predicted,
     confidence: s.confidence,
+    notDigit: s.notDigit,
     createdAt: s.createdAt,
     canvas: s.drawing
       ? { width: s.drawing.width, height: s.drawing.height, brushWidth: s.drawing.brushWidth }
@@ -308,6 +309,8 @@ function analyse(recognizer: Recognizer, r: Recognition) {
     modelVersion: recognizer.model.id,
     predicted: r.empty ? null : r.digit,
     confidence: r.empty ? null : r.confidence,
+    // Marked for retraining to skip until relabelled (the person's word is not enough there).
+    notDigit: r.verdict === 'not-a-digit',
   };
 }
 

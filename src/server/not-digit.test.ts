@@ -7,6 +7,7 @@ import type { ModelFile } from '../core/contracts.js';
 import { createRecognizer } from '../core/recognizer.js';
 import { generateJunkDrawings } from '../core/synth/junk.js';
 import { tinyJunkModel } from '../data/junk-fixture.js';
+import { readSampleStore } from '../data/samples.js';
 import { buildApp } from './app.js';
 
 let dir: string;
@@ -18,7 +19,9 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('predict says "not-a-digit" for a tap; a sample of it needs confirmNotDigit', async () => {
-  const app = buildApp({ dbPath: join(dir, 'a.db'), model });
+  const dbPath = join(dir, 'a.db');
+  const token = 'a-long-enough-admin-token';
+  const app = buildApp({ dbPath, model, adminToken: token });
   try {
     const recognizer = createRecognizer(model);
     const tap = generateJunkDrawings({ count: 30, seed: 5, kinds: ['tap'] })
@@ -48,6 +51,30 @@ test('predict says "not-a-digit" for a tap; a sample of it needs confirmNotDigit
       payload: { ...sample, confirmNotDigit: true },
     });
     assert.equal(res.statusCode, 201, res.body);
+    const stored = res.json();
+    assert.equal(stored.notDigit, true, "stored on the person's word, and marked");
+    // Retraining's reader of the store leaves it out until someone relabels it.
+    let read = readSampleStore(dbPath);
+    assert.equal(read.drawings.length, 0);
+    assert.equal(read.notDigit, 1);
+    res = await app.inject({
+      method: 'PATCH',
+      url: `/api/samples/${stored.id}`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: { label: 0 },
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(
+      res.json().notDigit,
+      false,
+      'relabelling (even to the same label) clears the mark',
+    );
+    read = readSampleStore(dbPath);
+    assert.deepEqual(
+      read.drawings.map((d) => d.id),
+      [`samples/${stored.id}`],
+    );
+    assert.equal(read.notDigit, 0);
     res = await app.inject({
       method: 'POST',
       url: '/api/samples',

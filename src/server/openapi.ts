@@ -210,6 +210,11 @@ function document() {
             modelVersion: { type: ['string', 'null'] },
             predicted: { type: ['integer', 'null'] },
             confidence: { type: ['number', 'null'] },
+            notDigit: {
+              type: 'boolean',
+              description:
+                'The model read the drawing as not a digit and the label was confirmed anyway: retraining skips it until it is relabelled (PATCH clears the mark).',
+            },
             createdAt: { type: 'string', format: 'date-time' },
             canvas: { type: ['object', 'null'] },
             strokeCount: { type: 'integer' },

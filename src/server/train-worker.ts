@@ -68,11 +68,14 @@ export function runTrainJob(
 ): TrainWorkerResult {
   const t0 = performance.now();
   const log = (line: string) => post({ type: 'log', line });
-  const { drawings, withoutStrokes } = readSampleStore(input.dbPath);
+  const { drawings, withoutStrokes, notDigit } = readSampleStore(input.dbPath);
   const split = splitHeldOut(drawings);
   log(
     `app drawings: ${split.train.length} to train on, ${split.heldOut.length} held out (by session)` +
-      (withoutStrokes > 0 ? `, ${withoutStrokes} without strokes skipped` : ''),
+      (withoutStrokes > 0 ? `, ${withoutStrokes} without strokes skipped` : '') +
+      (notDigit > 0
+        ? `, ${notDigit} read as not a digit skipped (relabel one on the Data page to use it)`
+        : ''),
   );
   // The configured sources, with the app's own store replaced by its training split (keeping a
   // weight given as `samples@W`; a `samples:PATH` store is this app's store here, said so).

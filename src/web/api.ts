@@ -83,6 +83,8 @@ export interface SampleJson {
   modelVersion: string | null;
   predicted: number | null;
   confidence: number | null;
+  /** Read as "not a digit" and stored on the person's word: retraining skips it until relabelled. */
+  notDigit: boolean;
   createdAt: string;
   strokeCount: number;
   /** base64 of the 784-byte canonical image. */
@@ -142,6 +144,20 @@ export async function readEvents(
       if (data) onEvent(type, JSON.parse(data));
     }
   }
+}
+
+/** What `POST /api/predict` says of a drawing (the fields the pages use). */
+export interface PredictionJson {
+  empty: boolean;
+  digit: number;
+  confidence: number;
+  accepted: boolean;
+  verdict: 'digit' | 'unsure' | 'not-a-digit' | 'empty';
+}
+
+/** The serving model's reading of a drawing, on the server (for pages that hold no model). */
+export function predictDrawing(drawing: Drawing): Promise<PredictionJson> {
+  return api<PredictionJson>('/api/predict', jsonInit('POST', { drawing }));
 }
 
 /** Stores a labelled drawing. */

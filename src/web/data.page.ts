@@ -172,7 +172,9 @@ function describe(s: SampleJson): string {
   const guess =
     s.predicted === null
       ? 'no prediction'
-      : `model said ${s.predicted} (${percentFloor(s.confidence ?? 0)}%)`;
+      : s.notDigit
+        ? 'model said not a digit, skipped by retraining'
+        : `model said ${s.predicted} (${percentFloor(s.confidence ?? 0)}%)`;
   return `Sample ${s.id}: labelled ${s.label}, ${guess}, ${s.source}`;
 }
 
@@ -180,12 +182,12 @@ function thumb(s: SampleJson): HTMLLIElement {
   const c = el('canvas', { width: 28, height: 28 });
   c.setAttribute('aria-hidden', 'true');
   drawGray(c, imageFromBase64(s.image), true);
-  const wrong = s.predicted !== null && s.predicted !== s.label;
+  const wrong = s.notDigit || (s.predicted !== null && s.predicted !== s.label);
   const line = el('span', { className: 'label-line' }, `Label ${s.label}`);
   const model = el(
     'span',
     { className: 'model' },
-    s.predicted === null ? 'no prediction' : `model: ${s.predicted}`,
+    s.predicted === null ? 'no prediction' : s.notDigit ? 'not a digit?' : `model: ${s.predicted}`,
   );
   const meta = el('span', { className: 'meta' }, `${s.source} #${s.id}`);
   const b = el('button', { type: 'button', className: wrong ? 'wrong' : '' }, c, line, model, meta);
@@ -232,6 +234,14 @@ function openDetail(s: SampleJson): void {
         ? '—'
         : `${s.predicted} (${percentFloor(s.confidence ?? 0)}% sure, model ${s.modelVersion ?? '?'})`,
     ],
+    ...(s.notDigit
+      ? ([
+          [
+            'Retraining',
+            'skipped: the model read this as not a digit. Relabel it (the same label confirms it) to train on it.',
+          ],
+        ] as [string, string][])
+      : []),
     ['Source', s.source],
     ['Pointer', s.pointerType ?? '—'],
     ['Session', s.sessionId ?? '—'],
