@@ -20,8 +20,28 @@ declare const document: {
 /** The part of `GET /api/samples` this test reads. */
 interface SampleList {
   total: number;
-  samples: { label: number }[];
+  samples: { label: number; notDigit: boolean; source: string }[];
 }
+
+/** A # in four strokes: two slanted uprights and two bars. */
+const HASH: [number, number][][] = [
+  [
+    [120, 50],
+    [100, 230],
+  ],
+  [
+    [185, 50],
+    [165, 230],
+  ],
+  [
+    [60, 110],
+    [230, 110],
+  ],
+  [
+    [55, 170],
+    [225, 170],
+  ],
+];
 
 // A real server serving a small model with a not-a-digit reader, and Debian's Chromium.
 let h: BrowserHarness;
@@ -34,25 +54,7 @@ test('a # is answered "That doesn\'t look like a digit" and saved as a digit onl
   const context = await h.browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     const page = await openPage(context, `${h.base}/`);
-    // Four strokes: two slanted uprights and two bars.
-    const hash = fixtureFor(h.model, [
-      [
-        [120, 50],
-        [100, 230],
-      ],
-      [
-        [185, 50],
-        [165, 230],
-      ],
-      [
-        [60, 110],
-        [230, 110],
-      ],
-      [
-        [55, 170],
-        [225, 170],
-      ],
-    ]);
+    const hash = fixtureFor(h.model, HASH);
     for (const stroke of hash.strokes) await mouseStroke(page, h.model, stroke);
     await page.waitForFunction(
       () => document.getElementById('result')?.dataset.state === 'not-digit',
@@ -83,6 +85,41 @@ test('a # is answered "That doesn\'t look like a digit" and saved as a digit onl
     const list = (await res.json()) as SampleList;
     assert.equal(list.total, 1);
     assert.equal(list.samples[0].label, 4);
+  } finally {
+    await context.close();
+  }
+});
+
+test('Collect asks before saving a # as the digit it asked for; "Save anyway" stores it marked', async () => {
+  const context = await h.browser.newContext({ viewport: { width: 390, height: 844 } });
+  try {
+    const page = await openPage(context, `${h.base}/collect`);
+    const before = ((await (await fetch(`${h.base}/api/samples`)).json()) as SampleList).total;
+    const asked = Number(await page.locator('#ask').getAttribute('data-digit'));
+    for (const stroke of fixtureFor(h.model, HASH).strokes)
+      await mouseStroke(page, h.model, stroke);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.waitForFunction(
+      (d) =>
+        new RegExp(`^That doesn't look like a digit to me\\. Save it as an? ${d} anyway\\?$`).test(
+          document.getElementById('confirm-text')?.textContent ?? '',
+        ),
+      asked,
+    );
+    let list = (await (await fetch(`${h.base}/api/samples`)).json()) as SampleList;
+    assert.equal(list.total, before, 'nothing stored before the answer');
+    await page.getByRole('button', { name: 'Save anyway' }).click();
+    await page.waitForFunction(
+      (d) => (document.getElementById('saved')?.textContent ?? '').includes(`Saved your ${d}`),
+      asked,
+    );
+    list = (await (await fetch(`${h.base}/api/samples`)).json()) as SampleList;
+    assert.equal(list.total, before + 1);
+    const newest = list.samples[0];
+    assert.deepEqual(
+      { label: newest.label, source: newest.source, notDigit: newest.notDigit },
+      { label: asked, source: 'collect', notDigit: true },
+    );
   } finally {
     await context.close();
   }

@@ -424,8 +424,35 @@ describe('the Collect page', () => {
         true,
       );
       const before = rows().length;
-      await drawWithMouse(page, fixture(DIGIT_STROKES.zero));
+      // A drawing the model confidently reads as another digit is held back with a question.
+      const other = askedBefore === 0 ? 'one' : 'zero';
+      const otherDigit = other === 'one' ? 1 : 0;
+      assert.equal(
+        createRecognizer(model).recognizeDrawing(fixture(DIGIT_STROKES[other])).verdict,
+        'digit',
+        'the model reads the fixture as a sure digit',
+      );
+      await drawWithMouse(page, fixture(DIGIT_STROKES[other]));
       await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await waitForText(
+        page,
+        '#confirm-text',
+        new RegExp(
+          `That looks like an? ${otherDigit} to me, not an? ${askedBefore}\\. Save it as an? ${askedBefore} anyway\\?`,
+        ),
+      );
+      assert.equal(rows().length, before, 'nothing stored before the answer');
+      assert.equal(
+        await page.getByRole('button', { name: 'Save', exact: true }).isDisabled(),
+        true,
+      );
+      // Redraw clears the pad and the question; a second try answered "Save anyway" is stored.
+      await page.getByRole('button', { name: 'Redraw' }).click();
+      assert.equal(await page.locator('#confirm').isVisible(), false);
+      assert.equal(rows().length, before);
+      await drawWithMouse(page, fixture(DIGIT_STROKES[other]));
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByRole('button', { name: 'Save anyway' }).click();
       await page.waitForFunction(
         (d) => (document.getElementById('saved')?.textContent ?? '').includes(`Saved your ${d}`),
         askedBefore,
@@ -446,9 +473,13 @@ describe('the Collect page', () => {
         (d) => document.getElementById('ask')?.dataset.digit === String(d),
         expectedNext,
       );
-      // Enter saves too.
+      // Enter saves too (and, if the model doubts the drawing, Enter on the focused "Save anyway").
       await drawWithMouse(page, fixture(DIGIT_STROKES.one));
       await page.keyboard.press('Enter');
+      if (expectedNext !== 1) {
+        await waitForText(page, '#confirm-text', /Save it as an? \d anyway\?/);
+        await page.keyboard.press('Enter');
+      }
       await waitForText(page, '#session-line', /You have drawn 2 digits/);
       assert.equal(rows()[rows().length - 1].label, expectedNext);
     } finally {

@@ -1,7 +1,9 @@
 /**
  * The Collect page: asks for the least-collected digit, saves the drawing with that label
  * (source `collect`, this browser's session id), and shows counts per digit and the session's
- * progress.
+ * progress. Before saving it asks the server's model (the page holds none): a drawing read as
+ * not a digit, or confidently as another digit than the one asked for, is saved only after the
+ * person says "Save anyway".
  */
 import {
   ApiError,
@@ -10,13 +12,14 @@ import {
   fetchCanvas,
   isShortcutTarget,
   postSample,
+  predictDrawing,
   SERVER_LIMITS,
   type Stats,
   sessionId,
   undoShortcut,
 } from './api.js';
 import { DrawingPad } from './pad.js';
-import { aDigit, leastCollected, plural } from './present.js';
+import { aDigit, collectDoubt, leastCollected, plural } from './present.js';
 import { renderBars } from './view.js';
 
 const canvas = byId<HTMLCanvasElement>('pad');
@@ -30,6 +33,10 @@ const saved = byId('saved');
 const sessionLine = byId('session-line');
 const progress = byId<HTMLProgressElement>('session-progress');
 const counts = byId('counts');
+const confirmBox = byId('confirm');
+const confirmText = byId('confirm-text');
+const confirmSave = byId<HTMLButtonElement>('confirm-save');
+const confirmRedraw = byId<HTMLButtonElement>('confirm-redraw');
 
 const session = sessionId();
 const undoKey = undoShortcut();
@@ -44,6 +51,13 @@ let overall: number[] = new Array(10).fill(0);
 let saving = false;
 /** Digits skipped since the last save, so Skip walks through the digits instead of bouncing. */
 let skipped: number[] = [];
+/** The doubt shown about the drawing on the pad, until it changes or is saved anyway. */
+let doubt: { label: number; notDigit: boolean } | null = null;
+
+function showDoubt(text: string | null): void {
+  confirmBox.hidden = text === null;
+  confirmText.textContent = text ?? '';
+}
 
 function setAsk(digit: number): void {
   asked = digit;
@@ -60,8 +74,10 @@ function updateButtons(): void {
   const empty = !pad || pad.isEmpty;
   undoButton.disabled = !pad?.canUndo || saving;
   clearButton.disabled = empty || saving;
-  saveButton.disabled = empty || saving;
+  saveButton.disabled = empty || saving || doubt !== null;
   skipButton.disabled = saving;
+  confirmSave.disabled = saving;
+  confirmRedraw.disabled = saving;
   hint.hidden = !empty;
 }
 
@@ -81,22 +97,45 @@ async function refresh(): Promise<void> {
   setAsk(leastCollected(overall));
 }
 
-async function save(): Promise<void> {
+/**
+ * Saves the drawing as the asked digit. Unless `anyway` (the person pressed "Save anyway"), the
+ * server's model reads it first, and a drawing it calls not a digit or confidently another digit
+ * is held back with a question instead.
+ */
+async function save(anyway = false): Promise<void> {
   if (saving || pad.isEmpty) return;
+  if (doubt !== null && !anyway) return;
   saving = true;
   updateButtons();
   saved.classList.remove('error');
-  saved.textContent = 'Saving…';
   const label = asked;
   try {
+    if (!anyway) {
+      saved.textContent = 'Checking…';
+      const reading = await predictDrawing(pad.drawing);
+      const question = collectDoubt(reading, label);
+      if (question !== null) {
+        doubt = { label, notDigit: reading.verdict === 'not-a-digit' };
+        saving = false;
+        saved.textContent = '';
+        showDoubt(question);
+        updateButtons();
+        confirmSave.focus();
+        return;
+      }
+    }
+    saved.textContent = 'Saving…';
     await postSample({
       label,
       drawing: pad.drawing,
       source: 'collect',
       sessionId: session,
       pointerType: pad.pointerType,
+      ...(anyway && doubt?.notDigit ? { confirmNotDigit: true } : {}),
     });
     saving = false;
+    doubt = null;
+    showDoubt(null);
     pad.clear(false);
     saved.textContent = `Saved your ${label}. Here is the next one.`;
     // Save is disabled now: the pad is where the next digit goes.
@@ -116,6 +155,11 @@ async function start(): Promise<void> {
     pad = new DrawingPad(canvas, await fetchCanvas(), {
       onChange: (change) => {
         if (change === 'start') saved.textContent = '';
+        // Any change to the drawing (a stroke, undo, clear) answers the question by redrawing.
+        if (doubt !== null) {
+          doubt = null;
+          showDoubt(null);
+        }
         updateButtons();
       },
       maxPoints: SERVER_LIMITS.points,
@@ -136,8 +180,15 @@ async function start(): Promise<void> {
     undoButton.focus();
   });
   saveButton.addEventListener('click', () => void save());
+  confirmSave.addEventListener('click', () => void save(true));
+  confirmRedraw.addEventListener('click', () => {
+    pad.clear(false);
+    canvas.focus();
+  });
   skipButton.addEventListener('click', () => {
     pad.clear(false);
+    doubt = null;
+    showDoubt(null);
     saved.textContent = '';
     skipped.push(asked);
     if (skipped.length >= 10) skipped = [asked];

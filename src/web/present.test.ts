@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Recognition, RetrainJob } from '../core/contracts.js';
 import {
+  collectDoubt,
   confirmQuestion,
   duration,
   jobPhaseText,
@@ -197,4 +198,18 @@ test('a cancelled job reads as cancelled, a failed one as failed', () => {
     jobPhaseText(job({ ...ended, status: 'succeeded', result })),
     'Job 3 done in 30s: version 4 was not promoted.',
   );
+});
+
+test("Collect's question: not a digit, or confidently another digit; none when unsure or the same", () => {
+  assert.equal(
+    collectDoubt({ verdict: 'not-a-digit', digit: 4 }, 8),
+    "That doesn't look like a digit to me. Save it as an 8 anyway?",
+  );
+  assert.equal(
+    collectDoubt({ verdict: 'digit', digit: 7 }, 1),
+    'That looks like a 7 to me, not a 1. Save it as a 1 anyway?',
+  );
+  assert.equal(collectDoubt({ verdict: 'digit', digit: 1 }, 1), null);
+  assert.equal(collectDoubt({ verdict: 'unsure', digit: 7 }, 1), null);
+  assert.equal(collectDoubt({ verdict: 'empty', digit: 0 }, 1), null);
 });

@@ -135,3 +135,18 @@ export function jobPhaseText(job: RetrainJob, sinceSeconds = 0): string {
     return `Job ${job.id} cancelled after ${duration(job.elapsedSeconds)}; nothing was stored.`;
   return `Job ${job.id} failed: ${job.error ?? 'unknown error'}`;
 }
+
+/**
+ * Collect's question before saving a drawing as `label`: the server's model reads it as not a
+ * digit, or confidently (accepted) as another digit. Null when it reads `label`, or is unsure.
+ */
+export function collectDoubt(
+  reading: { verdict: 'digit' | 'unsure' | 'not-a-digit' | 'empty'; digit: number },
+  label: number,
+): string | null {
+  if (reading.verdict === 'not-a-digit')
+    return `That doesn't look like a digit to me. Save it as ${aDigit(label)} anyway?`;
+  if (reading.verdict === 'digit' && reading.digit !== label)
+    return `That looks like ${aDigit(reading.digit)} to me, not ${aDigit(label)}. Save it as ${aDigit(label)} anyway?`;
+  return null;
+}
