@@ -5,12 +5,14 @@ import { test } from 'node:test';
 
 // The import graph of ../shared/STYLE.md: web → core, data → core, server → data, core,
 // cli → data, core. Nothing imports cli, server or web; core imports nothing outside itself.
+// contracts (the API's schemas, types and limits) → core, for the server and the web.
 const ALLOWED: Record<string, string[]> = {
   core: ['core'],
+  contracts: ['contracts', 'core'],
   data: ['data', 'core'],
-  server: ['server', 'data', 'core'],
+  server: ['server', 'contracts', 'data', 'core'],
   cli: ['cli', 'data', 'core'],
-  web: ['web', 'core'],
+  web: ['web', 'contracts', 'core'],
 };
 
 function sourceFiles(dir: string): string[] {

@@ -561,8 +561,12 @@ describe('POST /api/samples', () => {
       ['label 10', sampleBody({ label: 10 }), /label must be an integer from 0 to 9, got 10/],
       ['label -1', sampleBody({ label: -1 }), /label must be an integer from 0 to 9, got -1/],
       ['label 3.5', sampleBody({ label: 3.5 }), /label must be an integer from 0 to 9, got 3.5/],
-      ['label as string', sampleBody({ label: '7' }), /label must be a digit 0–9, got "7"/],
-      ['label null', sampleBody({ label: null }), /label must be a digit 0–9, got null/],
+      [
+        'label as string',
+        sampleBody({ label: '7' }),
+        /label must be an integer from 0 to 9, got "7"/,
+      ],
+      ['label null', sampleBody({ label: null }), /label must be an integer from 0 to 9, got null/],
       ['label missing', sampleBody({ label: undefined }), /label is required/],
       ['drawing missing', sampleBody({ drawing: undefined }), /drawing is required/],
       [
@@ -579,9 +583,13 @@ describe('POST /api/samples', () => {
       [
         'empty stroke',
         sampleBody({ drawing: { ...d, strokes: [[]] } }),
-        /drawing\.strokes\[0\] is empty/,
+        /drawing\.strokes\[0\] must be an array of 1 to 10000 points, got an array of 0/,
       ],
-      ['point a number', withPoint(7), /drawing\.strokes\[0\]\[0\] must be a JSON object, got 7/],
+      [
+        'point a number',
+        withPoint(7),
+        /drawing\.strokes\[0\]\[0\] must be a point \{x, y, t\?\}, \[x, y\] or \[x, y, t\], got 7/,
+      ],
       [
         'point array of 4',
         withPoint([1, 2, 3, 4]),
@@ -611,12 +619,19 @@ describe('POST /api/samples', () => {
       [
         'too many strokes',
         sampleBody({ drawing: { ...d, strokes: manyStrokes } }),
-        /too many strokes \(101\); at most 100/,
+        /drawing\.strokes must be an array of at most 100 strokes, got an array of 101/,
       ],
       [
-        'too many points',
+        'too many points in a stroke',
         sampleBody({ drawing: { ...d, strokes: manyPoints } }),
-        /too many points \(more than 10000\)/,
+        /drawing\.strokes\[0\] must be an array of 1 to 10000 points, got an array of 10001/,
+      ],
+      [
+        'too many points in all',
+        sampleBody({
+          drawing: { ...d, strokes: [manyPoints[0].slice(0, 5000), manyPoints[0].slice(0, 5001)] },
+        }),
+        /drawing: too many points \(more than 10000\)/,
       ],
       [
         'width 0',
@@ -642,7 +657,7 @@ describe('POST /api/samples', () => {
       [
         'source missing',
         sampleBody({ source: undefined }),
-        /source must be one of collect, feedback, got nothing/,
+        /source is required: one of collect, feedback/,
       ],
       [
         'session id with spaces',
@@ -758,6 +773,31 @@ describe('POST /api/samples', () => {
     }
     assert.equal(rowCount(dbPath), before);
   });
+
+  test("Fastify's JSON parser refuses prototype-poisoning keys (also \\u-escaped) and names them", async () => {
+    const before = rowCount(dbPath);
+    const cases: [string, RegExp][] = [
+      ['{"label":1,"__proto__":{"x":1}}', /the key "__proto__" is not allowed/],
+      ['{"a":{"constructor":{"prototype":{"x":1}}}}', /the key "constructor" is not allowed/],
+      ['[{"x":[{"y":{"__proto__":null}}]}]', /the key "__proto__" is not allowed/],
+      ['{"\\u005f_proto__":1}', /the key "__proto__" is not allowed/],
+      ['{"constr\\u0075ctor":{"prototype":1}}', /the key "constructor" is not allowed/],
+      // Nested deeper than any recursion's stack: parsed, then refused for its shape.
+      [
+        `${'['.repeat(400000)}"\\u0041"${']'.repeat(400000)}`,
+        /body must be a JSON object, got an array of 1/,
+      ],
+    ];
+    for (const [text, pattern] of cases)
+      assertError(await postRaw(app, '/api/samples', text, 'application/json'), 400, pattern);
+    // A constructor key that holds no prototype poisons nothing: the schema refuses it.
+    assertError(
+      await postRaw(app, '/api/predict', '{"constructor":1}', 'application/json'),
+      400,
+      /unknown field "constructor"/,
+    );
+    assert.equal(rowCount(dbPath), before);
+  });
 });
 
 describe('browsing, stats, export, relabel and delete', () => {
@@ -835,7 +875,7 @@ describe('browsing, stats, export, relabel and delete', () => {
 
   test('bad queries are 400s naming the parameter', async () => {
     const cases: [string, RegExp][] = [
-      ['/api/samples?label=x', /label must be an integer, got "x"/],
+      ['/api/samples?label=x', /label must be an integer from 0 to 9, got "x"/],
       ['/api/samples?label=10', /label must be an integer from 0 to 9, got 10/],
       ['/api/samples?limit=0', /limit must be an integer from 1 to 200, got 0/],
       ['/api/samples?limit=1000', /limit must be an integer from 1 to 200, got 1000/],

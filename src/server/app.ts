@@ -3,15 +3,14 @@
  * `buildApp` returns a ready-to-listen Fastify instance; `main.ts` reads the environment.
  */
 
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { basename, dirname, join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCompress from '@fastify/compress';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
@@ -19,57 +18,35 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
-import type { ModelFile, Recognition, Recognizer } from '../core/contracts.js';
-import { aDigit } from '../core/percent.js';
-import { imageToBytes } from '../core/preprocess.js';
-import { CANONICAL_SIZE, type GrayImage, type LabelledDrawing } from '../core/types.js';
-import { encodeDigitCsv, parseDigitCsv } from '../data/csv.js';
+import { LIMITS } from '../contracts/limits.js';
+import { SHARED_SCHEMAS } from '../contracts/schemas.js';
+import type { ModelFile } from '../core/contracts.js';
 import { DataFormatError } from '../data/errors.js';
-import { splitHeldOut } from '../data/holdout.js';
-import { decodeImage } from '../data/image-decode.js';
 import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
-import { readSampleStore } from '../data/samples.js';
-import {
-  IMAGE_BYTES,
-  type ModelVersion,
-  type NewSample,
-  openStore,
-  type Sample,
-  type SampleFilter,
-  type SampleStore,
-  type StoreOptions,
-} from '../data/store.js';
-import { formatStrokesJsonl, parseStrokesJsonl } from '../data/strokes-jsonl.js';
+import { openStore, type SampleStore, type StoreOptions } from '../data/store.js';
 import { resolveTrainConfig, type TrainConfig } from '../data/training.js';
-import { parseUnipen } from '../data/unipen.js';
-import { HttpError, STATUS_TEXT } from './http-error.js';
+import { HttpError, sendError } from './http-error.js';
 import { ModelRegistry } from './models.js';
-import { openApiDocument } from './openapi.js';
+import { openApiOptions } from './openapi.js';
 import { SharedWindowStore } from './rate-limit-store.js';
-import {
-  checkRetrainSources,
-  type JobEvent,
-  type JobState,
-  type PromotionRule,
-  Retrainer,
-} from './retrain.js';
+import { checkRetrainSources, type PromotionRule, Retrainer } from './retrain.js';
+import type { RouteContext } from './routes/context.js';
+import { fileRoutes } from './routes/files.js';
+import { healthRoutes } from './routes/health.js';
+import { modelRoutes } from './routes/models.js';
+import { pageRoutes } from './routes/pages.js';
+import { predictRoutes } from './routes/predict.js';
+import { retrainRoutes } from './routes/retrain.js';
+import { sampleRoutes } from './routes/samples.js';
 import {
   adminTokenMatches,
   checkAdmin,
-  checkImageBytes,
-  LIMITS,
-  parseDrawing,
-  parseExportQuery,
-  parseFilter,
-  parseId,
-  parseImportQuery,
-  parseListQuery,
-  parsePredictBody,
-  parseRelabelBody,
-  parseSampleBody,
-  parseVersion,
-  rejectPrototypeKeys,
+  schemaErrorFormatter,
+  validatorCompiler,
 } from './validate.js';
+
+export { withoutPaths } from './routes/models.js';
+export { PAGES } from './routes/pages.js';
 
 /** Where `npm run build` puts the web app (the same from src/server and dist/server). */
 export const DEFAULT_WEB_ROOT = resolve(
@@ -79,13 +56,6 @@ export const DEFAULT_WEB_ROOT = resolve(
   'dist',
   'web',
 );
-
-/** The pages of the web app: URL path → HTML file in the web root. */
-export const PAGES: Record<string, string> = {
-  '/': 'index.html',
-  '/collect': 'collect.html',
-  '/data': 'data.html',
-};
 
 /** Options of `buildApp`. */
 export interface AppOptions {
@@ -180,22 +150,6 @@ export function hostAllowed(host: string | undefined, allowed: readonly string[]
   return allowed.some((a) => a.toLowerCase() === name);
 }
 
-/** Absolute file paths in `text` reduced to their file names (API answers show no server paths). */
-export function withoutPaths(text: string): string {
-  return text.replace(/(?<=^|[\s'"(=:])(?:\/[^\s/'"`,;()]+){2,}/g, (path) =>
-    path.startsWith('/api/') ? path : basename(path),
-  );
-}
-
-/** `value` with `withoutPaths` applied to every string in it. */
-function redactPaths<T>(value: T): T {
-  if (typeof value === 'string') return withoutPaths(value) as T;
-  if (Array.isArray(value)) return value.map(redactPaths) as T;
-  if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactPaths(v)])) as T;
-  return value;
-}
-
 /** Timeouts and the connection cap of the HTTP server (see `SERVER_LIMITS`). */
 export interface ServerLimits {
   /** A request's headers must have arrived this long after it began, in ms (slowloris). */
@@ -263,149 +217,6 @@ function defaultRetrainConfig(): TrainConfig {
   return resolveTrainConfig(json, DEFAULT_RETRAIN_CONFIG_PATH);
 }
 
-/** How a recognition is reported by `POST /api/predict`. */
-function recognitionJson(r: Recognition, model: ModelFile) {
-  return {
-    empty: r.empty,
-    digit: r.digit,
-    confidence: r.confidence,
-    probabilities: r.probabilities,
-    accepted: r.accepted,
-    verdict: r.verdict,
-    notDigit: r.notDigit,
-    top2: r.top2,
-    threshold: r.threshold,
-    ...(r.readers && !r.empty ? { readers: r.readers, agree: r.agree } : {}),
-    modelVersion: model.id,
-  };
-}
-
-/** How a sample is reported: metadata and the canonical image as base64; strokes on request. */
-function sampleJson(s: Sample, withStrokes: boolean) {
-  return {
-    id: s.id,
-    label: s.label,
-    source: s.source,
-    sessionId: s.sessionId,
-    pointerType: s.pointerType,
-    modelVersion: s.modelVersion,
-    predicted: s.predicted,
-    confidence: s.confidence,
-    notDigit: s.notDigit,
-    createdAt: s.createdAt,
-    canvas: s.drawing
-      ? { width: s.drawing.width, height: s.drawing.height, brushWidth: s.drawing.brushWidth }
-      : null,
-    strokeCount: s.drawing ? s.drawing.strokes.length : 0,
-    image: Buffer.from(s.image).toString('base64'),
-    ...(withStrokes ? { drawing: s.drawing } : {}),
-  };
-}
-
-/** The canonical image and the prediction a drawing or image gets, ready to store. */
-function analyse(recognizer: Recognizer, r: Recognition) {
-  return {
-    image: imageToBytes(r.canonical),
-    modelVersion: recognizer.model.id,
-    predicted: r.empty ? null : r.digit,
-    confidence: r.empty ? null : r.confidence,
-    // Marked for retraining to skip until relabelled (the person's word is not enough there).
-    notDigit: r.verdict === 'not-a-digit',
-  };
-}
-
-/** Samples per page of a streamed export (about 2.5 MB of CSV). */
-const EXPORT_PAGE = 1000;
-
-/**
- * The export file, a page of samples at a time, yielding to the event loop between pages, so a
- * large export neither holds the whole file in memory nor blocks other requests. The pieces
- * concatenate to exactly what `formatDigitCsv` / `formatStrokesJsonl` write for all the samples.
- */
-async function* exportChunks(
-  store: SampleStore,
-  format: 'csv' | 'jsonl',
-  filter: SampleFilter,
-): AsyncGenerator<Buffer | string> {
-  let first = true;
-  for (const page of store.pages(filter, EXPORT_PAGE)) {
-    if (format === 'csv') {
-      const pixels = new Uint8Array(page.length * IMAGE_BYTES);
-      page.forEach((s, i) => {
-        pixels.set(s.image, i * IMAGE_BYTES);
-      });
-      const bytes = encodeDigitCsv({
-        n: page.length,
-        width: CANONICAL_SIZE,
-        height: CANONICAL_SIZE,
-        pixels,
-        labels: Uint8Array.from(page, (s) => s.label),
-      });
-      // The header line once, on the first page.
-      const body = first ? bytes : bytes.subarray(bytes.indexOf(0x0a) + 1);
-      yield Buffer.from(body.buffer, body.byteOffset, body.length);
-    } else {
-      const drawings: LabelledDrawing[] = [];
-      for (const s of page) {
-        if (s.drawing === null) continue;
-        const d: LabelledDrawing = { id: `digitrec/${s.id}`, label: s.label, drawing: s.drawing };
-        if (s.sessionId !== null) d.group = s.sessionId;
-        drawings.push(d);
-      }
-      if (drawings.length > 0) yield formatStrokesJsonl(drawings);
-    }
-    first = false;
-    await new Promise((r) => setImmediate(r));
-  }
-  if (first && format === 'csv') {
-    const header = encodeDigitCsv({
-      n: 0,
-      width: CANONICAL_SIZE,
-      height: CANONICAL_SIZE,
-      pixels: new Uint8Array(0),
-      labels: new Uint8Array(0),
-    });
-    yield Buffer.from(header);
-  }
-}
-
-/** Runs `f` over `items` in chunks, yielding to the event loop between them. */
-async function mapInChunks<T, U>(items: readonly T[], f: (item: T, i: number) => U): Promise<U[]> {
-  const out: U[] = [];
-  const CHUNK = 200;
-  for (let start = 0; start < items.length; start += CHUNK) {
-    for (let i = start; i < Math.min(items.length, start + CHUNK); i++) out.push(f(items[i], i));
-    await new Promise((r) => setImmediate(r));
-  }
-  return out;
-}
-
-function decodeText(bytes: Buffer, source: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new HttpError(400, `${source}: not UTF-8 text`);
-  }
-}
-
-/**
- * Parses a JSON request body: empty and malformed bodies are 400s saying so (with the parser's
- * position), and `__proto__` / `constructor` keys are refused outright, so no handler can be fed
- * a prototype-polluting object.
- */
-export function parseJsonBody(text: string): unknown {
-  if (text.trim() === '') throw new HttpError(400, 'empty body: expected a JSON object');
-  let value: unknown;
-  try {
-    // No reviver: it would make parsing several times slower for every request.
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new HttpError(400, `malformed JSON body: ${(err as Error).message}`);
-  }
-  rejectPrototypeKeys(text, value);
-  return value;
-}
-
 /** Seconds a client is asked to wait (`Retry-After`) when the database is busy or full. */
 export const STORE_RETRY_AFTER_S = 1;
 
@@ -426,11 +237,31 @@ function storeUnavailable(err: Error): { status: number; message: string } | und
   return undefined;
 }
 
-function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {
-  return reply
-    .code(status)
-    .type('application/json; charset=utf-8')
-    .send({ statusCode: status, error: STATUS_TEXT[status] ?? 'Error', message });
+/**
+ * Why Fastify's JSON parser refused `text`, as a 400 that says so: empty, malformed (with the
+ * position `JSON.parse` names) or carrying a prototype-poisoning key (named). Fastify's own error
+ * says only that the body is not valid JSON; the text is parsed again only on this error path.
+ */
+function jsonBodyError(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  text: string,
+  err: Error,
+): Error {
+  if ((err as FastifyError).code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || text.trim() === '')
+    return new HttpError(400, 'empty body: expected a JSON object');
+  if ((err as FastifyError).code !== 'FST_ERR_CTP_INVALID_JSON_BODY') return err;
+  try {
+    JSON.parse(text);
+  } catch (syntax) {
+    return new HttpError(400, `malformed JSON body: ${(syntax as Error).message}`);
+  }
+  // Valid JSON that Fastify refused: a `__proto__` key, or else a `constructor.prototype` one.
+  let key = 'constructor';
+  app.getDefaultJsonParser('error', 'ignore')(request, text, (protoErr) => {
+    if (protoErr) key = '__proto__';
+  });
+  return new HttpError(400, `JSON body: the key "${key}" is not allowed`);
 }
 
 /**
@@ -477,6 +308,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     bodyLimit: LIMITS.jsonBodyBytes,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    schemaErrorFormatter,
   });
   app.server.maxConnections = limits.maxConnections;
   let registry: ModelRegistry;
@@ -508,14 +340,27 @@ export function buildApp(options: AppOptions): FastifyInstance {
   // end with it); the store closes last.
   app.addHook('preClose', async () => retrainer.close());
   app.addHook('onClose', async () => store.close());
-  // JSON only, except where a route's plugin below adds image or file parsers.
+  // JSON only, except where a route's plugin adds image or file parsers: Fastify's own parser,
+  // which refuses `__proto__` and `constructor.prototype` keys, with its errors made precise.
   app.removeContentTypeParser(['text/plain', 'application/json']);
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      done(null, parseJsonBody(String(body)));
-    } catch (err) {
-      done(err as Error, undefined);
-    }
+  const fastifyJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    fastifyJson(request, String(body), (err, value) => {
+      if (err) done(jsonBodyError(app, request, String(body), err), undefined);
+      else done(null, value);
+    }),
+  );
+  // Requests are validated against the routes' schemas (contracts/schemas.ts); responses are sent
+  // as JSON.stringify writes them (their schemas document them, and do not filter them).
+  app.setValidatorCompiler(validatorCompiler);
+  // The schemas routes reference by `$id`: the OpenAPI document's components.
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // A JSON route given no body at all says so (Fastify would validate `null`).
+  app.addHook('preValidation', async (request) => {
+    const body = request.routeOptions.schema?.body as { content?: object } | undefined;
+    if (request.body === undefined && body && (!body.content || 'application/json' in body.content))
+      throw new HttpError(400, 'body must be a JSON object, got nothing');
   });
 
   // The one place errors become responses.
@@ -651,345 +496,31 @@ export function buildApp(options: AppOptions): FastifyInstance {
         }),
   };
 
-  // The routes go in a plugin registered after the ones above, so that their route hooks
-  // (compression, rate limits) see every route.
+  const context: RouteContext = {
+    store,
+    registry,
+    retrainer,
+    serving,
+    dbPath: options.dbPath,
+    limited,
+    rates,
+    adminRoute,
+  };
+  // The OpenAPI document is generated from the routes' schemas (served by healthRoutes).
+  app.register(fastifySwagger, openApiOptions());
+  // The routes go in plugins registered after the ones above, so that their route hooks
+  // (compression, rate limits, the document) see every route.
   app.register(async (app) => {
-    // ---- health, model, docs ---------------------------------------------------------------------
-
-    app.get('/healthz', async () => ({
-      status: 'ok',
-      modelVersion: serving().model.id,
-      servingVersion: serving().version,
-      samples: store.count(),
-    }));
-
-    app.get('/api/model', async (request, reply) => {
-      const { model, json } = serving();
-      const etag = `"${model.id}"`;
-      reply.header('etag', etag).header('cache-control', 'no-cache');
-      if (request.headers['if-none-match'] === etag) return reply.code(304).send();
-      return reply.type('application/json; charset=utf-8').send(json);
-    });
-
-    // What a page that only collects drawings needs of the model: its canvas (not its weights).
-    app.get('/api/model/canvas', async () => ({
-      modelVersion: serving().model.id,
-      canvas: serving().model.canvas,
-    }));
-
-    const openapi = JSON.stringify(openApiDocument(), null, 2);
-    app.get('/api/openapi.json', async (_request, reply) =>
-      reply.type('application/json; charset=utf-8').send(openapi),
-    );
-
-    // ---- prediction ------------------------------------------------------------------------------
-
-    app.register(async (scope) => {
-      scope.addContentTypeParser(
-        ['image/png', 'image/jpeg'],
-        { parseAs: 'buffer', bodyLimit: LIMITS.predictBodyBytes },
-        (_request, body, done) => done(null, body),
-      );
-      scope.post(
-        '/api/predict',
-        { bodyLimit: LIMITS.predictBodyBytes, ...limited(rates?.predictPerMinute, 'predict') },
-        async (request) => {
-          const input = Buffer.isBuffer(request.body)
-            ? { kind: 'image' as const, bytes: checkImageBytes(new Uint8Array(request.body)) }
-            : parsePredictBody(request.body);
-          const { recognizer, model } = serving();
-          let r: Recognition;
-          if (input.kind === 'drawing') r = recognizer.recognizeDrawing(input.drawing);
-          else if (input.kind === 'pixels') r = recognizer.recognizeImage(input.image);
-          else
-            r = recognizer.recognizeImage(
-              decodeImage(input.bytes, 'image', { maxSide: LIMITS.maxImageSide }),
-            );
-          return recognitionJson(r, model);
-        },
-      );
-    });
-
-    // ---- samples ---------------------------------------------------------------------------------
-
-    app.post('/api/samples', limited(rates?.writesPerMinute, 'writes'), async (request, reply) => {
-      const input = parseSampleBody(request.body);
-      const { recognizer } = serving();
-      const r = recognizer.recognizeDrawing(input.drawing);
-      if (r.empty)
-        throw new HttpError(400, 'drawing has no ink inside the canvas: nothing to store');
-      if (r.verdict === 'not-a-digit' && !input.confirmNotDigit)
-        throw new HttpError(
-          409,
-          `the model reads this drawing as not a digit; to store it as ${aDigit(input.label)} anyway, send confirmNotDigit: true`,
-        );
-      const sample = store.insert({
-        label: input.label,
-        drawing: input.drawing,
-        source: input.source,
-        sessionId: input.sessionId,
-        pointerType: input.pointerType,
-        ...analyse(recognizer, r),
-      });
-      return reply
-        .code(201)
-        .header('location', `/api/samples/${sample.id}`)
-        .send(sampleJson(sample, false));
-    });
-
-    app.get('/api/samples', async (request) => {
-      const q = parseListQuery(request.query);
-      const { total, samples } = store.list(q.filter, { limit: q.limit, offset: q.offset });
-      return {
-        total,
-        limit: q.limit,
-        offset: q.offset,
-        samples: samples.map((s) => sampleJson(s, false)),
-      };
-    });
-
-    app.get('/api/samples/export', async (request, reply) => {
-      const { format, filter } = parseExportQuery(request.query);
-      const name = format === 'csv' ? 'digitrec-samples.csv' : 'digitrec-samples.strokes.jsonl';
-      return reply
-        .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${name}"`)
-        .send(Readable.from(exportChunks(store, format, filter)));
-    });
-
-    app.get('/api/samples/:id', async (request) => {
-      const id = parseId((request.params as { id: string }).id);
-      const s = store.get(id);
-      if (!s) throw new HttpError(404, `no sample ${id}`);
-      return sampleJson(s, true);
-    });
-
-    app.patch('/api/samples/:id', adminRoute, async (request) => {
-      const id = parseId((request.params as { id: string }).id);
-      const { label } = parseRelabelBody(request.body);
-      const s = store.relabel(id, label);
-      if (!s) throw new HttpError(404, `no sample ${id}`);
-      return sampleJson(s, false);
-    });
-
-    app.delete('/api/samples/:id', adminRoute, async (request, reply) => {
-      const id = parseId((request.params as { id: string }).id);
-      if (!store.delete(id)) throw new HttpError(404, `no sample ${id}`);
-      return reply.code(204).send();
-    });
-
-    app.register(async (scope) => {
-      // Import files arrive as raw bytes whatever their type (text/csv, application/x-ndjson, …).
-      scope.removeAllContentTypeParsers();
-      scope.addContentTypeParser(
-        '*',
-        { parseAs: 'buffer', bodyLimit: LIMITS.importBodyBytes },
-        (_request, body, done) => done(null, body),
-      );
-      scope.post(
-        '/api/samples/import',
-        { ...adminRoute, bodyLimit: LIMITS.importBodyBytes },
-        async (request, reply) => {
-          const { format } = parseImportQuery(request.query);
-          if (!Buffer.isBuffer(request.body) || request.body.length === 0) {
-            throw new HttpError(400, 'empty body: send the file as the request body');
-          }
-          const source = `upload.${format}`;
-          const text = decodeText(request.body, source);
-          const samples = await importSamples(serving().recognizer, format, text, source);
-          const imported = store.insertMany(samples);
-          return reply.code(201).send({ imported, total: store.count() });
-        },
-      );
-    });
-
-    // ---- stats -----------------------------------------------------------------------------------
-
-    app.get('/api/stats', async (request) => {
-      const filter = parseFilter(request.query);
-      const stats = store.stats(filter);
-      const all = filter.sessionId === undefined ? stats : store.stats({});
-      // The collect page asks for the least-collected digit over all samples (the smallest on ties).
-      const next = all.byLabel.indexOf(Math.min(...all.byLabel));
-      return { ...stats, next };
-    });
-
-    // ---- model versions and retraining ----------------------------------------------------------
-
-    const versionJson = (v: ModelVersion) => ({
-      version: v.version,
-      modelId: v.modelId,
-      createdAt: v.createdAt,
-      promotedAt: v.promotedAt,
-      status: v.status,
-      // Summaries written by older versions name the base model by its absolute path.
-      summary: redactPaths(v.summary),
-      metrics: redactPaths(v.metrics),
-      report: v.report ? `/api/models/${v.version}/report` : null,
-    });
-
-    app.get('/api/models', async () => ({
-      serving: serving().version,
-      versions: registry.list().map(versionJson),
-    }));
-
-    app.get('/api/models/:version/report', async (request, reply) => {
-      const version = parseVersion((request.params as { version: string }).version);
-      const v = registry.get(version);
-      if (!v) throw new HttpError(404, `no model version ${version}`);
-      if (!v.report) throw new HttpError(404, `model version ${version} has no report`);
-      let html: Buffer;
-      try {
-        html = readFileSync(registry.path(v.report));
-      } catch {
-        throw new HttpError(404, `the report of model version ${version} is missing (${v.report})`);
-      }
-      // The report is self-contained (inline CSS and SVG, data: images, no scripts).
-      return reply
-        .type('text/html; charset=utf-8')
-        .header(
-          'content-security-policy',
-          "default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'",
-        )
-        .send(html);
-    });
-
-    app.post('/api/admin/models/:version/promote', adminRoute, async (request) => {
-      const version = parseVersion((request.params as { version: string }).version);
-      const v = registry.promote(version);
-      app.log.info(`model version ${version} (${v.modelId}) promoted by an admin`);
-      return versionJson(v);
-    });
-
-    app.post('/api/admin/train', adminRoute, async (_request, reply) => {
-      const job = retrainer.start();
-      return reply.code(202).header('location', '/api/admin/train').send(job);
-    });
-
-    app.get('/api/admin/train', adminRoute, async (_request) => {
-      // As the worker will split them: with none held out, a new model cannot be promoted.
-      const heldOutDrawings = splitHeldOut(readSampleStore(options.dbPath).drawings).heldOut.length;
-      return { job: retrainer.state, heldOutDrawings };
-    });
-
-    app.delete('/api/admin/train', adminRoute, async (_request) => {
-      return retrainer.cancel();
-    });
-
-    app.get('/api/admin/train/events', adminRoute, async (_request, reply) => {
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      const send = (type: string, data: unknown) =>
-        res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
-      const state: JobState | null = retrainer.state;
-      send('state', { job: state });
-      if (state?.status !== 'running') {
-        send('done', { job: state });
-        res.end();
-        return;
-      }
-      // A comment line now and then keeps proxies from closing an idle stream.
-      const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15000);
-      const stop = () => {
-        clearInterval(heartbeat);
-        retrainer.off('event', listener);
-      };
-      const listener = (e: JobEvent) => {
-        if (e.job.id !== state.id) return;
-        if (e.type === 'log') send('log', { line: e.line });
-        else send(e.type, { job: e.job });
-        if (e.type === 'done') {
-          stop();
-          res.end();
-        }
-      };
-      retrainer.on('event', listener);
-      res.on('close', stop);
-    });
-
-    // ---- pages -----------------------------------------------------------------------------------
-
-    if (existsSync(webRoot)) {
-      app.register(fastifyStatic, {
-        root: webRoot,
-        index: false,
-        wildcard: true,
-        // Source maps would show the sources: only when asked for (development).
-        allowedPath: (path) => options.sourceMaps === true || !path.endsWith('.map'),
-      });
-      for (const [path, file] of Object.entries(PAGES)) {
-        app.get(path, async (_request, reply) => reply.sendFile(file));
-      }
-    } else {
-      for (const path of Object.keys(PAGES)) {
-        app.get(path, async (_request, reply) =>
-          sendError(reply, 503, `the web app is not built (no ${webRoot}): run npm run build`),
-        );
-      }
-    }
+    app.register(healthRoutes, context);
+    app.register(predictRoutes, context);
+    app.register(sampleRoutes, context);
+    app.register(fileRoutes, context);
+    app.register(modelRoutes, context);
+    app.register(retrainRoutes, context);
+    app.register(pageRoutes, { webRoot, sourceMaps: options.sourceMaps === true });
   });
 
   return app;
-}
-
-/** Parses an import file and turns every item into a sample (canonical image and prediction). */
-async function importSamples(
-  recognizer: Recognizer,
-  format: 'csv' | 'jsonl' | 'unipen',
-  text: string,
-  source: string,
-): Promise<NewSample[]> {
-  if (format === 'csv') {
-    const set = parseDigitCsv(text, source);
-    checkImportCount(set.n);
-    const side = set.width * set.height;
-    const indices = Array.from({ length: set.n }, (_, i) => i);
-    return mapInChunks(indices, (i) => {
-      const data = new Float32Array(side);
-      for (let p = 0; p < side; p++) data[p] = set.pixels[i * side + p] / 255;
-      const img: GrayImage = { width: set.width, height: set.height, data };
-      const r = recognizer.recognizeImage(img);
-      return {
-        label: set.labels[i],
-        drawing: null,
-        source: 'import' as const,
-        sessionId: set.groups?.[i] ?? null,
-        pointerType: null,
-        ...analyse(recognizer, r),
-      };
-    });
-  }
-  const drawings = format === 'jsonl' ? parseStrokesJsonl(text, source) : parseUnipen(text, source);
-  checkImportCount(drawings.length);
-  return mapInChunks(drawings, (d) => {
-    // The file's parser checked the format; the API's limits apply on top.
-    const drawing = parseDrawing(d.drawing, `${source} drawing ${JSON.stringify(d.id)}`);
-    const r = recognizer.recognizeDrawing(drawing);
-    return {
-      label: d.label,
-      drawing,
-      source: 'import' as const,
-      sessionId: d.group !== undefined && /^[A-Za-z0-9_-]{1,64}$/.test(d.group) ? d.group : null,
-      pointerType: null,
-      ...analyse(recognizer, r),
-    };
-  });
-}
-
-function checkImportCount(n: number): void {
-  if (n === 0) throw new HttpError(400, 'the file holds no samples');
-  if (n > LIMITS.importSamples) {
-    throw new HttpError(
-      413,
-      `the file holds ${n} samples; one import may add at most ${LIMITS.importSamples}`,
-    );
-  }
 }
 
 function notFoundPage(path: string): string {

@@ -2,6 +2,7 @@
  * The one error type route code throws for a request the server refuses. The app's single error
  * handler turns it (and Fastify's own errors) into a JSON response `{ statusCode, error, message }`.
  */
+import type { FastifyReply } from 'fastify';
 
 /** Standard reason phrases of the statuses the API uses. */
 export const STATUS_TEXT: Record<number, string> = {
@@ -37,4 +38,12 @@ export class HttpError extends Error {
 /** A 400 naming the field and what was wrong with it. */
 export function badRequest(message: string): HttpError {
   return new HttpError(400, message);
+}
+
+/** Sends the JSON error answer `{ statusCode, error, message }`. */
+export function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {
+  return reply
+    .code(status)
+    .type('application/json; charset=utf-8')
+    .send({ statusCode: status, error: STATUS_TEXT[status] ?? 'Error', message });
 }

@@ -1,16 +1,34 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import {
+  SAMPLE_SOURCES as CONTRACT_SOURCES,
+  MODEL_STATUSES as CONTRACT_STATUSES,
+} from '../contracts/limits.js';
+import { IdParams, ListQuery, SampleBody } from '../contracts/schemas.js';
 import { encodePng } from '../data/image-decode.js';
+import {
+  SAMPLE_SOURCES as STORE_SOURCES,
+  MODEL_STATUSES as STORE_STATUSES,
+} from '../data/store.js';
 import { HttpError } from './http-error.js';
 import {
   checkAdmin,
   checkImageBytes,
   LIMITS,
   parseDrawing,
-  parseId,
-  parseListQuery,
-  rejectPrototypeKeys,
+  schemaErrorMessage,
+  validatorCompiler,
 } from './validate.js';
+
+/** Validates `data` as Fastify would for `httpPart`: the value (coerced) or the 400 message. */
+function check(schema: object, httpPart: string, data: unknown): unknown {
+  const validate = validatorCompiler({ schema, httpPart, method: 'GET', url: '/' }) as ((
+    d: unknown,
+  ) => boolean) & { errors: Parameters<typeof schemaErrorMessage>[0] };
+  const copy = structuredClone(data);
+  if (validate(copy)) return copy;
+  return schemaErrorMessage(validate.errors, httpPart === 'querystring' ? 'query' : httpPart);
+}
 
 function status(f: () => unknown): number {
   try {
@@ -65,20 +83,73 @@ test('parseDrawing keeps only the known fields and enforces the limits at their 
 });
 
 test('ids and list queries', () => {
-  assert.equal(parseId('42'), 42);
-  for (const bad of ['', '0', '-1', '01', '1e3', '99999999999999999', 'x']) {
+  assert.deepEqual(check(IdParams, 'params', { id: '42' }), { id: '42' });
+  for (const bad of ['', '0', '-1', '01', '1e3', '9999999999999999', 'x']) {
     assert.equal(
-      status(() => parseId(bad)),
-      400,
-      bad,
+      check(IdParams, 'params', { id: bad }),
+      `sample id must be a positive integer, got ${JSON.stringify(bad)}`,
     );
   }
-  assert.deepEqual(parseListQuery({}), { filter: {}, limit: 50, offset: 0 });
-  assert.deepEqual(parseListQuery({ label: '3', mispredicted: 'false', limit: '10' }), {
-    filter: { label: 3 },
-    limit: 10,
-    offset: 0,
-  });
+  assert.deepEqual(check(ListQuery, 'querystring', {}), { limit: 50, offset: 0 });
+  assert.deepEqual(
+    check(ListQuery, 'querystring', { label: '3', mispredicted: 'false', limit: '10' }),
+    { label: 3, mispredicted: false, limit: 10, offset: 0 },
+  );
+  assert.equal(
+    check(ListQuery, 'querystring', { label: ['1', '2'] }),
+    'query label given more than once',
+  );
+  assert.equal(
+    check(ListQuery, 'querystring', { colour: 'red' }),
+    'query: unknown field "colour" (expected label, source, session, mispredicted, limit, offset)',
+  );
+});
+
+test('schema errors name the field, what was got and what was expected', () => {
+  const d = { strokes: [[{ x: 1, y: 2 }]], width: 280, height: 280, brushWidth: 18 };
+  const body = (extra: object) => ({ label: 1, drawing: d, source: 'collect', ...extra });
+  const cases: [unknown, string][] = [
+    [[1], 'body must be a JSON object, got an array of 1'],
+    [body({ label: '7' }), 'label must be an integer from 0 to 9, got "7"'],
+    [body({ label: undefined }), 'label is required: an integer from 0 to 9'],
+    [body({ source: 'x' }), 'source must be one of collect, feedback, got "x"'],
+    [
+      body({ sessionId: 5 }),
+      'sessionId must be 1–64 characters of A–Z, a–z, 0–9, _ or - or null, got 5',
+    ],
+    [body({ pointerType: 'finger' }), 'pointerType must be one of mouse, pen, touch, got "finger"'],
+    [
+      body({ extra: 1 }),
+      'unknown field "extra" (expected label, drawing, source, sessionId, pointerType, confirmNotDigit)',
+    ],
+    [body({ drawing: { ...d, brushWidth: 0 } }), 'drawing.brushWidth must be > 0 and ≤ 64, got 0'],
+    [
+      body({ drawing: { ...d, width: 7 } }),
+      'drawing.width must be an integer from 8 to 1024, got 7',
+    ],
+    // A union reports the branch of the value's JSON type: the array point's, the object point's.
+    [
+      body({ drawing: { ...d, strokes: [[[1, 'NaN']]] } }),
+      'drawing.strokes[0][0].y must be a finite number, got "NaN"',
+    ],
+    [
+      body({ drawing: { ...d, strokes: [[[1, 2, 3, 4]]] } }),
+      'drawing.strokes[0][0] must be [x, y] or [x, y, t], got an array of 4',
+    ],
+    [
+      body({ drawing: { ...d, strokes: [[{ x: 1, y: 2, t: -1 }]] } }),
+      'drawing.strokes[0][0].t must be in [0, 3600000], got -1',
+    ],
+    [
+      body({ drawing: { ...d, strokes: [[{ x: 1 }]] } }),
+      'drawing.strokes[0][0].y is required: a finite number',
+    ],
+    [
+      body({ drawing: { ...d, strokes: [['p']] } }),
+      'drawing.strokes[0][0] must be a point {x, y, t?}, [x, y] or [x, y, t], got "p"',
+    ],
+  ];
+  for (const [value, message] of cases) assert.equal(check(SampleBody, 'body', value), message);
 });
 
 test('checkAdmin: off without a token (403); missing or wrong bearer (401); right one passes', () => {
@@ -128,57 +199,7 @@ test('parseDrawing accepts points as [x, y] and [x, y, t] arrays, as in strokes 
   ]);
 });
 
-test('rejectPrototypeKeys refuses what a JSON.parse reviver refused, naming the same key', () => {
-  // The reviver the server used before: every key, each after everything inside its value.
-  const withReviver = (text: string): string => {
-    try {
-      JSON.parse(text, (key, value) => {
-        if (key === '__proto__' || key === 'constructor') throw new Error(key);
-        return value;
-      });
-      return 'ok';
-    } catch (err) {
-      return (err as Error).message;
-    }
-  };
-  const withCheck = (text: string): string => {
-    try {
-      rejectPrototypeKeys(text, JSON.parse(text));
-      return 'ok';
-    } catch (err) {
-      assert.ok(err instanceof HttpError && err.statusCode === 400);
-      const m = /the key "(.*)" is not allowed/.exec(err.message);
-      return m ? m[1] : err.message;
-    }
-  };
-  const bodies = [
-    '{"label":1}',
-    '{"label":1,"__proto__":{"x":1}}',
-    '{"constructor":{"prototype":{"x":1}}}',
-    '{"a":{"constructor":1},"__proto__":2}',
-    '{"__proto__":{"constructor":1}}',
-    '[{"x":[{"y":{"__proto__":null}}]}]',
-    '{"\\u005f_proto__":1}',
-    '{"constr\\u0075ctor":{"a":1}}',
-    '{"drawing":{"strokes":[[{"x":1,"y":2}]]},"note":"constructor and __proto__ in a value"}',
-    '{"text":"\\u0041"}',
-    '{"1":{"constructor":0},"0":{"__proto__":0}}',
-    '"constructor"',
-    'null',
-  ];
-  for (const text of bodies) assert.equal(withCheck(text), withReviver(text), text);
-  // Several of them are refused, and for the right key.
-  assert.equal(withCheck('{"a":{"constructor":1},"__proto__":2}'), 'constructor');
-  assert.equal(withCheck('{"1":{"constructor":0},"0":{"__proto__":0}}'), '__proto__');
-  assert.equal(withCheck('{"\\u005f_proto__":1}'), '__proto__');
-});
-
-test('rejectPrototypeKeys: a body nested deeper than the stack is a 400 that says so, not a crash', () => {
-  const text = `${'['.repeat(400000)}"\\u0041"${']'.repeat(400000)}`;
-  const value = JSON.parse(text);
-  assert.throws(
-    () => rejectPrototypeKeys(text, value),
-    (err: unknown) =>
-      err instanceof HttpError && err.statusCode === 400 && /nested too deeply/.test(err.message),
-  );
+test("the API's sample sources and model statuses are the store's", () => {
+  assert.deepEqual(CONTRACT_SOURCES, STORE_SOURCES);
+  assert.deepEqual(CONTRACT_STATUSES, STORE_STATUSES);
 });

@@ -2,12 +2,21 @@
  * The pages' side of the JSON API: fetch with error messages taken from the server's JSON errors,
  * the model (parsed and validated by the core), and the browser's session id.
  */
+import { LIMITS } from '../contracts/limits.js';
+import type { RecognitionJson, SampleBody, SampleJson } from '../contracts/schemas.js';
 import type { CanvasSpec, ModelFile, RetrainJob } from '../core/contracts.js';
 import { parseModelFile } from '../core/model-file.js';
 import type { Drawing } from '../core/types.js';
 
-/** Limits the server enforces on a drawing (see the API's OpenAPI document). */
-export const SERVER_LIMITS = { strokes: 100, points: 10_000 } as const;
+export type {
+  ModelVersionJson,
+  SampleJson,
+  SetFiguresJson,
+  Stats,
+} from '../contracts/schemas.js';
+
+/** Limits the server enforces on a drawing (the API's schemas say them). */
+export const SERVER_LIMITS = { strokes: LIMITS.strokes, points: LIMITS.points } as const;
 
 /** An API call that failed; the message is the server's. */
 export class ApiError extends Error {
@@ -64,56 +73,6 @@ export async function fetchCanvas(): Promise<CanvasSpec> {
   return canvas;
 }
 
-/** Counts the pages show (see `GET /api/stats`). */
-export interface Stats {
-  total: number;
-  byLabel: number[];
-  bySource: Record<string, number>;
-  byDay: { day: string; count: number }[];
-  next: number;
-}
-
-/** A stored sample as the API reports it. */
-export interface SampleJson {
-  id: number;
-  label: number;
-  source: string;
-  sessionId: string | null;
-  pointerType: string | null;
-  modelVersion: string | null;
-  predicted: number | null;
-  confidence: number | null;
-  /** Read as "not a digit" and stored on the person's word: retraining skips it until relabelled. */
-  notDigit: boolean;
-  createdAt: string;
-  strokeCount: number;
-  /** base64 of the 784-byte canonical image. */
-  image: string;
-}
-
-/** Figures of a model version on one data set (see `GET /api/models`). */
-export interface SetFiguresJson {
-  n: number;
-  accuracy: number;
-  redrawRate: number;
-  acceptedAccuracy: number;
-  /** The version it was compared with and that version's accuracy (held-out, MNIST test). */
-  comparedWith?: number;
-  servingAccuracy?: number;
-}
-
-/** A model version as `GET /api/models` reports it. */
-export interface ModelVersionJson {
-  version: number;
-  modelId: string;
-  createdAt: string;
-  promotedAt: string | null;
-  status: 'serving' | 'candidate' | 'candidate-rejected' | 'retired';
-  summary: { origin?: string; reason?: string; sources?: string[]; rows?: number };
-  metrics: { cv?: SetFiguresJson; heldOut?: SetFiguresJson; mnistTest?: SetFiguresJson };
-  report: string | null;
-}
-
 /** A retraining job (see `GET /api/admin/train`). */
 export type JobJson = RetrainJob;
 
@@ -146,30 +105,13 @@ export async function readEvents(
   }
 }
 
-/** What `POST /api/predict` says of a drawing (the fields the pages use). */
-export interface PredictionJson {
-  empty: boolean;
-  digit: number;
-  confidence: number;
-  accepted: boolean;
-  verdict: 'digit' | 'unsure' | 'not-a-digit' | 'empty';
-}
-
 /** The serving model's reading of a drawing, on the server (for pages that hold no model). */
-export function predictDrawing(drawing: Drawing): Promise<PredictionJson> {
-  return api<PredictionJson>('/api/predict', jsonInit('POST', { drawing }));
+export function predictDrawing(drawing: Drawing): Promise<RecognitionJson> {
+  return api<RecognitionJson>('/api/predict', jsonInit('POST', { drawing }));
 }
 
-/** Stores a labelled drawing. */
-export function postSample(sample: {
-  label: number;
-  drawing: Drawing;
-  source: 'collect' | 'feedback';
-  sessionId: string;
-  pointerType: string | null;
-  /** Store it even though the model reads it as not a digit (the person confirmed twice). */
-  confirmNotDigit?: boolean;
-}): Promise<SampleJson> {
+/** Stores a labelled drawing (`sessionId` is this browser's; `pointerType` null: unknown). */
+export function postSample(sample: SampleBody & { sessionId: string }): Promise<SampleJson> {
   const body: Record<string, unknown> = { ...sample };
   if (sample.pointerType === null) delete body.pointerType;
   return api<SampleJson>('/api/samples', jsonInit('POST', body));
@@ -188,7 +130,7 @@ export function sessionId(): string {
   } catch {
     // Storage blocked: a fresh id per page load.
   }
-  if (id && /^[A-Za-z0-9_-]{1,64}$/.test(id)) return id;
+  if (id && LIMITS.sessionId.test(id)) return id;
   const bytes = crypto.getRandomValues(new Uint8Array(12));
   id = `s-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
   try {

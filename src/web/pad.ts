@@ -3,11 +3,12 @@
  * with coalesced events for fast pens) in the model's logical canvas coordinates, and renders them
  * sharply at the screen's devicePixelRatio with the model's brush.
  */
+import { LIMITS, POINTER_TYPES, type PointerType } from '../contracts/limits.js';
 import type { CanvasSpec } from '../core/contracts.js';
 import type { Drawing, Point, Stroke } from '../core/types.js';
 
 /** The pointer kinds a sample records. */
-export type PointerKind = 'mouse' | 'pen' | 'touch';
+export type PointerKind = PointerType;
 
 /** What changed: a stroke began, grew, ended, or strokes were undone or cleared. */
 export type PadChange = 'start' | 'move' | 'end' | 'undo' | 'clear';
@@ -162,13 +163,14 @@ export class DrawingPad {
     const rect = c.getBoundingClientRect();
     const k = this.#spec.size / (c.clientWidth || 1);
     const size = this.#spec.size;
-    // Clamp to one canvas side around the canvas: the server's coordinate limit.
-    const clamp = (v: number) => Math.max(-size, Math.min(2 * size, v));
+    // Clamp to the server's coordinate limit: one canvas side around the canvas.
+    const m = LIMITS.coordinateMargin * size;
+    const clamp = (v: number) => Math.max(-m, Math.min(size + m, v));
     const t0 = this.#t0 ?? e.timeStamp;
     return {
       x: round2(clamp((e.clientX - rect.left - c.clientLeft) * k)),
       y: round2(clamp((e.clientY - rect.top - c.clientTop) * k)),
-      t: Math.max(0, Math.min(3_600_000, Math.round(e.timeStamp - t0))),
+      t: Math.max(0, Math.min(LIMITS.maxTimestampMs, Math.round(e.timeStamp - t0))),
     };
   }
 
@@ -189,8 +191,7 @@ export class DrawingPad {
     this.#points++;
     this.strokes.push(stroke);
     this.#active = { id: e.pointerId, stroke };
-    this.pointerType =
-      (['mouse', 'pen', 'touch'] as const).find((k) => k === e.pointerType) ?? null;
+    this.pointerType = POINTER_TYPES.find((k) => k === e.pointerType) ?? null;
     this.#dot(p);
     this.#options.onChange?.('start');
   }
