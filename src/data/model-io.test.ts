@@ -52,3 +52,18 @@ test('loadModel names the file and the problem', () => {
   writeFileSync(v3, JSON.stringify({ ...json, version: 3 }));
   assert.throws(() => loadModel(v3), /v3\.json: .*got digitrec-model v3 when expected v1 or v2/);
 });
+
+test("the id covers the not-a-digit reader's threshold and geometric range", async () => {
+  const { tinyJunkModel } = await import('./junk-fixture.js');
+  const model = tinyJunkModel();
+  const junk = model.junk;
+  assert.ok(junk, 'the fixture has a not-a-digit reader');
+  const id = modelId(model);
+  const moved = {
+    ...junk.geometryRange,
+    high: junk.geometryRange.high.map((v) => (v === null ? v : v + 0.01)),
+  };
+  assert.notEqual(modelId({ ...model, junk: { ...junk, geometryRange: moved } }), id);
+  assert.notEqual(modelId({ ...model, junk: { ...junk, threshold: junk.threshold / 2 } }), id);
+  assert.equal(modelId({ ...model, junk: { ...junk } }), id, 'the same reader, the same id');
+});

@@ -42,7 +42,7 @@ export function loadModel(path: string): ModelFile {
 /**
  * The model's version id: a short SHA-256 of everything that changes its predictions
  * (features, preprocessing, weights, intercepts, temperature, threshold; the online reader and
- * the fusion, and the not-a-digit reader, when there are).
+ * the fusion, and the not-a-digit reader with its geometric range, when there are).
  */
 export function modelId(model: Omit<ModelFile, 'id'>): string {
   const h = createHash('sha256');
@@ -64,7 +64,14 @@ export function modelId(model: Omit<ModelFile, 'id'>): string {
             model.fusion.threshold,
           ]
         : []),
-      ...(model.junk ? [model.junk.weights, model.junk.intercepts, model.junk.threshold] : []),
+      ...(model.junk
+        ? [
+            model.junk.weights,
+            model.junk.intercepts,
+            model.junk.threshold,
+            model.junk.geometryRange,
+          ]
+        : []),
     ]),
   );
   return h.digest('hex').slice(0, 12);
