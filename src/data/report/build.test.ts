@@ -4,7 +4,7 @@ import { PNG } from 'pngjs';
 import { fixtureModel } from '../../core/model-fixture.js';
 import type { GrayImage } from '../../core/types.js';
 import type { LabelledData } from '../formats.js';
-import { buildReport, confusionTable, describeSet, probability } from './build.js';
+import { buildReport, confusionTable, describeSet, notDigitSection, probability } from './build.js';
 import { evaluateForReport, trainingOverlap } from './evaluate.js';
 
 /** A 28×28 image with a filled square of ink, so it is not empty. */
@@ -90,7 +90,7 @@ test('buildReport: one model — the sections, the numbers, self-contained', () 
   const sets = [evaluateForReport([model], data, 'tiny <b>.csv')];
   const html = buildReport({ models: [{ model, path: 'm.json' }], sets, generatedAt: 'T' });
   assert.match(html, /^<!doctype html>/);
-  for (const id of ['accuracy', 'cv', 'set-0', 'stored', 'weights', 'provenance']) {
+  for (const id of ['accuracy', 'cv', 'set-0', 'stored', 'not-a-digit', 'weights', 'provenance']) {
     assert.ok(html.includes(`<section id="${id}"`), `section ${id}`);
   }
   // Nothing loaded from elsewhere: no scripts, no remote URLs; images are data: URIs.
@@ -355,4 +355,25 @@ test('pixel weight maps: the diverging colours of known weights, scaled to the 9
   assert.deepEqual(rgb(1), [140, 175, 210]); // (247, 247, 247) half way to (33, 102, 172)
   assert.deepEqual(rgb(2), [247, 247, 247]);
   assert.deepEqual(rgb(3), [178, 24, 43]); // 0.5 is the end of the scale
+});
+
+test("the not-a-digit section: the reader's out-of-fold figures and kinds, or that there is none", async () => {
+  const { tinyJunkModel } = await import('../junk-fixture.js');
+  const junkModel = tinyJunkModel();
+  const j = junkModel.junk;
+  assert.ok(j);
+  const html = notDigitSection(junkModel);
+  assert.match(
+    html,
+    new RegExp(
+      `data-digits-rejected="${j.outOfFold.digitsRejected}" data-non-digits-passed="${j.outOfFold.nonDigitsPassed}"`,
+    ),
+  );
+  const kinds = [...html.matchAll(/<tr data-kind="([a-z-]+)" data-passed="([\d.e-]+)"/g)];
+  assert.deepEqual(
+    kinds.map((m) => [m[1], Number(m[2])]).sort(),
+    Object.entries(j.outOfFold.passedByKind).sort(),
+  );
+  assert.match(html, new RegExp(`threshold \\(${j.threshold.toFixed(3)} on P\\(not a digit\\)\\)`));
+  assert.match(notDigitSection(model), /has no not-a-digit reader/);
 });

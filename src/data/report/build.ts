@@ -297,6 +297,27 @@ function weightMaps(model: ModelFile): string {
   return `<p class="hint">Each digit's template: per HOG cell (${sizes} cells), a line along the edge direction of every orientation with positive weight, summed over the blocks that contain the cell; darker is stronger (each digit scaled to its own strongest weight).${parts.length > 1 ? ' Top: 7-px cells; bottom: 4-px cells.' : ''}</p><div class="wmaps hog">${figures}</div>`;
 }
 
+/** The not-a-digit reader: what it was trained on, its threshold and how it did out of fold. */
+export function notDigitSection(model: ModelFile): string {
+  const j = model.junk;
+  if (!j)
+    return '<p class="muted">This model has no not-a-digit reader: every drawing with ink is read as a digit or as unsure.</p>';
+  const o = j.outOfFold;
+  const kinds = Object.entries(o.passedByKind).sort((a, b) => b[1] - a[1]);
+  const rows = kinds
+    .map(
+      ([kind, share]) =>
+        `<tr data-kind="${esc(kind)}" data-passed="${share}"><th scope="row">${esc(kind)}</th><td>${pct(share, 1)}</td></tr>`,
+    )
+    .join('');
+  return (
+    `<p>Trained on ${int(o.n.nonDigits)} generated non-digits of ${j.kinds.length} kinds (${esc(j.kinds.join(', '))}) against ${int(o.n.digits)} digit drawings; C = ${esc(formatC(j.C))}. ` +
+    `Its threshold (${j.threshold.toFixed(3)} on P(not a digit)) is fitted for at most ${pct(j.target, 1)} of digits called "not a digit"; a drawing outside the digits' geometric range (span, path length, strokes, points, turning) is refused whatever the regression says.</p>` +
+    `<p class="junk-oof" data-digits-rejected="${o.digitsRejected}" data-non-digits-passed="${o.nonDigitsPassed}">Out of fold, each fold's non-digits of kinds its training never saw: <strong>${pct(o.digitsRejected, 2)}</strong> of digits called not a digit, <strong>${pct(o.nonDigitsPassed, 1)}</strong> of non-digits let through as digits or unsure.</p>` +
+    `<table class="junk-kinds"><caption>Non-digits let through, by kind (held out of the fold)</caption><thead><tr><th scope="col">kind</th><th scope="col">let through</th></tr></thead><tbody>${rows}</tbody></table>`
+  );
+}
+
 /** The online reader's weights per direction of travel: per digit, eight 8×8 maps. */
 function onlineWeightMaps(model: ModelFile): string {
   const online = model.online;
@@ -550,6 +571,9 @@ export function buildReport(input: ReportInput): string {
   });
   body.push(
     `<section id="stored"><h2>Results recorded at training</h2><p class="hint">Confusion matrices stored in the model file when it was trained.</p>${stored}</section>`,
+  );
+  body.push(
+    `<section id="not-a-digit"><h2>Not a digit</h2><p class="hint">Drawings (not plain images) also go to the not-a-digit reader: a binary logistic regression on the image features, the strokes' trajectory and the drawing's geometry.</p>${cols((m) => notDigitSection(models[m].model))}</section>`,
   );
   body.push(
     `<section id="weights"><h2>Weight maps</h2>${cols((m) => weightMaps(models[m].model) + onlineWeightMaps(models[m].model))}</section>`,
