@@ -466,7 +466,7 @@ async function recognitionCore() {
   const { preprocessDrawing } = await import('../dist/core/preprocess.js');
   const { extractFeatures } = await import('../dist/core/features.js');
   const { trajectoryFeatures, TRAJECTORY_LENGTH } = await import('../dist/core/trajectory.js');
-  const { packWeights, linearLogits } = await import('../dist/core/batch.js');
+  const { packWeights, linearLogits } = await import('../dist/core/calibrated-model.js');
   return {
     createRecognizer,
     preprocessDrawing,

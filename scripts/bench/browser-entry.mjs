@@ -1,7 +1,7 @@
 // The bench page's script (bundled by scripts/bench.mjs with esbuild): recognition from strokes
 // through the core bundle — the draw page's `recognizeDrawing`, both readers fused — timed in the
 // page, with each stage's share (scripts/bench/recognition.mjs). Not part of the app.
-import { linearLogits, packWeights } from '../../src/core/batch.ts';
+import { linearLogits, packWeights } from '../../src/core/calibrated-model.ts';
 import { extractFeatures } from '../../src/core/features.ts';
 import { parseModelFile } from '../../src/core/model-file.ts';
 import { preprocessDrawing } from '../../src/core/preprocess.ts';
