@@ -29,7 +29,7 @@ import type { CvTable, DataSourceSummary, Fusion, Metrics, ModelFile } from '../
 import type { CvResult } from '../core/cv.js';
 import type { FeatureSet } from '../core/dataset.js';
 import { chooseFusionWeight, drawingTrajectories, type FusionScore } from '../core/fusion.js';
-import { GEOMETRY_LENGTH, geometryMatrix } from '../core/junk.js';
+import { digitSizeScales, GEOMETRY_LENGTH, geometryMatrix } from '../core/junk.js';
 import { evaluate } from '../core/metrics.js';
 import { FEATURE_KINDS, modelFileOf } from '../core/model-file.js';
 import { RESTROKED_GROUP, TEMPLATE_GROUP } from '../core/synth/index.js';
@@ -333,6 +333,9 @@ export function prepareSource(
   return { data, fs, kind: sourceKind(spec, data) };
 }
 
+/** Seed of the sizes the not-a-digit reader sees training digits at (see `digitSizeScales`). */
+const DIGIT_SIZE_SEED = 0x51e;
+
 /**
  * The rows of a featurised source the online reader learns from — drawings with a person's
  * stroke order (not re-stroked MNIST digits, whose order is a tracer's) — and their trajectories.
@@ -348,7 +351,10 @@ export function onlineRowsOf(data: LabelledData, fs: FeatureSet): OnlineRows | u
   return {
     rows: Int32Array.from(rows),
     X: drawingTrajectories(drawings),
-    G: geometryMatrix(drawings.map((d) => d.drawing)),
+    G: geometryMatrix(
+      drawings.map((d) => d.drawing),
+      digitSizeScales(drawings.length, DIGIT_SIZE_SEED),
+    ),
   };
 }
 
