@@ -231,6 +231,19 @@ export function checkTrainConfig(config: TrainConfig): void {
     throw new TrainConfigError(
       `fusionWeight must be 'cv' or a number ≥ 0, got ${JSON.stringify(config.fusionWeight)}`,
     );
+  const height = config.synthetic?.height;
+  if (
+    height !== undefined &&
+    !(
+      Array.isArray(height) &&
+      height.length === 2 &&
+      height.every((h) => typeof h === 'number' && h >= 0.05 && h <= 1) &&
+      height[0] <= height[1]
+    )
+  )
+    throw new TrainConfigError(
+      `synthetic.height must be [low, high] with 0.05 ≤ low ≤ high ≤ 1 (digit height as a share of the canvas), got ${JSON.stringify(height)}`,
+    );
   if (!(Number.isInteger(config.junk) && config.junk >= 0))
     throw new TrainConfigError(
       `junk must be a count of non-digits ≥ 0, got ${JSON.stringify(config.junk)}`,
