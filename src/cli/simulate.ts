@@ -26,6 +26,10 @@ const SPEC: OptionSpec = {
   'max-iter': 'string',
   'correction-weight': 'string',
   'no-guard': 'boolean',
+  method: 'string',
+  neighbours: 'string',
+  tau: 'string',
+  'prototype-weight': 'string',
   json: 'boolean',
   help: 'boolean',
 };
@@ -40,6 +44,10 @@ export const SIMULATE_HELP = `digitrec simulate --data FILE [--model FILE] [--wr
   --max-iter  L-BFGS iterations per adaptation                             [30]
   --correction-weight  weight of a corrected example (confirmed: 1)        [1]
   --no-guard  use the personal model even when its leave-one-out check fails
+  --method    penalty (the Draw page's personal model) | prototype (a memory of the
+              person's examples blended with the served probabilities, for comparison)
+              [penalty]; the prototype memory's --neighbours [5], --tau [0.05] and
+              --prototype-weight [0.7]
   --json      print one JSON object instead of tables
 For each writer, their digits in a seeded random order, as at the Draw page: each drawing is read;
 a sure right answer is confirmed, a wrong or unsure one corrected, and both adapt the model before
@@ -73,6 +81,17 @@ export function simulateCommand(argv: string[], log: (s: string) => void = conso
       ? integerOption('max-iter', options['max-iter'], 1, 1000)
       : undefined;
   const correctionWeight = optionalNumber(options, 'correction-weight', 0);
+  const method = options.method ?? 'penalty';
+  if (method !== 'penalty' && method !== 'prototype')
+    throw new UsageError(`--method must be penalty or prototype, got ${method}`);
+  const prototype = {
+    neighbours:
+      typeof options.neighbours === 'string'
+        ? integerOption('neighbours', options.neighbours, 1, 1000)
+        : undefined,
+    tau: optionalNumber(options, 'tau', Number.MIN_VALUE),
+    weight: optionalNumber(options, 'prototype-weight', 0),
+  };
   const modelPath = typeof options.model === 'string' ? options.model : DEFAULT_MODEL_PATH;
   const model = loadModel(modelPath);
   if (!model.online || !model.fusion)
@@ -101,6 +120,8 @@ export function simulateCommand(argv: string[], log: (s: string) => void = conso
       maxIter,
       correctionWeight,
       guard: !options['no-guard'],
+      method,
+      prototype: { ...prototype, guard: !options['no-guard'] },
     });
     bar?.update(i + 1);
     return { ...s, group: entry.group };
@@ -119,7 +140,15 @@ export function simulateCommand(argv: string[], log: (s: string) => void = conso
     data: options.data,
     model: model.id,
     seed,
-    options: { C: C ?? 0.3, maxIter: maxIter ?? 30, correctionWeight: correctionWeight ?? 1 },
+    method,
+    options:
+      method === 'penalty'
+        ? { C: C ?? 0.3, maxIter: maxIter ?? 30, correctionWeight: correctionWeight ?? 1 }
+        : {
+            neighbours: prototype.neighbours ?? 5,
+            tau: prototype.tau ?? 0.05,
+            weight: prototype.weight ?? 0.7,
+          },
     guard: !options['no-guard'],
     stages: SESSION_STAGES.map((s) => s.name),
     pooled,

@@ -7,6 +7,7 @@
  */
 import type { ModelFile, Recognition, Recognizer } from './contracts.js';
 import { drawingFeatures, Personaliser, type PersonalOptions } from './personal.js';
+import { PrototypeMemory, type PrototypeOptions } from './personal-prototype.js';
 import { createRng, shuffleInPlace } from './random.js';
 import { createRecognizer } from './recognizer.js';
 import type { LabelledDrawing } from './types.js';
@@ -60,6 +61,35 @@ export interface WriterSession {
 export interface SimulateOptions extends PersonalOptions {
   /** Seed of the drawing order. Default 0. */
   seed?: number;
+  /**
+   * Which adaptation: `penalty` the personal model of `Personaliser` (what the page uses), or
+   * `prototype` the nearest-example memory of `PrototypeMemory`, measured for comparison.
+   * Default penalty.
+   */
+  method?: 'penalty' | 'prototype';
+  /** Options of the prototype memory. */
+  prototype?: PrototypeOptions;
+}
+
+/** A recognition read through the prototype memory: its blended probabilities' verdict. */
+function throughMemory(
+  r: Recognition,
+  memory: PrototypeMemory,
+  features: { image: Float32Array; trajectory: Float32Array } | null,
+): Recognition {
+  if (r.empty || r.verdict === 'not-a-digit' || !features || memory.size === 0) return r;
+  const p = memory.blend(r.probabilities, features.image, features.trajectory);
+  let digit = 0;
+  for (let c = 1; c < p.length; c++) if (p[c] > p[digit]) digit = c;
+  const accepted = p[digit] >= r.threshold;
+  return {
+    ...r,
+    digit,
+    confidence: p[digit],
+    probabilities: p,
+    accepted,
+    verdict: accepted ? 'digit' : 'unsure',
+  };
 }
 
 function emptyCounts(): SessionCounts {
@@ -119,6 +149,7 @@ export function simulateWriter(
 ): WriterSession {
   const served = createRecognizer(model);
   const personal = new Personaliser(model, options);
+  const memory = options.method === 'prototype' ? new PrototypeMemory(options.prototype) : null;
   let reader: Recognizer = served;
   let readerModel = personal.model;
   const counts = { adapted: emptyCounts(), served: emptyCounts() };
@@ -130,8 +161,9 @@ export function simulateWriter(
       readerModel = personal.model;
       reader = createRecognizer(model, readerModel);
     }
-    const r = reader.recognizeDrawing(drawing);
     const s = served.recognizeDrawing(drawing);
+    const features = drawingFeatures(model, drawing);
+    const r = memory ? throughMemory(s, memory, features) : reader.recognizeDrawing(drawing);
     if (r.empty) return;
     const stage = stages[stageOf(i + 1)];
     tally(counts.adapted, r, label);
@@ -139,21 +171,24 @@ export function simulateWriter(
     tally(counts.served, s, label);
     tally(stage.served, s, label);
     // "Not a digit" is saved as such, and never adapts the model.
-    if (r.verdict === 'not-a-digit') return;
-    const features = drawingFeatures(model, drawing);
-    if (!features) return;
-    personal.add({
+    if (r.verdict === 'not-a-digit' || !features) return;
+    const example = {
       label,
       ...features,
-      kind: r.verdict === 'digit' && r.digit === label ? 'confirmed' : 'corrected',
-    });
+      kind:
+        r.verdict === 'digit' && r.digit === label
+          ? ('confirmed' as const)
+          : ('corrected' as const),
+    };
+    if (memory) memory.add(example, s.probabilities);
+    else personal.add(example);
   });
   return {
     writer,
     adapted: { all: figures(counts.adapted), stages: stages.map((s) => figures(s.adapted)) },
     served: { all: figures(counts.served), stages: stages.map((s) => figures(s.served)) },
-    examples: personal.status.examples,
-    used: personal.status.used,
+    examples: memory ? memory.size : personal.status.examples,
+    used: memory ? memory.used : personal.status.used,
   };
 }
 

@@ -234,7 +234,35 @@ export class Personaliser {
 
   /** Adds one example (scored first by the guard), then fits again. */
   add(e: PersonalExample): PersonalStatus {
-    this.#checkExample(e);
+    return this.addAll([e]);
+  }
+
+  /**
+   * Adds examples in order and fits. The guard scores each with the fit before it; a long list
+   * (a session's examples after a reload) is added in blocks of doubling size, one fit a block,
+   * so each example is still read by a model fitted without it, at log₂ n fits.
+   */
+  addAll(examples: readonly PersonalExample[]): PersonalStatus {
+    for (const e of examples) this.#checkExample(e);
+    let at = 0;
+    while (at < examples.length) {
+      const size = Math.max(1, this.#examples.length);
+      const block = examples.slice(at, at + size);
+      at += block.length;
+      for (const e of block) this.#push(e);
+      if (this.#examples.length > this.#maxExamples) {
+        const drop = this.#examples.length - this.#maxExamples;
+        this.#examples = this.#examples.slice(drop);
+        this.#scores = this.#scores.slice(drop);
+        this.#rebuild();
+      }
+      this.#fit();
+    }
+    return this.status;
+  }
+
+  /** Scores an example with the served and the current personal model, then appends it. */
+  #push(e: PersonalExample): void {
     const y = this.#column(e.label);
     const { served, personal } = this.#logits(e);
     const threshold = this.#base.fusion?.threshold ?? 0;
@@ -254,22 +282,7 @@ export class Personaliser {
       personalWrongConfidence: p.best === y ? -1 : p.confidence,
     });
     this.#examples.push(e);
-    if (this.#examples.length > this.#maxExamples) {
-      const drop = this.#examples.length - this.#maxExamples;
-      this.#examples = this.#examples.slice(drop);
-      this.#scores = this.#scores.slice(drop);
-      this.#rebuild();
-    } else {
-      this.#grow(e, served);
-    }
-    this.#fit();
-    return this.status;
-  }
-
-  /** Adds many examples and fits once (e.g. a session's examples after a reload). */
-  addAll(examples: readonly PersonalExample[]): PersonalStatus {
-    for (const e of examples) this.add(e);
-    return this.status;
+    this.#grow(e, served);
   }
 
   /** k(i, j) of the Gram matrix: φᵢ · φⱼ with φ = [image, w · trajectory, 1]. */
