@@ -46,7 +46,8 @@ export interface PersonalExample {
 
 /** Options of `Personaliser`. */
 export interface PersonalOptions {
-  /** C of C · Σ loss + ½‖W − W₀‖²: how far a few examples may move the served model. Default 0.3. */
+  /** C of C · Σ loss + ½‖W − W₀‖²: how far a few examples may move the served model. Default 1
+   * (chosen by `digitrec simulate` on the development writers: 0.1, 0.3, 1, 3). */
   C?: number;
   /** L-BFGS iterations per adaptation (warm-started from the previous fit). Default 30. */
   maxIter?: number;
@@ -141,7 +142,7 @@ export class Personaliser {
       throw new RangeError('a personal model needs a model with an online reader (drawings)');
     this.served = served;
     this.#base = base;
-    this.#C = options.C ?? 0.3;
+    this.#C = options.C ?? 1;
     if (!(this.#C > 0)) throw new RangeError(`C must be > 0, got ${this.#C}`);
     this.#maxIter = options.maxIter ?? 30;
     this.#maxExamples = options.maxExamples ?? 500;
