@@ -41,7 +41,7 @@ export const SIMULATE_HELP = `digitrec simulate --data FILE [--model FILE] [--wr
   --writers   all | dev | confirm (the fixed split of src/data/writers.ts)  [all]
   --seed      seed of each writer's drawing order                          [0]
   --C         the personal model's C (C · Σ loss + ½‖W − W₀‖²)             [1]
-  --max-iter  L-BFGS iterations per adaptation                             [30]
+  --max-iter  L-BFGS iterations per adaptation                             [10]
   --correction-weight  weight of a corrected example (confirmed: 1)        [1]
   --no-guard  use the personal model even when its leave-one-out check fails
   --method    penalty (the Draw page's personal model) | prototype (a memory of the
@@ -143,7 +143,7 @@ export function simulateCommand(argv: string[], log: (s: string) => void = conso
     method,
     options:
       method === 'penalty'
-        ? { C: C ?? 1, maxIter: maxIter ?? 30, correctionWeight: correctionWeight ?? 1 }
+        ? { C: C ?? 1, maxIter: maxIter ?? 10, correctionWeight: correctionWeight ?? 1 }
         : {
             neighbours: prototype.neighbours ?? 5,
             tau: prototype.tau ?? 0.05,
