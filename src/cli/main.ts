@@ -4,6 +4,7 @@ import { TrainConfigError } from '../data/training.js';
 import { UsageError } from './args.js';
 import { CROSSVAL_HELP, crossvalCommand } from './crossval.js';
 import { EVAL_HELP, evalCommand } from './evaluate.js';
+import { PERSONALISE_HELP, personaliseCommand } from './personalise.js';
 import { PREDICT_HELP, predictCommand } from './predict.js';
 import { REPORT_HELP, reportCommand } from './report.js';
 import { SIMULATE_HELP, simulateCommand } from './simulate.js';
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => unknown; help: string 
   synth: { run: synthCommand, help: SYNTH_HELP },
   crossval: { run: crossvalCommand, help: CROSSVAL_HELP },
   simulate: { run: simulateCommand, help: SIMULATE_HELP },
+  personalise: { run: personaliseCommand, help: PERSONALISE_HELP },
 };
 
 const USAGE = `digitrec — handwritten digit recognition

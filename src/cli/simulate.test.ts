@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { createRng } from '../core/random.js';
 import { generateTemplateDrawings } from '../core/synth/generate.js';
+import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
 import { cliHarness } from './test-harness.js';
 
 // `digitrec simulate` end to end with the default model, on a strokes file of two made-up
@@ -70,6 +71,57 @@ test("simulate: the personal model learns a writer's 7 that the served model rea
   assert.equal(text.code, 0, text.err);
   assert.match(text.out, /drawing order seed 2/);
   assert.match(text.out, /^w-flag\s+100\s+personal/m);
+});
+
+test("personalise writes a model file that reads the writer's 7 as 7 (through predict)", () => {
+  writeFileSync(
+    join(dir, 'flag7.json'),
+    JSON.stringify({
+      strokes: [
+        [
+          [84, 97],
+          [152, 45],
+          [152, 245],
+        ],
+      ],
+      width: 280,
+      height: 280,
+      brushWidth: 18,
+    }),
+  );
+  const before = JSON.parse(run('predict', 'flag7.json', '--json').out);
+  assert.equal(before.digit, 1);
+  const p = run(
+    'personalise',
+    '--data',
+    'writers.jsonl',
+    '--writer',
+    'w-flag',
+    '--out',
+    'p.json',
+    '--json',
+  );
+  assert.equal(p.code, 0, p.err);
+  const result = JSON.parse(p.out);
+  assert.equal(result.examples, 100);
+  assert.equal(result.used, true);
+  assert.ok(result.threshold >= loadModel(DEFAULT_MODEL_PATH).fusion!.threshold);
+  const model = loadModel(join(dir, 'p.json'));
+  assert.equal(model.id, result.model);
+  assert.notEqual(model.id, result.served);
+  const after = JSON.parse(run('predict', 'flag7.json', '--model', 'p.json', '--json').out);
+  assert.equal(after.digit, 7);
+  const none = run(
+    'personalise',
+    '--data',
+    'writers.jsonl',
+    '--writer',
+    'nobody',
+    '--out',
+    'q.json',
+  );
+  assert.equal(none.code, 2);
+  assert.match(none.err, /--writer nobody: no drawings of that writer/);
 });
 
 test('simulate names what is wrong with its options', () => {
