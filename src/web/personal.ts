@@ -32,6 +32,8 @@ export class HandwritingMemory {
   #readsWith: unknown;
   /** The newest sample id adapted to (what Forget forgets up to). */
   #newest = 0;
+  /** The sample ids adapted to (a drawing saved while the session's examples load is not added twice). */
+  readonly #ids = new Set<number>();
 
   constructor(model: ModelFile, sessionId: string) {
     this.#model = model;
@@ -65,6 +67,8 @@ export class HandwritingMemory {
       `/api/sessions/${encodeURIComponent(this.#session)}/examples?after=${forgotUpTo()}`,
     );
     const rows = examples.flatMap((e) => {
+      if (this.#ids.has(e.id)) return [];
+      this.#ids.add(e.id);
       // Stored drawings come back with {x, y, t?} points, as the store keeps them.
       const f = drawingFeatures(this.#model, e.drawing as Drawing);
       this.#newest = Math.max(this.#newest, e.id);
@@ -81,7 +85,8 @@ export class HandwritingMemory {
   add(sampleId: number, drawing: Drawing, label: number, kind: ExampleKind): void {
     if (!this.#personaliser) return;
     const f = drawingFeatures(this.#model, drawing);
-    if (!f) return;
+    if (!f || this.#ids.has(sampleId)) return;
+    this.#ids.add(sampleId);
     this.#newest = Math.max(this.#newest, sampleId);
     this.#personaliser.add({ label, kind, ...f });
   }
@@ -94,5 +99,6 @@ export class HandwritingMemory {
       // Storage blocked: forgotten until the page is reloaded.
     }
     this.#personaliser?.clear();
+    this.#ids.clear();
   }
 }
