@@ -75,7 +75,15 @@ export class HandwritingMemory {
       const kind: ExampleKind = e.predicted === e.label ? 'confirmed' : 'corrected';
       return f ? [{ label: e.label, kind, ...f }] : [];
     });
-    this.#personaliser.addAll(rows);
+    // One fit a block of doubling size, as `addAll` does, with a pause between blocks so that a
+    // long session's examples never hold the page for more than one fit.
+    let at = 0;
+    while (at < rows.length) {
+      const size = Math.max(1, this.#personaliser.status.examples);
+      this.#personaliser.addAll(rows.slice(at, at + size));
+      at += size;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
   }
 
   /**
