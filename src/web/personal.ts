@@ -14,6 +14,9 @@ import { api } from './api.js';
 
 const FORGOT_KEY = 'digitrec.personal.forgotUpTo';
 
+/** Most examples added between two pauses while a reload adapts to the session's examples. */
+const RELOAD_BLOCK = 64;
+
 function forgotUpTo(): number {
   try {
     const v = Number(localStorage.getItem(FORGOT_KEY));
@@ -75,11 +78,11 @@ export class HandwritingMemory {
       const kind: ExampleKind = e.predicted === e.label ? 'confirmed' : 'corrected';
       return f ? [{ label: e.label, kind, ...f }] : [];
     });
-    // One fit a block of doubling size, as `addAll` does, with a pause between blocks so that a
-    // long session's examples never hold the page for more than one fit.
+    // One fit a block of doubling size, as `addAll` does, but at most RELOAD_BLOCK examples a
+    // block and a pause after each, so a long session's examples never hold the page for long.
     let at = 0;
     while (at < rows.length) {
-      const size = Math.max(1, this.#personaliser.status.examples);
+      const size = Math.min(RELOAD_BLOCK, Math.max(1, this.#personaliser.status.examples));
       this.#personaliser.addAll(rows.slice(at, at + size));
       at += size;
       await new Promise((resolve) => setTimeout(resolve, 0));
