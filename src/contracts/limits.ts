@@ -17,6 +17,12 @@ export const LIMITS = {
   strokes: 100,
   /** Most points in one drawing, over all its strokes (so also in one stroke). */
   points: 10_000,
+  /** Most strokes with ink in a number (`POST /api/recognize-number`): 3 × 60 − 3 candidate digits at most. */
+  numberStrokes: 60,
+  /** Most candidate digits (runs of 1–3 strokes) one number request reads. */
+  numberCandidates: 180,
+  /** Longest number a length hint may ask for. */
+  numberDigits: 20,
   /** Canvas sides are integers in this range. */
   minCanvas: 8,
   maxCanvas: 1024,
