@@ -12,14 +12,17 @@ export interface SegmentOptions {
   /** Most strokes one digit may have (candidate groups are 1 to this many strokes). Default 3. */
   maxStrokesPerDigit?: number;
   /**
-   * Horizontal overlap tolerance, in line heights: a stroke starting this far right of the strokes
-   * before it (a gap) or more is likely a new digit; one starting left of that is likely not.
-   * Default 0.04.
+   * Horizontal overlap tolerance: a stroke that overlaps the strokes before it may still start a
+   * new digit when at most this share of its width lies over them. Default 0.4.
    */
-  gapTolerance?: number;
-  /** How sharply the gap decides, per line height (the logistic's slope). Default 25. */
+  overlapTolerance?: number;
+  /**
+   * … and when it reaches this far (line heights) past their right edge. Default 0.2.
+   */
+  reachTolerance?: number;
+  /** How sharply a gap decides, per line height (the logistic's slope). Default 25. */
   gapSlope?: number;
-  /** How much an overlap (as a share of the narrower stroke) speaks against a new digit. Default 6. */
+  /** How sharply the overlap share and the reach decide. Default 8. */
   overlapSlope?: number;
   /**
    * Widest a digit may be, in line heights, before its width counts against it (two digits read
@@ -39,9 +42,10 @@ export interface SegmentOptions {
 /** The defaults of `SegmentOptions`. */
 export const SEGMENT_DEFAULTS: Required<SegmentOptions> = Object.freeze({
   maxStrokesPerDigit: 3,
-  gapTolerance: 0.04,
+  overlapTolerance: 0.4,
+  reachTolerance: 0.2,
   gapSlope: 25,
-  overlapSlope: 6,
+  overlapSlope: 8,
   maxDigitWidth: 0.9,
   widthSlope: 8,
   penUpDistance: 0.9,
@@ -109,7 +113,8 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
  * it, or a long pause, raises the chance a little.
  */
 export function layoutStrokes(drawing: Drawing, options: SegmentOptions = {}): Layout {
-  const tol = options.gapTolerance ?? SEGMENT_DEFAULTS.gapTolerance;
+  const tol = options.overlapTolerance ?? SEGMENT_DEFAULTS.overlapTolerance;
+  const reachTol = options.reachTolerance ?? SEGMENT_DEFAULTS.reachTolerance;
   const slope = options.gapSlope ?? SEGMENT_DEFAULTS.gapSlope;
   const overlapSlope = options.overlapSlope ?? SEGMENT_DEFAULTS.overlapSlope;
   const farMove = options.penUpDistance ?? SEGMENT_DEFAULTS.penUpDistance;
@@ -135,18 +140,16 @@ export function layoutStrokes(drawing: Drawing, options: SegmentOptions = {}): L
       return;
     }
     const gap = (boxes[s].minX - right) / lineHeight;
-    // A gap decides sharply around the tolerance; an overlap counts by its share of the narrower
-    // of this stroke and the two strokes before it (a 5's bar lies wholly over its body, two
-    // digits that touch overlap by a sliver).
+    // A clear gap starts a digit, more surely the wider it is. An overlap is read by how much of
+    // this stroke lies over what is before it (a 4's stem, a 5's bar, a 7's bar: most of it; the
+    // next digit touching this one: a sliver) and how far it reaches past it.
     let z: number;
-    if (gap >= 0) z = slope * (gap - tol);
+    const b = boxes[s];
+    if (gap >= 0) z = 1 + slope * gap;
     else {
-      const before = unionBox(order.slice(Math.max(0, pos - 2), pos).map((i) => boxes[i]));
-      const narrower = Math.max(
-        0.05 * lineHeight,
-        Math.min(boxes[s].maxX - boxes[s].minX, before.maxX - before.minX),
-      );
-      z = -slope * tol - overlapSlope * Math.min(1, (-gap * lineHeight) / narrower);
+      const over = b.maxX <= right ? 1 : (right - b.minX) / (b.maxX - b.minX);
+      const reach = (b.maxX - right) / lineHeight;
+      z = overlapSlope * (tol - over) + overlapSlope * (reach - reachTol);
     }
     // The pen's move from the end of the stroke drawn just before this one (drawing order).
     if (s > 0 && drawing.strokes[s - 1].length > 0) {
