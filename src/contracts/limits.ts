@@ -66,3 +66,9 @@ export const JOB_STATUSES = ['running', 'succeeded', 'failed', 'cancelled'] as c
 /** Export and import file formats. */
 export const EXPORT_FORMATS = ['csv', 'jsonl'] as const;
 export const IMPORT_FORMATS = ['csv', 'jsonl', 'unipen'] as const;
+
+/**
+ * The Draw page's number pad: as high as the model's canvas and this many times as wide (a
+ * number's drawing is then within the API's canvas limits).
+ */
+export const NUMBER_PAD_ASPECT = 2.5;

@@ -55,7 +55,7 @@ test('numbers JSON Lines: written and read back equal; bad lines are named', () 
     /n\.jsonl line 1: expected "number" to be a string of digits, got 12/,
   );
   assert.throws(
-    () => parseNumbersJsonl(text.split('\n')[0] + '\n' + bad({ groups: [[0]] }), 'n.jsonl'),
+    () => parseNumbersJsonl(`${text.split('\n')[0]}\n${bad({ groups: [[0]] })}`, 'n.jsonl'),
     /n\.jsonl line 2: expected "groups" to be \d non-empty lists of stroke indices/,
   );
   const twice = first.groups.map((g: number[]) => g.map(() => 0));

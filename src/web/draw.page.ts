@@ -14,6 +14,7 @@ import {
   sessionId,
   undoShortcut,
 } from './api.js';
+import { setupNumberMode } from './number-mode.js';
 import { DrawingPad, type PadChange } from './pad.js';
 import { aDigit, confirmQuestion, formatConfidence, liveWords, statusWords } from './present.js';
 import { drawGray, renderBars } from './view.js';
@@ -243,6 +244,7 @@ async function start(): Promise<void> {
   modelLine.textContent = `Model ${model.id}, running in your browser; it answers at ${formatConfidence(model.fusion?.threshold ?? model.threshold)} confidence or more.`;
   buildPicker();
   bindKeys();
+  setupNumberMode(model, recognizer);
   recognise(true);
   document.body.dataset.ready = 'true';
 }
