@@ -83,10 +83,18 @@ export function drawingOf(
 }
 
 /**
- * Scribbles that are no digit. Which of them a model is unsure of depends on the model, so the
+ * Scribbles that are no digit, and a drawing between two digits. Which of them a model is unsure of depends on the model, so the
  * redraw test picks, with `leastSureScribble`, the one the served model is least sure of.
  */
 export const SCRIBBLES: Record<string, [number, number][][]> = {
+  // Between a 1 with a long flag and a 7 with a short bar: a digit, but which?
+  oneOrSeven: [
+    [
+      [120, 60],
+      [162, 61],
+      [155, 230],
+    ],
+  ],
   zigzag: [
     [
       [145, 104],
@@ -123,12 +131,12 @@ export const SCRIBBLES: Record<string, [number, number][][]> = {
 };
 
 /**
- * The scribble whose highest confidence under `recognize`, over shifts of ±10 px and scalings of
+ * The scribble whose highest confidence under `recognize` (never one it calls not a digit), over shifts of ±10 px and scalings of
  * 0.9–1.1 about the canvas centre (a mouse never lands exactly on the points), is lowest; with
  * that confidence, so a test can require it to be below the model's threshold.
  */
 export function leastSureScribble(
-  recognize: (d: Drawing) => { confidence: number },
+  recognize: (d: Drawing) => { confidence: number; verdict?: string },
   brushWidth = 18,
   size = FIXTURE_CANVAS,
 ): { name: string; strokes: [number, number][][]; maxConfidence: number } {
@@ -145,7 +153,9 @@ export function leastSureScribble(
               c + (y - c) * scale + dy,
             ]),
           );
-          max = Math.max(max, recognize(drawingOf(moved, brushWidth, size)).confidence);
+          const r = recognize(drawingOf(moved, brushWidth, size));
+          // A scribble called "not a digit" is a different answer, not a redraw between digits.
+          max = r.verdict === 'not-a-digit' ? Infinity : Math.max(max, r.confidence);
         }
       }
     }
