@@ -5,7 +5,14 @@ import { NUMBER_PAD_ASPECT } from '../contracts/limits.js';
 import { createRng } from '../core/random.js';
 import { templateNumber } from '../core/synth/numbers.js';
 import type { Drawing } from '../core/types.js';
-import { type BrowserHarness, openPage, startHarness } from './browser-harness.js';
+import {
+  type BrowserHarness,
+  fixtureFor,
+  mouseStroke,
+  openPage,
+  startHarness,
+} from './browser-harness.js';
+import { DIGIT_STROKES } from './test-digits.js';
 
 // The page's globals as the callbacks below use them (the tests are type-checked without the DOM).
 declare const document: {
@@ -14,6 +21,14 @@ declare const document: {
   ): { dataset: Record<string, string>; textContent: string | null } | null;
   querySelectorAll(selector: string): { length: number };
 };
+
+interface CanvasPixels {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): {
+    getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> };
+  } | null;
+}
 
 interface CanvasBox {
   clientWidth: number;
@@ -113,6 +128,51 @@ for (const viewport of [
       await page.getByRole('button', { name: 'One digit' }).click();
       assert.equal(await page.locator('#pad').isVisible(), true);
       assert.equal(await page.locator('#number-mode').isVisible(), false);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+for (const viewport of [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844 },
+]) {
+  test(`Why? at ${viewport.width}×${viewport.height}: a 7 painted toward 7 and toward the runner-up, with its parts`, async () => {
+    const context = await h.browser.newContext({ viewport });
+    try {
+      const page = await openPage(context, `${h.base}/`);
+      for (const stroke of fixtureFor(h.model, DIGIT_STROKES.seven).strokes)
+        await mouseStroke(page, h.model, stroke);
+      await page.waitForFunction(() =>
+        /^7 — /.test(document.getElementById('status')?.textContent ?? ''),
+      );
+      assert.equal(await page.locator('#why-view').isVisible(), false);
+      await page.getByRole('button', { name: 'Why?' }).click();
+      assert.equal(await page.locator('#why-view').isVisible(), true);
+      const text = (await page.locator('#why-text').textContent()) ?? '';
+      assert.match(
+        text,
+        /^Why 7 rather than \d: orange pushed toward 7, blue toward \d\. The picture [+−]\d/,
+      );
+      assert.match(text, /the pen's path [+−]\d/);
+      // Orange (toward 7) and blue (toward the runner-up) pixels are both on the image.
+      const colours = await page.locator('#why-image').evaluate((c: CanvasPixels) => {
+        const d = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? [];
+        let orange = 0;
+        let blue = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          if (d[i] > d[i + 2] + 60) orange++;
+          if (d[i + 2] > d[i] + 60) blue++;
+        }
+        return { orange, blue };
+      });
+      assert.ok(colours.orange > 0 && colours.blue > 0, JSON.stringify(colours));
+      if (process.env.DIGITREC_SCREENSHOTS)
+        await page.screenshot({
+          path: `${process.env.DIGITREC_SCREENSHOTS}/why-${viewport.width}.png`,
+          fullPage: true,
+        });
     } finally {
       await context.close();
     }

@@ -18,6 +18,7 @@ import { setupNumberMode } from './number-mode.js';
 import { DrawingPad, type PadChange } from './pad.js';
 import { aDigit, confirmQuestion, formatConfidence, liveWords, statusWords } from './present.js';
 import { drawGray, renderBars } from './view.js';
+import { showWhy } from './why-view.js';
 
 const canvas = byId<HTMLCanvasElement>('pad');
 const hint = byId('pad-hint');
@@ -36,6 +37,7 @@ const feedbackOr = byId('feedback-or');
 const picker = byId('digit-picker');
 const saved = byId('saved');
 const modelLine = byId('model-line');
+const whyButton = byId<HTMLButtonElement>('why');
 
 const undoKey = undoShortcut();
 undoButton.title = `Undo the last stroke (${undoKey})`;
@@ -89,6 +91,8 @@ function show(r: Recognition, final: boolean): void {
   clearButton.disabled = pad.isEmpty;
   if (final) showFeedback(r);
   else feedback.hidden = true;
+  if (final && whyButton.getAttribute('aria-pressed') === 'true')
+    showWhy(byId<HTMLCanvasElement>('why-image'), byId('why-text'), model, pad.drawing, r);
 }
 
 /** The feedback box: confirm a sure answer, or pick the digit that was meant. */
@@ -209,6 +213,16 @@ function buildPicker(): void {
   });
 }
 
+/** The "Why?" toggle: the explanation of the current answer, painted and in words. */
+function bindWhy(): void {
+  whyButton.addEventListener('click', () => {
+    const on = whyButton.getAttribute('aria-pressed') !== 'true';
+    whyButton.setAttribute('aria-pressed', String(on));
+    byId('why-view').hidden = !on;
+    if (on) recognise(true);
+  });
+}
+
 function bindKeys(): void {
   undoButton.addEventListener('click', () => pad.undo());
   clearButton.addEventListener('click', () => {
@@ -244,6 +258,7 @@ async function start(): Promise<void> {
   modelLine.textContent = `Model ${model.id}, running in your browser; it answers at ${formatConfidence(model.fusion?.threshold ?? model.threshold)} confidence or more.`;
   buildPicker();
   bindKeys();
+  bindWhy();
   setupNumberMode(model, recognizer);
   recognise(true);
   document.body.dataset.ready = 'true';
