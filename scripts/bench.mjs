@@ -38,7 +38,8 @@ if (!existsSync('dist/core/simd.js')) {
 }
 
 const { loadMnist } = await import('../dist/data/mnist.js');
-const { tsBackend, fitLogisticRegression } = await import('../dist/core/logistic.js');
+const { fitLogisticRegression } = await import('../dist/core/logistic.js');
+const { tsBackend } = await import('../dist/core/ts-objective.js');
 const { simdBackend } = await import('../dist/core/simd.js');
 const { createParallelBackend } = await import('../dist/data/parallel/pool.js');
 

@@ -8,15 +8,11 @@
 import { checkTypedArray } from './check.js';
 import type { CvTable } from './contracts.js';
 import { groupKFold, stratifiedKFold } from './folds.js';
-import {
-  type BackendChoice,
-  checkMatrix,
-  fitLogisticRegression,
-  type LogisticModel,
-  labelsPresent,
-  modelFromParameters,
-} from './logistic.js';
+import { fitLogisticRegression } from './logistic.js';
+import { checkMatrix, labelsPresent } from './logistic-checks.js';
+import { type LogisticModel, modelFromParameters } from './logistic-model.js';
 import { logLoss, macroF1 } from './metrics.js';
+import type { BackendChoice } from './objective.js';
 import { createRng } from './random.js';
 import type { Matrix, Scoring } from './types.js';
 

@@ -6,7 +6,8 @@
  */
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { rowsWhere } from '../../core/cv.js';
-import { columnOf, solveFit } from '../../core/logistic.js';
+import { solveFit } from '../../core/logistic.js';
+import { columnOf } from '../../core/logistic-checks.js';
 import { instantiateKernel, type SimdData, singleThreadKernel } from '../../core/simd.js';
 import type { Matrix } from '../../core/types.js';
 import { FOLD_NEXT, FOLD_SIGNAL, type FoldMessage, type FoldWorkerData } from './fold-protocol.js';

@@ -19,12 +19,8 @@ import {
   type FoldRunner,
   rowsWhere,
 } from '../../core/cv.js';
-import {
-  type CheckedFit,
-  checkFit,
-  type LogisticModel,
-  modelFromParameters,
-} from '../../core/logistic.js';
+import { type CheckedFit, checkFit } from '../../core/logistic.js';
+import { type LogisticModel, modelFromParameters } from '../../core/logistic-model.js';
 import { laneView, type SimdData } from '../../core/simd.js';
 import { startModuleWorker } from '../module-worker.js';
 import {
