@@ -18,6 +18,9 @@ import { fittedModel, type LogisticModel } from './logistic-model.js';
 import type { BackendChoice, ObjectiveKernel, RowOptions } from './objective.js';
 import type { Matrix } from './types.js';
 
+/** L-BFGS correction pairs of a fit unless told otherwise (scikit-learn's, via SciPy's maxcor). */
+export const DEFAULT_MEMORY = 10;
+
 /** Options of `fitLogisticRegression`. */
 export interface LogisticOptions extends RowOptions {
   /** Inverse regularisation strength (scikit-learn's C). Default 1. */
@@ -26,6 +29,11 @@ export interface LogisticOptions extends RowOptions {
   maxIter?: number;
   /** Stop when the largest gradient component of the scaled objective is ≤ tol. Default 1e-4. */
   tol?: number;
+  /**
+   * Correction pairs L-BFGS keeps (its m; scikit-learn's lbfgs, i.e. SciPy's maxcor, keeps 10).
+   * Default 10. More pairs cost 4·m passes over the parameters per iteration, nothing per row.
+   */
+  memory?: number;
   /** Start from these parameters instead of zeros (a warm start); shapes as the model's. */
   init?: { weights: Float64Array; intercepts: Float64Array };
   /** The class labels, ascending or not, in the column order wanted; default the labels present. */
@@ -39,6 +47,7 @@ export interface CheckedFit {
   C: number;
   maxIter: number;
   tol: number;
+  memory: number;
   classes: readonly number[];
   /** Column of each label (−1 for labels not among the classes). */
   col: Int16Array;
@@ -60,6 +69,9 @@ export function checkFit(X: Matrix, y: Uint8Array, options: LogisticOptions = {}
   const tol = options.tol ?? 1e-4;
   if (typeof tol !== 'number' || !(tol >= 0))
     throw new RangeError(`tol must be a number ≥ 0, got ${tol}`);
+  const memory = options.memory ?? DEFAULT_MEMORY;
+  if (!Number.isInteger(memory) || memory < 1)
+    throw new RangeError(`memory must be a positive integer, got ${memory}`);
   const { rows, sampleWeight } = options;
   checkRows(rows, X.n);
   checkSampleWeight(sampleWeight, X.n);
@@ -72,7 +84,7 @@ export function checkFit(X: Matrix, y: Uint8Array, options: LogisticOptions = {}
     if (col[label] < 0)
       throw new RangeError(`y contains label ${label}, which is not among classes ${classes}`);
   }
-  return { C, maxIter, tol, classes, col };
+  return { C, maxIter, tol, memory, classes, col };
 }
 
 /**
@@ -86,9 +98,10 @@ export function solveFit(
   x0: Float64Array,
   tol: number,
   maxIter: number,
+  memory = DEFAULT_MEMORY,
 ): LbfgsResult {
   const fn = (p: Float64Array, g: Float64Array) => kernel(C, p, g);
-  return minimizeLbfgs(fn, x0, { gtol: tol, maxIter });
+  return minimizeLbfgs(fn, x0, { gtol: tol, maxIter, memory });
 }
 
 /**
@@ -100,7 +113,7 @@ export function fitLogisticRegression(
   y: Uint8Array,
   options: LogisticOptions = {},
 ): LogisticModel {
-  const { C, maxIter, tol, classes, col } = checkFit(X, y, options);
+  const { C, maxIter, tol, memory, classes, col } = checkFit(X, y, options);
   const { rows, sampleWeight } = options;
   const k = classes.length;
   const d = X.d;
@@ -124,6 +137,6 @@ export function fitLogisticRegression(
     rows,
     sampleWeight,
   });
-  const result = solveFit(kernel, C, x0, tol, maxIter);
+  const result = solveFit(kernel, C, x0, tol, maxIter, memory);
   return fittedModel(classes, d, result.x, C, result.iterations, result.converged);
 }

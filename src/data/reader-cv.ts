@@ -40,6 +40,8 @@ export function crossValidateReader(
     seed: config.seed,
     maxIter: config.maxIter,
     tol: config.tol,
+    memory: config.memory,
+    warmStart: config.warmStart,
     refit: true,
     parallel: config.parallel,
     onProgress: (e) =>

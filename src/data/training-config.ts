@@ -5,6 +5,7 @@
  */
 import type { Calibration, SourceScore } from '../core/combined.js';
 import type { CvTable, Metrics } from '../core/contracts.js';
+import type { WarmStart } from '../core/cv.js';
 import type { FeatureKind, Matrix, Scoring } from '../core/types.js';
 import type { ParallelMode } from './parallel/cv.js';
 import type { SyntheticSourceOptions } from './sources.js';
@@ -41,6 +42,14 @@ export interface TrainConfig {
   seed: number;
   maxIter: number;
   tol: number;
+  /**
+   * L-BFGS correction pairs of every fit (core's `LogisticOptions.memory`). The training default
+   * stays 10, the value the committed default model was trained with; core's LR-CV default is
+   * larger (see docs/experiments.md, "L-BFGS iterations").
+   */
+  memory: number;
+  /** Where the CV fits start (core's `WarmStart`); 'folds' needs parallel 'rows'. */
+  warmStart: WarmStart;
   targetError: number;
   /** Held-out sets to evaluate the final model on. */
   eval: string[];

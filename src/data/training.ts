@@ -24,7 +24,7 @@ import {
   type TrainingSource,
 } from '../core/combined.js';
 import type { CvTable, DataSourceSummary, Fusion, Metrics, ModelFile } from '../core/contracts.js';
-import type { CvResult } from '../core/cv.js';
+import { type CvResult, WARM_STARTS } from '../core/cv.js';
 import type { FeatureSet } from '../core/dataset.js';
 import { chooseFusionWeight, drawingTrajectories, type FusionScore } from '../core/fusion.js';
 import { GEOMETRY_LENGTH, geometryMatrix } from '../core/junk.js';
@@ -66,6 +66,8 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   seed: 0,
   maxIter: 100,
   tol: 1e-4,
+  memory: 10,
+  warmStart: 'path',
   targetError: 0.01,
   eval: ['mnist-test'],
   out: 'model.json',
@@ -129,6 +131,14 @@ export function checkTrainConfig(config: TrainConfig): void {
   if (!PARALLEL_MODES.includes(config.parallel)) {
     throw new TrainConfigError(`--parallel must be rows or folds, got ${config.parallel}`);
   }
+  if (!Number.isInteger(config.memory) || config.memory < 1 || config.memory > 1000)
+    throw new TrainConfigError(`--memory must be an integer in 1 … 1000, got ${config.memory}`);
+  if (!WARM_STARTS.includes(config.warmStart))
+    throw new TrainConfigError(`--warm-start must be path or folds, got ${config.warmStart}`);
+  if (config.warmStart === 'folds' && config.parallel === 'folds')
+    throw new TrainConfigError(
+      '--warm-start folds fits the folds one after another; it needs --parallel rows, got folds',
+    );
   if (!Array.isArray(config.data) || config.data.length === 0)
     throw new TrainConfigError('--data names no source');
   if (config.templateFolds !== 'style' && config.templateFolds !== 'stratified')
@@ -376,6 +386,8 @@ export function trainingCvOptions(
     seed: config.seed,
     maxIter: config.maxIter,
     tol: config.tol,
+    memory: config.memory,
+    warmStart: config.warmStart,
     refit: true,
   };
 }
