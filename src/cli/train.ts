@@ -67,7 +67,8 @@ export const TRAIN_HELP = `digitrec train [options]
   --max-iter N, --tol X  L-BFGS limits                                  [100, 1e-4]
   --memory M           L-BFGS correction pairs per fit                  [10]
   --warm-start W       path (each fold from zeros along its C path) or
-                       folds (each fold from the previous fold's fits)  [path]
+                       folds (each fold from the previous fold's fits;
+                       biased CV scores unless every fit converges)     [path]
   --target-error X     error rate allowed on accepted predictions       [0.01]
   --eval LIST|none     held-out sets to report                          [mnist-test]
   --limit N            use only the first N items of each source
