@@ -123,7 +123,9 @@ export function startCluster(options: ClusterOptions = {}): PgCluster {
     url,
     createDatabase(name: string) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name))
-        throw new RangeError(`database name: expected lower-case letters, digits or _, got ${name}`);
+        throw new RangeError(
+          `database name: expected lower-case letters, digits or _, got ${name}`,
+        );
       run('createdb', ['-h', dir, '-U', ROLE, name]);
       return url(name);
     },
