@@ -52,10 +52,18 @@ export interface SourceSpec {
   weight?: number;
 }
 
-/** Splits `NAME@WEIGHT` (the weight a finite number ≥ 0); a spec without `@` has no weight. */
+/**
+ * Splits `NAME@WEIGHT` (the weight a finite number ≥ 0); a spec without `@` has no weight. In a
+ * URL's user part (`samples:postgres://user@host/db`), an `@` before the host is not a weight.
+ */
 export function parseSourceSpec(spec: string): SourceSpec {
   const at = spec.lastIndexOf('@');
   if (at < 0) return { name: spec };
+  if (
+    /^samples:postgres(?:ql)?:\/\/[^/]*$/i.test(spec.slice(0, at + 1)) &&
+    spec.indexOf('/', at) > at
+  )
+    return { name: spec };
   const name = spec.slice(0, at);
   const text = spec.slice(at + 1);
   const weight = Number(text);
