@@ -519,6 +519,41 @@ export class PgStore implements Store {
     }
   }
 
+  async restore(samples: readonly Sample[]): Promise<void> {
+    if (samples.length === 0) return;
+    await this.#transaction(async (c) => {
+      for (let start = 0; start < samples.length; start += INSERT_BATCH) {
+        const batch = samples.slice(start, start + INSERT_BATCH);
+        await c.query(
+          `INSERT INTO samples (id, ${SAMPLE_COLUMNS}) VALUES ${placeholders(batch.length, 15)}`,
+          batch.flatMap((s) => [s.id, ...sampleValues(s, s.createdAt)]),
+        );
+      }
+      // New samples get ids after the copied ones.
+      await c.query(
+        `SELECT setval(pg_get_serial_sequence('samples', 'id'), (SELECT max(id) FROM samples))`,
+      );
+    });
+  }
+
+  async restoreModelVersion(v: ModelVersion): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO models (version, model_id, created_at, status, file, report, summary, metrics,
+         promoted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        v.version,
+        v.modelId,
+        v.createdAt,
+        v.status,
+        v.file,
+        v.report,
+        JSON.stringify(v.summary),
+        JSON.stringify(v.metrics),
+        v.promotedAt,
+      ],
+    );
+  }
+
   /** Closes every connection; a job still running loses its lock (and reads as failed after). */
   async close(): Promise<void> {
     const job = this.#jobClient;

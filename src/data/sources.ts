@@ -85,9 +85,13 @@ export function syntheticCount(name: string): number | undefined {
   return n;
 }
 
-/** `samples` → the default store, `samples:PATH` → PATH; undefined for other names. */
+/**
+ * `samples` → the app's store (`DIGITREC_DATABASE_URL`, else `DIGITREC_DB`, else the default
+ * file), `samples:PATH` or `samples:postgres://…` → that; undefined for other names.
+ */
 export function samplesPath(name: string): string | undefined {
-  if (name === 'samples') return process.env.DIGITREC_DB || DEFAULT_SAMPLES_PATH;
+  if (name === 'samples')
+    return process.env.DIGITREC_DATABASE_URL || process.env.DIGITREC_DB || DEFAULT_SAMPLES_PATH;
   if (name.startsWith('samples:') && name.length > 8) return name.slice(8);
   return undefined;
 }

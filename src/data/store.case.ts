@@ -308,6 +308,44 @@ export function storeCases(backend: 'sqlite' | 'postgres', open: OpenStore): voi
       });
     });
 
+    test('restore writes samples and versions as they are; new samples get ids after them', () =>
+      using(open, 'restore', async (store) => {
+        const first = {
+          ...sample(4),
+          id: 5,
+          notDigit: true,
+          createdAt: '2020-01-01T00:00:00.000Z',
+        };
+        const second = {
+          ...sample(8, { drawing: null }),
+          id: 9,
+          notDigit: false,
+          createdAt: '2020-01-02T00:00:00.000Z',
+        };
+        await store.restore([first, second]);
+        const back = await store.get(5);
+        assert.ok(back);
+        assert.deepEqual(
+          { ...back, image: [...back.image] },
+          { ...first, image: [...first.image] },
+        );
+        assert.equal((await store.get(9))?.drawing, null);
+        assert.equal((await store.insert(sample(1))).id, 10);
+        const v = {
+          version: 3,
+          modelId: 'abc',
+          createdAt: '2020-01-01T00:00:00.000Z',
+          status: 'serving' as const,
+          file: 'v3-abc.json',
+          report: null,
+          summary: { origin: 'copied' },
+          metrics: {},
+          promotedAt: '2020-01-03T00:00:00.000Z',
+        };
+        await store.restoreModelVersion(v);
+        assert.deepEqual(await store.servingVersion(), v);
+      }));
+
     test('blobs are stored once under their SHA-256', () =>
       using(open, 'blobs', async (store) => {
         const bytes = new TextEncoder().encode('{"model":"file"}');

@@ -190,6 +190,9 @@ export interface StoreStats {
   byDay: { day: string; count: number }[];
 }
 
+/** Prefix of a model version's file kept in the store's blobs (the rest is its SHA-256). */
+export const BLOB_FILE_PREFIX = 'sha256:';
+
 /** A blob's key: the SHA-256 of its bytes, in hex. */
 export function blobHash(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -305,6 +308,13 @@ export interface Store {
   claimJob(owner: string, startedAt: string): Promise<JobClaim | undefined>;
   /** The newest job (a running one whose process died reads as failed), or undefined. */
   lastJob(): Promise<StoredJob | undefined>;
+  /**
+   * Writes complete samples — ids, creation times and marks as they are — in one transaction
+   * (`digitrec db copy`); later inserts get ids after the largest.
+   */
+  restore(samples: readonly Sample[]): Promise<void>;
+  /** Writes a model version row as it is, number and status included (`digitrec db copy`). */
+  restoreModelVersion(v: ModelVersion): Promise<void>;
   /** Closes the connection(s). */
   close(): Promise<void>;
 }
@@ -456,6 +466,26 @@ function where(filter: SampleFilter): { sql: string; params: Record<string, unkn
   return { sql, params };
 }
 
+/** The columns of a sample but its id and creation time, by parameter name. */
+function sampleParams(sample: NewSample) {
+  const d = sample.drawing;
+  return {
+    label: sample.label,
+    strokes: d ? strokesToJson(d.strokes) : null,
+    canvasWidth: d ? d.width : null,
+    canvasHeight: d ? d.height : null,
+    brushWidth: d ? d.brushWidth : null,
+    image: Buffer.from(sample.image.buffer, sample.image.byteOffset, sample.image.byteLength),
+    source: sample.source,
+    sessionId: sample.sessionId,
+    pointerType: sample.pointerType,
+    modelVersion: sample.modelVersion,
+    predicted: sample.predicted,
+    confidence: sample.confidence,
+    notDigit: sample.notDigit === true ? 1 : 0,
+  };
+}
+
 /** The sample store on one SQLite file. Create with `openStore`; close when done. */
 export class SampleStore {
   /** The schema version the file is at after opening. */
@@ -493,29 +523,46 @@ export class SampleStore {
     if (sample.image.length !== IMAGE_BYTES) {
       throw new RangeError(`sample.image must be ${IMAGE_BYTES} bytes, got ${sample.image.length}`);
     }
-    const d = sample.drawing;
-    const info = this.#insert.run({
-      label: sample.label,
-      strokes: d ? strokesToJson(d.strokes) : null,
-      canvasWidth: d ? d.width : null,
-      canvasHeight: d ? d.height : null,
-      brushWidth: d ? d.brushWidth : null,
-      image: Buffer.from(sample.image.buffer, sample.image.byteOffset, sample.image.byteLength),
-      source: sample.source,
-      sessionId: sample.sessionId,
-      pointerType: sample.pointerType,
-      modelVersion: sample.modelVersion,
-      predicted: sample.predicted,
-      confidence: sample.confidence,
-      notDigit: sample.notDigit === true ? 1 : 0,
-      createdAt,
-    });
+    const info = this.#insert.run({ ...sampleParams(sample), createdAt });
     return {
       ...sample,
       notDigit: sample.notDigit === true,
       id: Number(info.lastInsertRowid),
       createdAt,
     };
+  }
+
+  /** See `Store.restore`. */
+  restore(samples: readonly Sample[]): void {
+    const insert = this.#db.prepare(
+      `INSERT INTO samples (id, label, strokes, canvas_width, canvas_height, brush_width, image,
+         source, session_id, pointer_type, model_version, predicted, confidence, not_digit, created_at)
+       VALUES (@id, @label, @strokes, @canvasWidth, @canvasHeight, @brushWidth, @image, @source,
+         @sessionId, @pointerType, @modelVersion, @predicted, @confidence, @notDigit, @createdAt)`,
+    );
+    this.#db.transaction(() => {
+      for (const s of samples) insert.run({ id: s.id, ...sampleParams(s), createdAt: s.createdAt });
+    })();
+  }
+
+  /** See `Store.restoreModelVersion`. */
+  restoreModelVersion(v: ModelVersion): void {
+    this.#db
+      .prepare(
+        `INSERT INTO models (version, model_id, created_at, status, file, report, summary, metrics,
+           promoted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        v.version,
+        v.modelId,
+        v.createdAt,
+        v.status,
+        v.file,
+        v.report,
+        JSON.stringify(v.summary),
+        JSON.stringify(v.metrics),
+        v.promotedAt,
+      );
   }
 
   /** Stores many samples in one transaction: all or none. Returns the number stored. */
@@ -937,6 +984,12 @@ export class SqliteStore implements Store {
   }
   async lastJob(): Promise<StoredJob | undefined> {
     return this.sync.lastJob();
+  }
+  async restore(samples: readonly Sample[]): Promise<void> {
+    this.sync.restore(samples);
+  }
+  async restoreModelVersion(v: ModelVersion): Promise<void> {
+    this.sync.restoreModelVersion(v);
   }
   async close(): Promise<void> {
     this.sync.close();

@@ -12,7 +12,12 @@ import { basename, join, resolve } from 'node:path';
 import type { Metrics, ModelFile, Recognizer } from '../core/contracts.js';
 import { parseModelFile, serialiseModelFile } from '../core/model-file.js';
 import { createRecognizer } from '../core/recognizer.js';
-import type { ModelStatus, ModelVersion, Store } from '../data/store.js';
+import {
+  BLOB_FILE_PREFIX,
+  type ModelStatus,
+  type ModelVersion,
+  type Store,
+} from '../data/store.js';
 import { HttpError } from './http-error.js';
 
 /** The model being served and how it is shared with clients. */
@@ -69,9 +74,6 @@ export interface NewVersion {
   /** The report's HTML, or nothing. */
   report?: { html: string };
 }
-
-/** Prefix of a file name that is a blob of the store (the rest is its SHA-256). */
-export const BLOB_PREFIX = 'sha256:';
 
 /** Where version files go: the models directory (SQLite) or the store's blobs (PostgreSQL). */
 export type FileHome = 'directory' | 'database';
@@ -176,8 +178,8 @@ export class ModelRegistry {
 
   /** The bytes of a version's file (model or report); throws when it is missing. */
   async readFile(file: string): Promise<Buffer> {
-    if (file.startsWith(BLOB_PREFIX)) {
-      const bytes = await this.#store.getBlob(file.slice(BLOB_PREFIX.length));
+    if (file.startsWith(BLOB_FILE_PREFIX)) {
+      const bytes = await this.#store.getBlob(file.slice(BLOB_FILE_PREFIX.length));
       if (!bytes) throw new Error(`${file} is not in the database`);
       return bytes;
     }
@@ -186,7 +188,7 @@ export class ModelRegistry {
 
   /** Stores a version's file and returns its name (a file in the directory, or a blob). */
   async #writeFile(name: string, bytes: Uint8Array): Promise<string> {
-    if (this.home === 'database') return BLOB_PREFIX + (await this.#store.putBlob(bytes));
+    if (this.home === 'database') return BLOB_FILE_PREFIX + (await this.#store.putBlob(bytes));
     // Renamed into place only once complete.
     const tmp = join(this.dir, `.${name}.tmp`);
     writeFileSync(tmp, bytes);
