@@ -38,11 +38,10 @@ if (missing) {
       mkdirSync(join(dir, 'app', 'models'), { recursive: true });
       const sqlite = openStore(db);
       const drawings = syntheticDrawings(60, 3);
-      drawings.forEach((d, i) =>
+      for (const [i, d] of drawings.entries())
         sqlite.insert(
           sample(d.label, { drawing: d.drawing, sessionId: `w${i % 6}`, notDigit: i === 5 }),
-        ),
-      );
+        );
       sqlite.delete(10);
       writeFileSync(join(dir, 'app', 'models', 'v1-a.json'), '{"model":"a"}');
       writeFileSync(join(dir, 'app', 'models', 'v1-a.report.html'), '<p>a</p>');
