@@ -116,6 +116,12 @@ export interface AppOptions {
    * `Host` header is checked, against DNS rebinding); e.g. `['digits.example.org']`.
    */
   allowedHosts?: readonly string[];
+  /**
+   * The proxies in front of the server, whose `X-Forwarded-For` names the client (addresses or
+   * CIDR ranges, Fastify's `trustProxy`): behind a proxy, rate limits then count each client, not
+   * the proxy. Default none: the connection's address is the client.
+   */
+  trustProxy?: readonly string[];
   /** Serve the web app's source maps (`*.map`); default false, so production shows no sources. */
   sourceMaps?: boolean;
 }
@@ -358,6 +364,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
       connectionsCheckingInterval: Math.max(50, Math.min(1000, limits.headersTimeoutMs >> 2)),
     },
     logger: options.logger ?? false,
+    ...(options.trustProxy && options.trustProxy.length > 0
+      ? { trustProxy: [...options.trustProxy] }
+      : {}),
     // Errors are logged by the error handler; one line per request would drown them.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: LIMITS.jsonBodyBytes,

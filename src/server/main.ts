@@ -15,6 +15,8 @@
  * - DIGITREC_PREDICT_PER_MINUTE, DIGITREC_WRITES_PER_MINUTE, DIGITREC_FAILED_ADMIN_PER_MINUTE:
  *   request budgets per client address (defaults in `RATE_LIMITS`);
  * - DIGITREC_DB_MAX_MB: the largest the database may grow, in MiB (writes beyond answer 507);
+ * - DIGITREC_TRUST_PROXY: comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For
+ *   names the client (rate limits per client behind a load balancer);
  * - DIGITREC_SOURCE_MAPS=1: serve the web app's source maps (development).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -114,6 +116,10 @@ async function main(): Promise<void> {
       .map((h) => h.trim())
       .filter((h) => h !== ''),
     sourceMaps: process.env.DIGITREC_SOURCE_MAPS === '1',
+    trustProxy: (process.env.DIGITREC_TRUST_PROXY ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter((h) => h !== ''),
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
