@@ -7,7 +7,13 @@
 import type { LabelledDrawing } from '../core/types.js';
 import { DataFormatError } from './errors.js';
 import { isPostgresUrl, openPgStore, redactUrl } from './pg-store.js';
-import { openStoreReadOnly, type Sample, type SampleStore, SchemaVersionError } from './store.js';
+import {
+  openStoreReadOnly,
+  type Sample,
+  type SampleStore,
+  SchemaVersionError,
+  type Store,
+} from './store.js';
 
 /** The store the server uses unless DIGITREC_DB says otherwise (as `src/server/main.ts`). */
 export const DEFAULT_SAMPLES_PATH = './data/digitrec.db';
@@ -104,10 +110,15 @@ export async function readSamples(location: string): Promise<StoredDrawings> {
     });
   }
   try {
-    const pages: Sample[][] = [];
-    for await (const page of store.pages({}, 1000)) pages.push(page);
-    return drawingsOf(pages);
+    return await readStoreDrawings(store);
   } finally {
     await store.close();
   }
+}
+
+/** The training drawings of an open store (see `readSampleStore`). */
+export async function readStoreDrawings(store: Store): Promise<StoredDrawings> {
+  const pages: Sample[][] = [];
+  for await (const page of store.pages({}, 1000)) pages.push(page);
+  return drawingsOf(pages);
 }

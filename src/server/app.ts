@@ -602,7 +602,6 @@ export function buildApp(options: AppOptions): FastifyInstance {
       registry,
       retrainer,
       serving: () => registry.current,
-      database,
       limited,
       rates,
       adminRoute,

@@ -16,8 +16,6 @@ export interface RouteContext {
   retrainer: Retrainer;
   /** The serving model, read per request: promotion swaps it. */
   serving: () => ModelRegistry['current'];
-  /** The sample store's location, an SQLite file or a PostgreSQL URL (the retraining worker reads it too). */
-  database: string;
   /** Route options of a rate-limited route (`group` shares one budget between routes). */
   limited: (max: number | undefined, group: string) => object;
   /** Requests per minute of predict and writes; undefined: no limits. */

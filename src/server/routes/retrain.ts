@@ -2,13 +2,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Other, Refs, TrainState } from '../../contracts/schemas.js';
 import { splitHeldOut } from '../../data/holdout.js';
-import { readSamples } from '../../data/samples.js';
+import { readStoreDrawings } from '../../data/samples.js';
 import type { JobEvent, JobState } from '../retrain.js';
 import { ADMIN_ERRORS, ADMIN_SECURITY, errorResponse, type RouteContext } from './context.js';
 
 export const retrainRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
   app,
-  { retrainer, database, adminRoute },
+  { retrainer, store, adminRoute },
 ) => {
   app.post(
     '/api/admin/train',
@@ -50,7 +50,8 @@ export const retrainRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     },
     async (_request) => {
       // As the worker will split them: with none held out, a new model cannot be promoted.
-      const heldOutDrawings = splitHeldOut((await readSamples(database)).drawings).heldOut.length;
+      const heldOutDrawings = splitHeldOut((await readStoreDrawings(store)).drawings).heldOut
+        .length;
       return { job: await retrainer.report(), heldOutDrawings };
     },
   );
