@@ -815,6 +815,7 @@ async function shared() {
           await loadOver(servers, predictBodies, '/api/predict', seconds, 200),
         );
         out.configurations[name] = { servers: n, writes, predicts };
+        if (n === 2) out.promotion = await promotionDelays(servers, dir, { ...env, ...envOf(2) });
         row(
           `${name}: POST /api/samples, 16 connections`,
           `${writes.requestsPerSecond} writes/s, p50 ${writes.p50Ms} ms, p99 ${writes.p99Ms} ms, ${writes.errors} errors`,
@@ -837,6 +838,83 @@ async function shared() {
   }
   out.client =
     'own closed loop over http.Agent keep-alive, in the bench process; servers, PostgreSQL and client share the 2 cores';
+  return out;
+}
+
+/** GET `path` of a bench server as JSON. */
+async function getJson(server, path, headers = {}) {
+  const res = await fetch(`http://127.0.0.1:${server.port}${path}`, { headers });
+  return res.json();
+}
+
+/** Polls `GET /healthz` of `server` every 5 ms until it serves `version`; ms from `t0`. */
+async function servedAfter(server, version, t0) {
+  while (performance.now() - t0 < 20000) {
+    if ((await getJson(server, '/healthz')).servingVersion === version)
+      return performance.now() - t0;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return null;
+}
+
+/**
+ * How long a promotion takes to reach the other servers (they check every 250 ms): a third
+ * server started on another model file adds it as the serving version 2 (timed from its first
+ * answer), then an admin promotes version 1 on the first server (timed from the 200), 5 times.
+ */
+async function promotionDelays(servers, dir, env) {
+  const base = JSON.parse(readFileSync('models/default.json', 'utf8'));
+  const other = join(dir, 'other-model.json');
+  writeFileSync(other, JSON.stringify({ ...base, id: 'bench-other-model' }));
+  const token = 'bench-admin-token-0123456789';
+  const third = await startServer(
+    ['dist/server/main.js'],
+    { ...env, DIGITREC_MODEL: other },
+    JSON.stringify({ pixels: new Array(784).fill(0), width: 28, height: 28 }),
+  );
+  const t0 = performance.now();
+  const added = [];
+  try {
+    for (const s of servers) added.push(await servedAfter(s, 2, t0));
+  } finally {
+    await third.stop();
+  }
+  // The first two run without the admin token: promotions go through a fourth, admin server.
+  const admin = await startServer(
+    ['dist/server/main.js'],
+    { ...env, DIGITREC_ADMIN_TOKEN: token },
+    JSON.stringify({ pixels: new Array(784).fill(0), width: 28, height: 28 }),
+  );
+  const promoted = [];
+  try {
+    for (let i = 0; i < 5; i++) {
+      const version = i % 2 === 0 ? 1 : 2;
+      const res = await fetch(
+        `http://127.0.0.1:${admin.port}/api/admin/models/${version}/promote`,
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
+      if (res.status !== 200) throw new Error(`promote: ${res.status}`);
+      const t1 = performance.now();
+      for (const s of servers) promoted.push(await servedAfter(s, version, t1));
+    }
+  } finally {
+    await admin.stop();
+  }
+  const ok = promoted.filter((x) => x !== null);
+  const out = {
+    addedByAnotherServerMs: added.map((x) => (x === null ? null : round(x))),
+    promotedElsewhereMs: promoted.map((x) => (x === null ? null : round(x))),
+    maxMs: round(Math.max(...ok)),
+  };
+  row(
+    'promotion on one server → served by the other two (5 promotions)',
+    `max ${out.maxMs} ms, median ${round(median(ok))} ms`,
+    '< 1000 ms',
+    out.maxMs < 1000 && ok.length === promoted.length,
+  );
   return out;
 }
 

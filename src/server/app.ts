@@ -243,7 +243,7 @@ function defaultRetrainConfig(): TrainConfig {
 }
 
 /** The default of `AppOptions.servingPollMs`: a promotion reaches every server within a second. */
-export const SERVING_POLL_MS = 500;
+export const SERVING_POLL_MS = 250;
 
 /** Seconds a client is asked to wait (`Retry-After`) when the database is busy or full. */
 export const STORE_RETRY_AFTER_S = 1;
