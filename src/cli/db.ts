@@ -2,6 +2,7 @@
  * `digitrec db migrate` and `digitrec db copy`: bring a store's schema up to date, and move a
  * deployment from its SQLite file to a shared PostgreSQL database.
  */
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { copyStore } from '../data/copy-store.js';
 import { openAnyStore } from '../data/open-store.js';
@@ -62,6 +63,8 @@ export async function dbCommand(argv: string[], log: (s: string) => void = conso
     if (typeof options.from !== 'string' || typeof options.to !== 'string')
       throw new UsageError('db copy: expected --from and --to');
     const from = storeLocation(options.from, '--from');
+    if (!isPostgresUrl(from) && !existsSync(from))
+      throw new UsageError(`--from: no such SQLite file ${from}`);
     const to = storeLocation(options.to, '--to');
     if (from === to) throw new UsageError('db copy: --from and --to are the same store');
     const modelsDir = resolve(

@@ -67,3 +67,15 @@ test('a directory or a missing path is named in the error, with what it was for'
     assert.doesNotMatch(r.err, /EISDIR|ENOENT|\n\s+at /);
   }
 });
+
+test('digitrec db: a missing subcommand or SQLite file is a usage error, before any connection', () => {
+  let r = run('db');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /db: expected a subcommand, migrate or copy/);
+  r = run('db', 'copy', '--from', 'sqlite:nope.db', '--to', 'postgres://u@localhost/x');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /--from: no such SQLite file .*nope\.db/);
+  r = run('db', 'copy', '--from', 'sqlite:nope.db');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /db copy: expected --from and --to/);
+});
