@@ -125,10 +125,11 @@ export const SCRIBBLES: Record<string, [number, number][][]> = {
 /**
  * The scribble whose highest confidence under `recognize`, over shifts of ±10 px and scalings of
  * 0.9–1.1 about the canvas centre (a mouse never lands exactly on the points), is lowest; with
- * that confidence, so a test can require it to be below the model's threshold.
+ * that confidence, so a test can require it to be below the model's threshold. Scribbles the
+ * model calls "not a digit" at any of those placements are passed over: the test wants "Not sure".
  */
 export function leastSureScribble(
-  recognize: (d: Drawing) => { confidence: number },
+  recognize: (d: Drawing) => { confidence: number; verdict?: string },
   brushWidth = 18,
   size = FIXTURE_CANVAS,
 ): { name: string; strokes: [number, number][][]; maxConfidence: number } {
@@ -136,6 +137,7 @@ export function leastSureScribble(
   let best = { name: '', strokes: [] as [number, number][][], maxConfidence: Infinity };
   for (const [name, strokes] of Object.entries(SCRIBBLES)) {
     let max = 0;
+    let notDigit = false;
     for (const scale of [0.9, 1, 1.1]) {
       for (const dx of [-10, 0, 10]) {
         for (const dy of [-10, 0, 10]) {
@@ -145,11 +147,13 @@ export function leastSureScribble(
               c + (y - c) * scale + dy,
             ]),
           );
-          max = Math.max(max, recognize(drawingOf(moved, brushWidth, size)).confidence);
+          const read = recognize(drawingOf(moved, brushWidth, size));
+          max = Math.max(max, read.confidence);
+          if (read.verdict === 'not-a-digit') notDigit = true;
         }
       }
     }
-    if (max < best.maxConfidence) best = { name, strokes, maxConfidence: max };
+    if (!notDigit && max < best.maxConfidence) best = { name, strokes, maxConfidence: max };
   }
   return best;
 }
