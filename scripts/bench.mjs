@@ -28,6 +28,7 @@ const PARTS = [
   'browser',
   'personal',
   'server',
+  'shared',
 ];
 const argv = process.argv.slice(2);
 const onlyAt = argv.indexOf('--only');
@@ -832,13 +833,13 @@ function freePort() {
   });
 }
 
-function post(agent, port, body) {
+function post(agent, port, body, path = '/api/predict') {
   return new Promise((resolve) => {
     const req = http.request(
       {
         host: '127.0.0.1',
         port,
-        path: '/api/predict',
+        path,
         method: 'POST',
         agent,
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
@@ -988,8 +989,174 @@ async function compareLoad(targets, bodies) {
   };
 }
 
-/** A bounded closed-loop load: `connections` clients for `seconds` (1 s warm-up not counted). */
-async function load(agent, port, bodies, seconds) {
+/**
+ * The shared store (issue 15): sample writes/s (`POST /api/samples`) and predict req/s with one
+ * server on SQLite, and one and two servers on one PostgreSQL (a throwaway cluster, fsync on, on
+ * a unix socket). Clients go round-robin over the servers. Skipped, saying so, without PostgreSQL.
+ */
+async function shared() {
+  const { pgUnavailable, startCluster } = await import('../dist/data/pg-cluster.js');
+  const missing = pgUnavailable();
+  if (missing) {
+    row('shared store (PostgreSQL)', `skipped: ${missing}`, '—', null);
+    return { skipped: missing };
+  }
+  const { DIGIT_STROKES, drawingOf } = await import('../dist/server/test-digits.js');
+  const drawings = Object.values(DIGIT_STROKES).map((s) => drawingOf(s));
+  const predictBodies = drawings.map((d) => JSON.stringify({ drawing: d }));
+  const sampleBodies = drawings.map((d, i) =>
+    JSON.stringify({
+      label: i % 10,
+      drawing: d,
+      source: 'collect',
+      sessionId: `bench-${i}`,
+      confirmNotDigit: true,
+    }),
+  );
+  const dir = mkdtempSync(join(os.tmpdir(), 'digitrec-bench-shared-'));
+  const cluster = startCluster({ fsync: true });
+  const seconds = quick ? 3 : 5;
+  const out = { seconds, configurations: {} };
+  const env = {
+    DIGITREC_PREDICT_PER_MINUTE: '1000000000',
+    DIGITREC_WRITES_PER_MINUTE: '1000000000',
+  };
+  try {
+    const configs = [
+      ['SQLite, 1 server', 1, (i) => ({ DIGITREC_DB: join(dir, `s${i}.db`) })],
+      ['PostgreSQL, 1 server', 1, () => ({ DIGITREC_DATABASE_URL: cluster.url('one') })],
+      ['PostgreSQL, 2 servers', 2, () => ({ DIGITREC_DATABASE_URL: cluster.url('two') })],
+    ];
+    cluster.createDatabase('one');
+    cluster.createDatabase('two');
+    for (const [name, n, envOf] of configs) {
+      const servers = [];
+      try {
+        // One at a time: the first migrates and adds version 1, the next finds them.
+        for (let i = 0; i < n; i++)
+          servers.push(
+            await startServer(['dist/server/main.js'], { ...env, ...envOf(i) }, predictBodies[0]),
+          );
+        if (servers.some((s) => s.firstMs === null))
+          throw new Error(`${name}: a server did not answer in 20 s`);
+        const summary = ({ latencies, ...r }) => ({
+          ...r,
+          p50Ms: round(median(latencies)),
+          p99Ms: round(quantile(latencies, 0.99)),
+        });
+        const writes = summary(await loadOver(servers, sampleBodies, '/api/samples', seconds, 201));
+        const predicts = summary(
+          await loadOver(servers, predictBodies, '/api/predict', seconds, 200),
+        );
+        out.configurations[name] = { servers: n, writes, predicts };
+        if (n === 2) out.promotion = await promotionDelays(servers, dir, { ...env, ...envOf(2) });
+        row(
+          `${name}: POST /api/samples, 16 connections`,
+          `${writes.requestsPerSecond} writes/s, p50 ${writes.p50Ms} ms, p99 ${writes.p99Ms} ms, ${writes.errors} errors`,
+          '—',
+          null,
+        );
+        row(
+          `${name}: POST /api/predict, 16 connections`,
+          `${predicts.requestsPerSecond} req/s, p50 ${predicts.p50Ms} ms, p99 ${predicts.p99Ms} ms, ${predicts.errors} errors`,
+          '—',
+          null,
+        );
+      } finally {
+        for (const s of servers) await s.stop();
+      }
+    }
+  } finally {
+    cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  out.client =
+    'own closed loop over http.Agent keep-alive, in the bench process; servers, PostgreSQL and client share the 2 cores';
+  return out;
+}
+
+/** GET `path` of a bench server as JSON. */
+async function getJson(server, path, headers = {}) {
+  const res = await fetch(`http://127.0.0.1:${server.port}${path}`, { headers });
+  return res.json();
+}
+
+/** Polls `GET /healthz` of `server` every 5 ms until it serves `version`; ms from `t0`. */
+async function servedAfter(server, version, t0) {
+  while (performance.now() - t0 < 20000) {
+    if ((await getJson(server, '/healthz')).servingVersion === version)
+      return performance.now() - t0;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return null;
+}
+
+/**
+ * How long a promotion takes to reach the other servers (they check every 250 ms): a third
+ * server started on another model file adds it as the serving version 2 (timed from its first
+ * answer), then an admin promotes version 1 on the first server (timed from the 200), 5 times.
+ */
+async function promotionDelays(servers, dir, env) {
+  const base = JSON.parse(readFileSync('models/default.json', 'utf8'));
+  const other = join(dir, 'other-model.json');
+  writeFileSync(other, JSON.stringify({ ...base, id: 'bench-other-model' }));
+  const token = 'bench-admin-token-0123456789';
+  const third = await startServer(
+    ['dist/server/main.js'],
+    { ...env, DIGITREC_MODEL: other },
+    JSON.stringify({ pixels: new Array(784).fill(0), width: 28, height: 28 }),
+  );
+  const t0 = performance.now();
+  const added = [];
+  try {
+    for (const s of servers) added.push(await servedAfter(s, 2, t0));
+  } finally {
+    await third.stop();
+  }
+  // The first two run without the admin token: promotions go through a fourth, admin server.
+  const admin = await startServer(
+    ['dist/server/main.js'],
+    { ...env, DIGITREC_ADMIN_TOKEN: token },
+    JSON.stringify({ pixels: new Array(784).fill(0), width: 28, height: 28 }),
+  );
+  const promoted = [];
+  try {
+    for (let i = 0; i < 5; i++) {
+      const version = i % 2 === 0 ? 1 : 2;
+      const res = await fetch(
+        `http://127.0.0.1:${admin.port}/api/admin/models/${version}/promote`,
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
+      if (res.status !== 200) throw new Error(`promote: ${res.status}`);
+      const t1 = performance.now();
+      for (const s of servers) promoted.push(await servedAfter(s, version, t1));
+    }
+  } finally {
+    await admin.stop();
+  }
+  const ok = promoted.filter((x) => x !== null);
+  const out = {
+    addedByAnotherServerMs: added.map((x) => (x === null ? null : round(x))),
+    promotedElsewhereMs: promoted.map((x) => (x === null ? null : round(x))),
+    maxMs: round(Math.max(...ok)),
+  };
+  row(
+    'promotion on one server → served by the other two (5 promotions)',
+    `max ${out.maxMs} ms, median ${round(median(ok))} ms`,
+    '< 1000 ms',
+    out.maxMs < 1000 && ok.length === promoted.length,
+  );
+  return out;
+}
+
+/**
+ * A bounded closed-loop load: 16 clients spread round-robin over `servers` for `seconds` (1 s
+ * warm-up not counted), at most 200,000 requests; an answer other than `okStatus` is an error.
+ */
+async function loadOver(servers, bodies, path, seconds, okStatus) {
   const connections = 16;
   const maxRequests = 200000;
   const latencies = [];
@@ -998,13 +1165,14 @@ async function load(agent, port, bodies, seconds) {
   const warmEnd = performance.now() + 1000;
   const end = warmEnd + seconds * 1000;
   const client = async (c) => {
+    const s = servers[c % servers.length];
     for (let i = c; performance.now() < end && sent < maxRequests; i++) {
       sent++;
       const t0 = performance.now();
-      const status = await post(agent, port, bodies[i % bodies.length]);
+      const status = await post(s.agent, s.port, bodies[i % bodies.length], path);
       const t1 = performance.now();
       if (t0 >= warmEnd) {
-        if (status === 200) latencies.push(t1 - t0);
+        if (status === okStatus) latencies.push(t1 - t0);
         else errors++;
       }
     }
@@ -1017,6 +1185,14 @@ async function load(agent, port, bodies, seconds) {
     requestsPerSecond: Math.round(latencies.length / seconds),
     errors,
     loadAverageAfter: os.loadavg().map((x) => round(x)),
+  };
+}
+
+/** A bounded closed-loop load on one server's `POST /api/predict` (see `loadOver`). */
+async function load(agent, port, bodies, seconds) {
+  const r = await loadOver([{ agent, port }], bodies, '/api/predict', seconds, 200);
+  return {
+    ...r,
     client: 'own closed loop over http.Agent keep-alive, in the bench process (shares the 2 cores)',
   };
 }
@@ -1033,6 +1209,7 @@ const runners = {
   scaling,
   modelfile,
   recognize,
+  shared,
   browser,
   personal,
   server,

@@ -15,6 +15,7 @@ const COMMANDS = [
   'crossval',
   'simulate',
   'personalise',
+  'db',
 ];
 
 test('-h and --help print each command’s help and exit 0, also after other options', () => {
@@ -75,4 +76,16 @@ test('a directory or a missing path is named in the error, with what it was for'
     assert.match(r.err, pattern);
     assert.doesNotMatch(r.err, /EISDIR|ENOENT|\n\s+at /);
   }
+});
+
+test('digitrec db: a missing subcommand or SQLite file is a usage error, before any connection', () => {
+  let r = run('db');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /db: expected a subcommand, migrate or copy/);
+  r = run('db', 'copy', '--from', 'sqlite:nope.db', '--to', 'postgres://u@localhost/x');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /--from: no such SQLite file .*nope\.db/);
+  r = run('db', 'copy', '--from', 'sqlite:nope.db');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /db copy: expected --from and --to/);
 });

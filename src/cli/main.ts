@@ -3,16 +3,17 @@ import { readFileSync } from 'node:fs';
 import { TrainConfigError } from '../data/training.js';
 import { UsageError } from './args.js';
 import { CROSSVAL_HELP, crossvalCommand } from './crossval.js';
+import { DB_HELP, dbCommand } from './db.js';
 import { EVAL_HELP, evalCommand } from './evaluate.js';
 import { PERSONALISE_HELP, personaliseCommand } from './personalise.js';
 import { PREDICT_HELP, predictCommand } from './predict.js';
 import { REPORT_HELP, reportCommand } from './report.js';
 import { SIMULATE_HELP, simulateCommand } from './simulate.js';
 import { SYNTH_HELP, synthCommand } from './synth.js';
-import { TRAIN_HELP, train } from './train.js';
+import { TRAIN_HELP, trainCommand } from './train.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => unknown; help: string }> = {
-  train: { run: train, help: TRAIN_HELP },
+  train: { run: trainCommand, help: TRAIN_HELP },
   eval: { run: evalCommand, help: EVAL_HELP },
   predict: { run: predictCommand, help: PREDICT_HELP },
   report: { run: reportCommand, help: REPORT_HELP },
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => unknown; help: string 
   crossval: { run: crossvalCommand, help: CROSSVAL_HELP },
   simulate: { run: simulateCommand, help: SIMULATE_HELP },
   personalise: { run: personaliseCommand, help: PERSONALISE_HELP },
+  db: { run: dbCommand, help: DB_HELP },
 };
 
 const USAGE = `digitrec — handwritten digit recognition

@@ -4,6 +4,9 @@ import type { SourceScore } from '../core/combined.js';
 import type { ModelFile } from '../core/contracts.js';
 import type { FeatureKind, Scoring } from '../core/types.js';
 import { saveModel } from '../data/model-io.js';
+import { isPostgresUrl } from '../data/pg-store.js';
+import { preloadSamples } from '../data/samples.js';
+import { parseSourceSpec, samplesPath } from '../data/sources.js';
 import {
   checkTrainConfig,
   mergeTrainConfig,
@@ -50,7 +53,7 @@ export const TRAIN_HELP = `digitrec train [options]
   --config FILE        JSON file with any of the options below (flags override it)
   --data LIST          comma-separated sources, each NAME[@WEIGHT]: mnist, mnist-test,
                        synthetic[:N] (N canvas drawings generated from --seed; 20000),
-                       samples[:DB] (the app's sample store), or paths (CSV, IDX, image
+                       samples[:DB] (app store: file or postgres://…), or paths (CSV, IDX, image
                        folder, UNIPEN, strokes JSONL); WEIGHT is each row's sample
                        weight, e.g. mnist,synthetic:20000@2,pen.jsonl@3      [mnist]
   --features KIND      hog | hog2 | pixels                              [hog]
@@ -199,6 +202,19 @@ export function formatSourceTable(
     pct(s.metrics.acceptedAccuracy),
   ]);
   return `Out-of-fold scores per source at the best C:\n${table([head, ...rows])}`;
+}
+
+/**
+ * `digitrec train` as the command line runs it: a `samples:postgres://…` source is read first
+ * (PostgreSQL is asynchronous, the training pipeline is not), then `train`.
+ */
+export async function trainCommand(argv: string[], log: (s: string) => void = console.log) {
+  const config = trainConfig(argv);
+  for (const spec of [...config.data, ...config.eval]) {
+    const store = samplesPath(parseSourceSpec(spec).name);
+    if (store !== undefined && isPostgresUrl(store)) await preloadSamples(store);
+  }
+  return train(argv, log);
 }
 
 /** Runs `digitrec train`. */

@@ -52,10 +52,18 @@ export interface SourceSpec {
   weight?: number;
 }
 
-/** Splits `NAME@WEIGHT` (the weight a finite number ≥ 0); a spec without `@` has no weight. */
+/**
+ * Splits `NAME@WEIGHT` (the weight a finite number ≥ 0); a spec without `@` has no weight. In a
+ * URL's user part (`samples:postgres://user@host/db`), an `@` before the host is not a weight.
+ */
 export function parseSourceSpec(spec: string): SourceSpec {
   const at = spec.lastIndexOf('@');
   if (at < 0) return { name: spec };
+  if (
+    /^samples:postgres(?:ql)?:\/\/[^/]*$/i.test(spec.slice(0, at + 1)) &&
+    spec.indexOf('/', at) > at
+  )
+    return { name: spec };
   const name = spec.slice(0, at);
   const text = spec.slice(at + 1);
   const weight = Number(text);
@@ -77,9 +85,13 @@ export function syntheticCount(name: string): number | undefined {
   return n;
 }
 
-/** `samples` → the default store, `samples:PATH` → PATH; undefined for other names. */
+/**
+ * `samples` → the app's store (`DIGITREC_DATABASE_URL`, else `DIGITREC_DB`, else the default
+ * file), `samples:PATH` or `samples:postgres://…` → that; undefined for other names.
+ */
 export function samplesPath(name: string): string | undefined {
-  if (name === 'samples') return process.env.DIGITREC_DB || DEFAULT_SAMPLES_PATH;
+  if (name === 'samples')
+    return process.env.DIGITREC_DATABASE_URL || process.env.DIGITREC_DB || DEFAULT_SAMPLES_PATH;
   if (name.startsWith('samples:') && name.length > 8) return name.slice(8);
   return undefined;
 }

@@ -6,6 +6,7 @@
  * 784-byte BLOB, so thumbnails and CSV export need no re-rendering. The schema is created and
  * upgraded by an ordered list of migrations, tracked in SQLite's `user_version`.
  */
+import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Drawing, Stroke } from '../core/types.js';
 import { CANONICAL_SIZE } from '../core/types.js';
@@ -63,6 +64,23 @@ export const MIGRATIONS: readonly string[] = [
   // 4: a drawing the model read as "not a digit", stored only because the person confirmed its
   // label. Retraining skips it until someone relabels it (which clears the mark).
   `ALTER TABLE samples ADD COLUMN not_digit INTEGER NOT NULL DEFAULT 0 CHECK (not_digit IN (0, 1))`,
+  // 5: content-addressed files (model files and reports, by their SHA-256), so that every server
+  // on a shared database can read every version.
+  `CREATE TABLE blobs (
+     hash  TEXT PRIMARY KEY CHECK (length(hash) = 64),
+     bytes BLOB NOT NULL
+   )`,
+  // 6: retraining jobs, one running at a time; a row left running by a process that died is
+  // marked failed by the next claim.
+  `CREATE TABLE jobs (
+     id          INTEGER PRIMARY KEY,
+     status      TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled')),
+     owner       TEXT NOT NULL,
+     started_at  TEXT NOT NULL,
+     finished_at TEXT,
+     error       TEXT,
+     result      TEXT CHECK (result IS NULL OR json_valid(result))
+   )`,
 ];
 
 /** Where a model version stands. */
@@ -97,7 +115,8 @@ export interface ModelVersion {
 /** A version to add: everything but the number, which the store assigns. */
 export type NewModelVersion = Omit<ModelVersion, 'version' | 'createdAt' | 'promotedAt'>;
 
-interface ModelRow {
+/** A row of the models table. */
+export interface ModelRow {
   version: number;
   model_id: string;
   created_at: string;
@@ -109,7 +128,8 @@ interface ModelRow {
   promoted_at: string | null;
 }
 
-function modelFromRow(r: ModelRow): ModelVersion {
+/** A model version from its row. */
+export function modelFromRow(r: ModelRow): ModelVersion {
   return {
     version: r.version,
     modelId: r.model_id,
@@ -170,6 +190,135 @@ export interface StoreStats {
   byDay: { day: string; count: number }[];
 }
 
+/** Prefix of a model version's file kept in the store's blobs (the rest is its SHA-256). */
+export const BLOB_FILE_PREFIX = 'sha256:';
+
+/** A blob's key: the SHA-256 of its bytes, in hex. */
+export function blobHash(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The error of a job whose process stopped while it ran (killed, crashed, or cut off). */
+export const ORPHANED_JOB_ERROR =
+  'the server running this job stopped before it finished; the serving model is unchanged';
+
+/** A retraining job as stored (the running process keeps its progress and log in memory). */
+export interface StoredJob {
+  id: number;
+  status: 'running' | 'succeeded' | 'failed' | 'cancelled';
+  /** Which server process ran it (`host:pid`). */
+  owner: string;
+  startedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+  result: Record<string, unknown> | null;
+}
+
+/** How a job ended. */
+export interface JobEnd {
+  status: 'succeeded' | 'failed' | 'cancelled';
+  finishedAt: string;
+  error: string | null;
+  result: Record<string, unknown> | null;
+}
+
+/** A row of the jobs table. */
+export interface JobRow {
+  id: number;
+  status: StoredJob['status'];
+  owner: string;
+  started_at: string;
+  finished_at: string | null;
+  error: string | null;
+  result: string | null;
+}
+
+/** A job from its row. */
+export function jobFromRow(r: JobRow): StoredJob {
+  return {
+    id: r.id,
+    status: r.status,
+    owner: r.owner,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    error: r.error,
+    result: r.result === null ? null : JSON.parse(r.result),
+  };
+}
+
+/** The one job a store lets run at a time: `finish` records its end and lets the next start. */
+export interface JobClaim {
+  id: number;
+  finish(end: JobEnd): Promise<void>;
+}
+
+/**
+ * The sample store as the server uses it, one interface over two back ends: SQLite, embedded
+ * (`SqliteStore`, one process), and PostgreSQL (`PgStore` in pg-store.ts, shared by any number
+ * of server processes). Both run the same migrations in order and answer alike: the shared suite
+ * `store.case.ts` runs against each.
+ */
+export interface Store {
+  /** `sqlite` or `postgres`. */
+  readonly backend: 'sqlite' | 'postgres';
+  /** The schema version after opening (`MIGRATIONS.length`). */
+  readonly schemaVersion: number;
+  /** Stores one sample and returns it with its id and creation time. */
+  insert(sample: NewSample): Promise<Sample>;
+  /** Stores many samples in one transaction: all or none. Returns the number stored. */
+  insertMany(samples: readonly NewSample[]): Promise<number>;
+  /** One sample, or undefined. */
+  get(id: number): Promise<Sample | undefined>;
+  /** Number of samples matching the filter. */
+  count(filter?: SampleFilter): Promise<number>;
+  /** One page of samples matching the filter, newest first, and the total count. */
+  list(
+    filter?: SampleFilter,
+    page?: { limit?: number; offset?: number },
+  ): Promise<{ total: number; samples: Sample[] }>;
+  /**
+   * The matching samples in id order, `pageSize` at a time, each page one query (ids up to the
+   * largest when the walk starts: rows added meanwhile are left out).
+   */
+  pages(filter?: SampleFilter, pageSize?: number): AsyncIterableIterator<Sample[]>;
+  /** Counts by digit, source and UTC day. */
+  stats(filter?: SampleFilter): Promise<StoreStats>;
+  /** New label, "not a digit" mark cleared; undefined when there is no such sample. */
+  relabel(id: number, label: number): Promise<Sample | undefined>;
+  /** Deletes a sample; false when there was none. */
+  delete(id: number): Promise<boolean>;
+  /** Every model version, newest first. */
+  modelVersions(): Promise<ModelVersion[]>;
+  /** One model version, or undefined. */
+  modelVersion(version: number): Promise<ModelVersion | undefined>;
+  /** The version marked serving, or undefined before the first. */
+  servingVersion(): Promise<ModelVersion | undefined>;
+  /** Adds a version with the next number; added as `serving`, it is promoted in the same transaction. */
+  addModelVersion(v: NewModelVersion): Promise<ModelVersion>;
+  /** Makes `version` the serving one in one transaction; undefined when there is none. */
+  promoteModelVersion(version: number): Promise<ModelVersion | undefined>;
+  /** Stores bytes under their SHA-256 (hex), which it returns. */
+  putBlob(bytes: Uint8Array): Promise<string>;
+  /** The bytes under `hash`, or undefined. */
+  getBlob(hash: string): Promise<Buffer | undefined>;
+  /**
+   * Starts the one retraining job (a row `running`, owned by `owner`), or undefined while another
+   * process's job runs. A job whose process died is marked failed (`ORPHANED_JOB_ERROR`) first.
+   */
+  claimJob(owner: string, startedAt: string): Promise<JobClaim | undefined>;
+  /** The newest job (a running one whose process died reads as failed), or undefined. */
+  lastJob(): Promise<StoredJob | undefined>;
+  /**
+   * Writes complete samples — ids, creation times and marks as they are — in one transaction
+   * (`digitrec db copy`); later inserts get ids after the largest.
+   */
+  restore(samples: readonly Sample[]): Promise<void>;
+  /** Writes a model version row as it is, number and status included (`digitrec db copy`). */
+  restoreModelVersion(v: ModelVersion): Promise<void>;
+  /** Closes the connection(s). */
+  close(): Promise<void>;
+}
+
 /** Options of `openStore`. */
 export interface StoreOptions {
   /** The creation time given to new samples; default the wall clock. Tests pass a fixed clock. */
@@ -202,7 +351,8 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 100;
 /** Wait for the write lock while opening and migrating, in ms (once, at start). */
 export const OPEN_BUSY_TIMEOUT_MS = 5000;
 
-interface Row {
+/** A row of the samples table. */
+export interface Row {
   id: number;
   label: number;
   strokes: string | null;
@@ -245,7 +395,8 @@ export function migrate(db: Database.Database, migrations: readonly string[] = M
   return migrations.length;
 }
 
-function strokesToJson(strokes: Stroke[]): string {
+/** Strokes as stored: compact JSON point lists. */
+export function strokesToJson(strokes: Stroke[]): string {
   // Compact point lists: [x, y] or [x, y, t].
   return JSON.stringify(
     strokes.map((s) => s.map((p) => (p.t === undefined ? [p.x, p.y] : [p.x, p.y, p.t]))),
@@ -259,7 +410,8 @@ function strokesFromJson(text: string): Stroke[] {
   );
 }
 
-function fromRow(r: Row): Sample {
+/** A sample from its row (both back ends use the same columns). */
+export function fromRow(r: Row): Sample {
   const drawing: Drawing | null =
     r.strokes === null ||
     r.canvas_width === null ||
@@ -288,23 +440,50 @@ function fromRow(r: Row): Sample {
   };
 }
 
-function where(filter: SampleFilter): { sql: string; params: Record<string, unknown> } {
+/**
+ * The WHERE clause of a filter (empty when there is none); `bind` turns a value into a
+ * placeholder of the back end's dialect (`@label` for SQLite, `$1` for PostgreSQL).
+ */
+export function filterSql(
+  filter: SampleFilter,
+  bind: (name: string, value: unknown) => string,
+): string {
   const parts: string[] = [];
-  const params: Record<string, unknown> = {};
-  if (filter.label !== undefined) {
-    parts.push('label = @label');
-    params.label = filter.label;
-  }
-  if (filter.source !== undefined) {
-    parts.push('source = @source');
-    params.source = filter.source;
-  }
-  if (filter.sessionId !== undefined) {
-    parts.push('session_id = @sessionId');
-    params.sessionId = filter.sessionId;
-  }
+  if (filter.label !== undefined) parts.push(`label = ${bind('label', filter.label)}`);
+  if (filter.source !== undefined) parts.push(`source = ${bind('source', filter.source)}`);
+  if (filter.sessionId !== undefined)
+    parts.push(`session_id = ${bind('sessionId', filter.sessionId)}`);
   if (filter.mispredicted) parts.push('predicted IS NOT NULL AND predicted <> label');
-  return { sql: parts.length > 0 ? `WHERE ${parts.join(' AND ')}` : '', params };
+  return parts.length > 0 ? `WHERE ${parts.join(' AND ')}` : '';
+}
+
+function where(filter: SampleFilter): { sql: string; params: Record<string, unknown> } {
+  const params: Record<string, unknown> = {};
+  const sql = filterSql(filter, (name, value) => {
+    params[name] = value;
+    return `@${name}`;
+  });
+  return { sql, params };
+}
+
+/** The columns of a sample but its id and creation time, by parameter name. */
+function sampleParams(sample: NewSample) {
+  const d = sample.drawing;
+  return {
+    label: sample.label,
+    strokes: d ? strokesToJson(d.strokes) : null,
+    canvasWidth: d ? d.width : null,
+    canvasHeight: d ? d.height : null,
+    brushWidth: d ? d.brushWidth : null,
+    image: Buffer.from(sample.image.buffer, sample.image.byteOffset, sample.image.byteLength),
+    source: sample.source,
+    sessionId: sample.sessionId,
+    pointerType: sample.pointerType,
+    modelVersion: sample.modelVersion,
+    predicted: sample.predicted,
+    confidence: sample.confidence,
+    notDigit: sample.notDigit === true ? 1 : 0,
+  };
 }
 
 /** The sample store on one SQLite file. Create with `openStore`; close when done. */
@@ -344,29 +523,46 @@ export class SampleStore {
     if (sample.image.length !== IMAGE_BYTES) {
       throw new RangeError(`sample.image must be ${IMAGE_BYTES} bytes, got ${sample.image.length}`);
     }
-    const d = sample.drawing;
-    const info = this.#insert.run({
-      label: sample.label,
-      strokes: d ? strokesToJson(d.strokes) : null,
-      canvasWidth: d ? d.width : null,
-      canvasHeight: d ? d.height : null,
-      brushWidth: d ? d.brushWidth : null,
-      image: Buffer.from(sample.image.buffer, sample.image.byteOffset, sample.image.byteLength),
-      source: sample.source,
-      sessionId: sample.sessionId,
-      pointerType: sample.pointerType,
-      modelVersion: sample.modelVersion,
-      predicted: sample.predicted,
-      confidence: sample.confidence,
-      notDigit: sample.notDigit === true ? 1 : 0,
-      createdAt,
-    });
+    const info = this.#insert.run({ ...sampleParams(sample), createdAt });
     return {
       ...sample,
       notDigit: sample.notDigit === true,
       id: Number(info.lastInsertRowid),
       createdAt,
     };
+  }
+
+  /** See `Store.restore`. */
+  restore(samples: readonly Sample[]): void {
+    const insert = this.#db.prepare(
+      `INSERT INTO samples (id, label, strokes, canvas_width, canvas_height, brush_width, image,
+         source, session_id, pointer_type, model_version, predicted, confidence, not_digit, created_at)
+       VALUES (@id, @label, @strokes, @canvasWidth, @canvasHeight, @brushWidth, @image, @source,
+         @sessionId, @pointerType, @modelVersion, @predicted, @confidence, @notDigit, @createdAt)`,
+    );
+    this.#db.transaction(() => {
+      for (const s of samples) insert.run({ id: s.id, ...sampleParams(s), createdAt: s.createdAt });
+    })();
+  }
+
+  /** See `Store.restoreModelVersion`. */
+  restoreModelVersion(v: ModelVersion): void {
+    this.#db
+      .prepare(
+        `INSERT INTO models (version, model_id, created_at, status, file, report, summary, metrics,
+           promoted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        v.version,
+        v.modelId,
+        v.createdAt,
+        v.status,
+        v.file,
+        v.report,
+        JSON.stringify(v.summary),
+        JSON.stringify(v.metrics),
+        v.promotedAt,
+      );
   }
 
   /** Stores many samples in one transaction: all or none. Returns the number stored. */
@@ -566,7 +762,69 @@ export class SampleStore {
     this.#db.prepare(`UPDATE models SET status = 'retired' WHERE status = 'serving'`).run();
   }
 
-  /** Closes the file (checkpointing the WAL). */
+  /** Stores `bytes` under their SHA-256 (hex) and returns it; storing the same bytes again is a no-op. */
+  putBlob(bytes: Uint8Array): string {
+    const hash = blobHash(bytes);
+    this.#db
+      .prepare('INSERT INTO blobs (hash, bytes) VALUES (?, ?) ON CONFLICT (hash) DO NOTHING')
+      .run(hash, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return hash;
+  }
+
+  /** The bytes stored under `hash`, or undefined. */
+  getBlob(hash: string): Buffer | undefined {
+    const row = this.#db.prepare('SELECT bytes FROM blobs WHERE hash = ?').get(hash) as
+      | { bytes: Buffer }
+      | undefined;
+    return row?.bytes;
+  }
+
+  /**
+   * Starts a retraining job row (see `Store.claimJob`). One process uses an SQLite file, so a row
+   * still running here is one whose process died: it is marked failed first.
+   */
+  claimJob(owner: string, startedAt: string): number {
+    return this.#db.transaction(() => {
+      this.failOrphanedJobs(startedAt);
+      const row = this.#db.prepare('SELECT max(id) AS id FROM jobs').get() as { id: number | null };
+      const id = (row.id ?? 0) + 1;
+      this.#db
+        .prepare(`INSERT INTO jobs (id, status, owner, started_at) VALUES (?, 'running', ?, ?)`)
+        .run(id, owner, startedAt);
+      return id;
+    })();
+  }
+
+  /** Marks every job row still running as failed (`ORPHANED_JOB_ERROR`): its process is gone. */
+  failOrphanedJobs(at: string): void {
+    this.#db
+      .prepare(
+        `UPDATE jobs SET status = 'failed', finished_at = ?, error = ? WHERE status = 'running'`,
+      )
+      .run(at, ORPHANED_JOB_ERROR);
+  }
+
+  /** Records how a job ended. */
+  finishJob(id: number, end: JobEnd): void {
+    this.#db
+      .prepare(`UPDATE jobs SET status = ?, finished_at = ?, error = ?, result = ? WHERE id = ?`)
+      .run(
+        end.status,
+        end.finishedAt,
+        end.error,
+        end.result ? JSON.stringify(end.result) : null,
+        id,
+      );
+  }
+
+  /** The newest job row, or undefined before the first. */
+  lastJob(): StoredJob | undefined {
+    const row = this.#db.prepare('SELECT * FROM jobs ORDER BY id DESC LIMIT 1').get() as
+      | JobRow
+      | undefined;
+    return row ? jobFromRow(row) : undefined;
+  }
+
   /** The connection's durability and size settings (SQLite pragmas), for tests and diagnostics. */
   sqliteSettings(): {
     journalMode: string;
@@ -585,6 +843,7 @@ export class SampleStore {
     };
   }
 
+  /** Closes the file (checkpointing the WAL). */
   close(): void {
     if (!this.#db.open) return;
     if (this.#db.readonly) {
@@ -653,5 +912,86 @@ export function openStoreReadOnly(path: string): SampleStore {
   } catch (err) {
     db.close();
     throw err;
+  }
+}
+
+/** The `Store` interface over one SQLite file (a `SampleStore`; better-sqlite3 is synchronous). */
+export class SqliteStore implements Store {
+  readonly backend = 'sqlite' as const;
+  readonly schemaVersion: number;
+  /** The synchronous store underneath (SQLite-only diagnostics, tests). */
+  readonly sync: SampleStore;
+
+  /** Wraps a read-write store; a job row left running by an earlier process is marked failed. */
+  constructor(store: SampleStore) {
+    this.sync = store;
+    this.schemaVersion = store.schemaVersion;
+    store.failOrphanedJobs(new Date().toISOString());
+  }
+
+  async insert(sample: NewSample): Promise<Sample> {
+    return this.sync.insert(sample);
+  }
+  async insertMany(samples: readonly NewSample[]): Promise<number> {
+    return this.sync.insertMany(samples);
+  }
+  async get(id: number): Promise<Sample | undefined> {
+    return this.sync.get(id);
+  }
+  async count(filter: SampleFilter = {}): Promise<number> {
+    return this.sync.count(filter);
+  }
+  async list(filter: SampleFilter = {}, page: { limit?: number; offset?: number } = {}) {
+    return this.sync.list(filter, page);
+  }
+  async *pages(filter: SampleFilter = {}, pageSize = 500): AsyncIterableIterator<Sample[]> {
+    yield* this.sync.pages(filter, pageSize);
+  }
+  async stats(filter: SampleFilter = {}): Promise<StoreStats> {
+    return this.sync.stats(filter);
+  }
+  async relabel(id: number, label: number): Promise<Sample | undefined> {
+    return this.sync.relabel(id, label);
+  }
+  async delete(id: number): Promise<boolean> {
+    return this.sync.delete(id);
+  }
+  async modelVersions(): Promise<ModelVersion[]> {
+    return this.sync.modelVersions();
+  }
+  async modelVersion(version: number): Promise<ModelVersion | undefined> {
+    return this.sync.modelVersion(version);
+  }
+  async servingVersion(): Promise<ModelVersion | undefined> {
+    return this.sync.servingVersion();
+  }
+  async addModelVersion(v: NewModelVersion): Promise<ModelVersion> {
+    return this.sync.addModelVersion(v);
+  }
+  async promoteModelVersion(version: number): Promise<ModelVersion | undefined> {
+    return this.sync.promoteModelVersion(version);
+  }
+  async putBlob(bytes: Uint8Array): Promise<string> {
+    return this.sync.putBlob(bytes);
+  }
+  async getBlob(hash: string): Promise<Buffer | undefined> {
+    return this.sync.getBlob(hash);
+  }
+  // One process uses the file: the retrainer's own guard keeps to one job; the row records it.
+  async claimJob(owner: string, startedAt: string): Promise<JobClaim | undefined> {
+    const id = this.sync.claimJob(owner, startedAt);
+    return { id, finish: async (end) => this.sync.finishJob(id, end) };
+  }
+  async lastJob(): Promise<StoredJob | undefined> {
+    return this.sync.lastJob();
+  }
+  async restore(samples: readonly Sample[]): Promise<void> {
+    this.sync.restore(samples);
+  }
+  async restoreModelVersion(v: ModelVersion): Promise<void> {
+    this.sync.restoreModelVersion(v);
+  }
+  async close(): Promise<void> {
+    this.sync.close();
   }
 }

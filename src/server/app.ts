@@ -23,13 +23,19 @@ import { SHARED_SCHEMAS } from '../contracts/schemas.js';
 import type { ModelFile } from '../core/contracts.js';
 import { DataFormatError } from '../data/errors.js';
 import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
-import { openStore, type SampleStore, type StoreOptions } from '../data/store.js';
+import { isPostgresUrl, openPgStore, processName, redactUrl } from '../data/pg-store.js';
+import { openStore, SqliteStore, type Store, type StoreOptions } from '../data/store.js';
 import { resolveTrainConfig, type TrainConfig } from '../data/training.js';
 import { HttpError, sendError } from './http-error.js';
-import { ModelRegistry } from './models.js';
+import { checkModelId, ModelRegistry } from './models.js';
 import { openApiOptions } from './openapi.js';
 import { SharedWindowStore } from './rate-limit-store.js';
-import { checkRetrainSources, type PromotionRule, Retrainer } from './retrain.js';
+import {
+  checkRetrainSources,
+  type PromotionRule,
+  Retrainer,
+  resolvePromotionRule,
+} from './retrain.js';
 import type { RouteContext } from './routes/context.js';
 import { fileRoutes } from './routes/files.js';
 import { healthRoutes } from './routes/health.js';
@@ -61,8 +67,21 @@ export const DEFAULT_WEB_ROOT = resolve(
 
 /** Options of `buildApp`. */
 export interface AppOptions {
-  /** The SQLite file of the sample store (its directory must exist). */
+  /**
+   * The SQLite file of the sample store (its directory must exist); unused when `databaseUrl`
+   * names a PostgreSQL database.
+   */
   dbPath: string;
+  /**
+   * A `postgres://` URL: the store (samples, model versions and their files, the retraining job)
+   * is that shared database instead of `dbPath`, so any number of servers can serve it.
+   */
+  databaseUrl?: string;
+  /**
+   * How often a server on a shared database checks which version is serving, in ms (default
+   * `SERVING_POLL_MS`): a promotion made by another server is served here within this.
+   */
+  servingPollMs?: number;
   /** The model to serve; default: loaded from `modelPath`. */
   model?: ModelFile;
   /** The model file to load when `model` is not given; default the committed default model. */
@@ -99,6 +118,12 @@ export interface AppOptions {
    * `Host` header is checked, against DNS rebinding); e.g. `['digits.example.org']`.
    */
   allowedHosts?: readonly string[];
+  /**
+   * The proxies in front of the server, whose `X-Forwarded-For` names the client (addresses or
+   * CIDR ranges, Fastify's `trustProxy`): behind a proxy, rate limits then count each client, not
+   * the proxy. Default none: the connection's address is the client.
+   */
+  trustProxy?: readonly string[];
   /** Serve the web app's source maps (`*.map`); default false, so production shows no sources. */
   sourceMaps?: boolean;
 }
@@ -219,6 +244,9 @@ function defaultRetrainConfig(): TrainConfig {
   return resolveTrainConfig(json, DEFAULT_RETRAIN_CONFIG_PATH);
 }
 
+/** The default of `AppOptions.servingPollMs`: a promotion reaches every server within a second. */
+export const SERVING_POLL_MS = 250;
+
 /** Seconds a client is asked to wait (`Retry-After`) when the database is busy or full. */
 export const STORE_RETRY_AFTER_S = 1;
 
@@ -228,6 +256,22 @@ export const STORE_RETRY_AFTER_S = 1;
  */
 function storeUnavailable(err: Error): { status: number; message: string } | undefined {
   const code = (err as { code?: unknown }).code;
+  // PostgreSQL: no connection (refused, cut, the pool's wait over), the server shutting down or
+  // starting, a lock or serialization conflict; its disk full.
+  if (
+    /timeout exceeded when trying to connect|Connection terminated/.test(err.message) ||
+    (typeof code === 'string' &&
+      (/^(ECONNREFUSED|ECONNRESET|ENOENT|EPIPE|ETIMEDOUT|57P0[1-3]|40001|40P01|55P03)$/.test(
+        code,
+      ) ||
+        code.startsWith('08')))
+  )
+    return {
+      status: 503,
+      message: `the database is unavailable: retry in ${STORE_RETRY_AFTER_S} s`,
+    };
+  if (code === '53100')
+    return { status: 507, message: 'the database is full (no space left): nothing was stored' };
   if (typeof code !== 'string') return undefined;
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
     return {
@@ -284,7 +328,15 @@ export function buildApp(options: AppOptions): FastifyInstance {
       retrainConfig ?? defaultRetrainConfig(),
       retrainConfig ? 'retrainConfig' : DEFAULT_RETRAIN_CONFIG_PATH,
     );
-  if (options.dbPath === ':memory:' || options.dbPath === '')
+  const pgUrl = options.databaseUrl || undefined;
+  if (pgUrl !== undefined && !isPostgresUrl(pgUrl))
+    throw new TypeError(
+      `databaseUrl must be a postgres:// or postgresql:// URL, got ${JSON.stringify(redactUrl(pgUrl))}`,
+    );
+  // A model's id names its version file: checked before anything is opened or written.
+  checkModelId(baseModel.id);
+  resolvePromotionRule(options.promotion);
+  if (pgUrl === undefined && (options.dbPath === ':memory:' || options.dbPath === ''))
     throw new TypeError(
       `dbPath must be a file (the retraining worker reads it and the model versions live beside it), got ${JSON.stringify(options.dbPath)}`,
     );
@@ -293,7 +345,16 @@ export function buildApp(options: AppOptions): FastifyInstance {
   const limits = resolveServerLimits(options.server);
   const rates = options.rateLimits === false ? undefined : resolveRateLimits(options.rateLimits);
   const allowedHosts = options.allowedHosts ?? [];
-  const store: SampleStore = openStore(options.dbPath, { ...options.store, now: options.now });
+  // SQLite opens (and migrates) now, so a bad file stops the app here; PostgreSQL connects when
+  // the app starts (`ready`, `listen`, the first `inject`).
+  const sqlite =
+    pgUrl === undefined
+      ? new SqliteStore(openStore(options.dbPath, { ...options.store, now: options.now }))
+      : undefined;
+  const database = pgUrl ?? resolve(options.dbPath);
+  const pollMs = options.servingPollMs ?? SERVING_POLL_MS;
+  if (!(Number.isInteger(pollMs) && pollMs > 0))
+    throw new RangeError(`servingPollMs: expected a positive integer, got ${pollMs}`);
 
   const app = Fastify({
     connectionTimeout: limits.idleTimeoutMs,
@@ -305,6 +366,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
       connectionsCheckingInterval: Math.max(50, Math.min(1000, limits.headersTimeoutMs >> 2)),
     },
     logger: options.logger ?? false,
+    ...(options.trustProxy && options.trustProxy.length > 0
+      ? { trustProxy: [...options.trustProxy] }
+      : {}),
     // Errors are logged by the error handler; one line per request would drown them.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: LIMITS.jsonBodyBytes,
@@ -313,35 +377,16 @@ export function buildApp(options: AppOptions): FastifyInstance {
     schemaErrorFormatter,
   });
   app.server.maxConnections = limits.maxConnections;
-  let registry: ModelRegistry;
-  try {
-    registry = new ModelRegistry(
-      store,
-      options.modelsDir ?? join(dirname(resolve(options.dbPath)), 'models'),
-      { model: baseModel, path: modelPath },
-      { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) },
-    );
-  } catch (err) {
-    store.close();
-    throw err;
-  }
-  /** The serving model, read per request: promotion swaps it. */
-  const serving = () => registry.current;
-  const retrainer = new Retrainer({
-    registry,
-    dbPath: resolve(options.dbPath),
-    config: () => retrainConfig ?? defaultRetrainConfig(),
-    now: options.now,
-    log: (m) => app.log.info(m),
-    promotion: options.promotion,
-  });
-  // Each event stream listens to the retrainer, and each is a connection: allow one per connection
-  // instead of warning of a leak at Node's default of 10.
-  retrainer.setMaxListeners(limits.maxConnections + 1);
+  let store: Store | undefined = sqlite;
+  let retrainer: Retrainer | undefined;
+  let poll: NodeJS.Timeout | undefined;
   // A running job is stopped before the server waits for open connections (its event streams
   // end with it); the store closes last.
-  app.addHook('preClose', async () => retrainer.close());
-  app.addHook('onClose', async () => store.close());
+  app.addHook('preClose', async () => {
+    clearInterval(poll);
+    await retrainer?.close();
+  });
+  app.addHook('onClose', async () => store?.close());
   // JSON only, except where a route's plugin adds image or file parsers: Fastify's own parser,
   // which refuses `__proto__` and `constructor.prototype` keys, with its errors made precise.
   app.removeContentTypeParser(['text/plain', 'application/json']);
@@ -498,21 +543,71 @@ export function buildApp(options: AppOptions): FastifyInstance {
         }),
   };
 
-  const context: RouteContext = {
-    store,
-    registry,
-    retrainer,
-    serving,
-    dbPath: options.dbPath,
-    limited,
-    rates,
-    adminRoute,
-  };
   // The OpenAPI document is generated from the routes' schemas (served by healthRoutes).
   app.register(fastifySwagger, openApiOptions());
   // The routes go in plugins registered after the ones above, so that their route hooks
-  // (compression, rate limits, the document) see every route.
+  // (compression, rate limits, the document) see every route. The store and the model registry
+  // are opened first (PostgreSQL and the registry are asynchronous).
   app.register(async (app) => {
+    store ??= await openPgStore(database, { now: options.now });
+    let registry: ModelRegistry;
+    try {
+      registry = await ModelRegistry.open(
+        store,
+        options.modelsDir ?? join(dirname(resolve(options.dbPath)), 'models'),
+        { model: baseModel, path: modelPath },
+        { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) },
+      );
+    } catch (err) {
+      await store.close();
+      store = undefined;
+      throw err;
+    }
+    retrainer = new Retrainer({
+      registry,
+      store,
+      database,
+      owner: processName(),
+      config: () => retrainConfig ?? defaultRetrainConfig(),
+      now: options.now,
+      log: (m) => app.log.info(m),
+      promotion: options.promotion,
+    });
+    // Each event stream listens to the retrainer, and each is a connection: allow one per
+    // connection instead of warning of a leak at Node's default of 10.
+    retrainer.setMaxListeners(limits.maxConnections + 1);
+    if (store.backend === 'postgres') {
+      // Other servers of the database promote too: serve what it marks serving.
+      let checking = false;
+      poll = setInterval(() => {
+        if (checking) return;
+        checking = true;
+        registry
+          .refresh()
+          .then(
+            (changed) => {
+              if (changed)
+                app.log.info(
+                  `now serving version ${registry.current.version} (promoted elsewhere)`,
+                );
+            },
+            (err: Error) => app.log.warn(`cannot check the serving version: ${err.message}`),
+          )
+          .finally(() => {
+            checking = false;
+          });
+      }, pollMs);
+      poll.unref();
+    }
+    const context: RouteContext = {
+      store,
+      registry,
+      retrainer,
+      serving: () => registry.current,
+      limited,
+      rates,
+      adminRoute,
+    };
     app.register(healthRoutes, context);
     app.register(predictRoutes, context);
     app.register(numberRoutes, context);

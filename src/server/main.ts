@@ -2,6 +2,8 @@
  * `npm start`: serves the web app and the API. Environment:
  * - PORT (default 3000), HOST (default localhost; 0.0.0.0 to reach it from a phone on the LAN);
  * - DIGITREC_DB: the SQLite file (default ./data/digitrec.db; the directory is created);
+ * - DIGITREC_DATABASE_URL: postgres://… — the shared PostgreSQL store instead of DIGITREC_DB
+ *   (samples, model versions and their files, the retraining job), for any number of servers;
  * - DIGITREC_MODEL: the base model file (default the committed models/default.json): version 1
  *   of a new database, and a new serving version whenever it changes;
  * - DIGITREC_MODELS_DIR: the model versions' files (default ./data/models beside the database);
@@ -13,11 +15,14 @@
  * - DIGITREC_PREDICT_PER_MINUTE, DIGITREC_WRITES_PER_MINUTE, DIGITREC_FAILED_ADMIN_PER_MINUTE:
  *   request budgets per client address (defaults in `RATE_LIMITS`);
  * - DIGITREC_DB_MAX_MB: the largest the database may grow, in MiB (writes beyond answer 507);
+ * - DIGITREC_TRUST_PROXY: comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For
+ *   names the client (rate limits per client behind a load balancer);
  * - DIGITREC_SOURCE_MAPS=1: serve the web app's source maps (development).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_MODEL_PATH } from '../data/model-io.js';
+import { redactUrl } from '../data/pg-store.js';
 import {
   buildApp,
   closeWithDrain,
@@ -71,8 +76,9 @@ function port(text: string | undefined): number {
 
 async function main(): Promise<void> {
   const listenPort = port(process.env.PORT);
+  const databaseUrl = process.env.DIGITREC_DATABASE_URL || undefined;
   const dbPath = resolve(process.env.DIGITREC_DB || DEFAULT_DB_PATH);
-  mkdirSync(dirname(dbPath), { recursive: true });
+  if (databaseUrl === undefined) mkdirSync(dirname(dbPath), { recursive: true });
   const modelPath = resolve(process.env.DIGITREC_MODEL || DEFAULT_MODEL_PATH);
   const modelsDir = resolve(process.env.DIGITREC_MODELS_DIR || join(dirname(dbPath), 'models'));
   const configPath = process.env.DIGITREC_RETRAIN_CONFIG;
@@ -96,6 +102,7 @@ async function main(): Promise<void> {
   const maxMb = positiveInt('DIGITREC_DB_MAX_MB');
   const app = buildApp({
     dbPath,
+    databaseUrl,
     modelPath,
     modelsDir,
     retrainConfig,
@@ -109,6 +116,10 @@ async function main(): Promise<void> {
       .map((h) => h.trim())
       .filter((h) => h !== ''),
     sourceMaps: process.env.DIGITREC_SOURCE_MAPS === '1',
+    trustProxy: (process.env.DIGITREC_TRUST_PROXY ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter((h) => h !== ''),
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -125,9 +136,9 @@ async function main(): Promise<void> {
   const actualPort = typeof address === 'object' && address ? address.port : listenPort;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   console.log(`digitrec: http://${shownHost}:${actualPort}/`);
-  console.log(`  database ${dbPath}`);
+  console.log(`  database ${databaseUrl ? redactUrl(databaseUrl) : dbPath}`);
   console.log(`  model    ${modelPath}`);
-  console.log(`  versions ${modelsDir}`);
+  console.log(`  versions ${databaseUrl ? 'in the database' : modelsDir}`);
   console.log(
     `  admin    ${adminToken ? 'on (DIGITREC_ADMIN_TOKEN)' : 'off (set DIGITREC_ADMIN_TOKEN)'}`,
   );

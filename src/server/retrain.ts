@@ -13,7 +13,7 @@ import { parseModelFile } from '../core/model-file.js';
 import { startModuleWorker } from '../data/module-worker.js';
 import { pct } from '../data/report/svg.js';
 import { MNIST_SOURCES, parseSourceSpec, samplesPath, syntheticCount } from '../data/sources.js';
-import type { ModelStatus } from '../data/store.js';
+import type { JobClaim, ModelStatus, Store, StoredJob } from '../data/store.js';
 import type { TrainConfig } from '../data/training.js';
 import { HttpError } from './http-error.js';
 import { figures, type ModelRegistry } from './models.js';
@@ -66,7 +66,12 @@ export type JobEvent =
 /** Options of `Retrainer`. */
 export interface RetrainerOptions {
   registry: ModelRegistry;
-  dbPath: string;
+  /** The store: its job row makes one job run at a time across every server sharing it. */
+  store: Store;
+  /** The store's location (SQLite file or PostgreSQL URL), which the worker reads. */
+  database: string;
+  /** Who runs the jobs of this process, as recorded in the store (`host:pid`). */
+  owner: string;
   /** The training configuration (validated), read when a job starts. */
   config: () => TrainConfig;
   now?: () => Date;
@@ -141,13 +146,33 @@ export function promotionDecision(
   };
 }
 
+/** A job of the store as the API reports it (no progress: another process runs or ran it). */
+export function storedJobState(j: StoredJob): JobState {
+  return {
+    id: j.id,
+    status: j.status,
+    startedAt: j.startedAt,
+    finishedAt: j.finishedAt,
+    phase: null,
+    label: null,
+    done: 0,
+    total: 0,
+    etaSeconds: null,
+    elapsedSeconds:
+      (Date.parse(j.finishedAt ?? new Date().toISOString()) - Date.parse(j.startedAt)) / 1000,
+    log: [`run by ${j.owner}`],
+    error: j.error,
+    result: j.result as unknown as JobResult | null,
+  };
+}
+
 /** Runs retraining jobs one at a time; emits `event` with each `JobEvent`. */
 export class Retrainer extends EventEmitter<{ event: [JobEvent] }> {
   #job: JobState | null = null;
   #worker: Worker | null = null;
   #phaseStart = 0;
   #t0 = 0;
-  #nextId = 1;
+  #claim: JobClaim | null = null;
   readonly #o: RetrainerOptions;
   readonly #rule: PromotionRule;
 
@@ -168,8 +193,19 @@ export class Retrainer extends EventEmitter<{ event: [JobEvent] }> {
     return (this.#o.now?.() ?? new Date()).toISOString();
   }
 
-  /** Starts a job; 409 while one is running. */
-  start(): JobState {
+  /**
+   * The job to report: this process's current or last one, else the store's last (run by another
+   * server sharing the database, or before a restart; without progress or log), or null.
+   */
+  async report(): Promise<JobState | null> {
+    const stored = await this.#o.store.lastJob();
+    const local = this.state;
+    if (local && (!stored || stored.id <= local.id)) return local;
+    return stored ? storedJobState(stored) : null;
+  }
+
+  /** Starts a job; 409 while one is running here or on another server of the store. */
+  async start(): Promise<JobState> {
     if (this.#job?.status === 'running')
       throw new HttpError(
         409,
@@ -181,11 +217,31 @@ export class Retrainer extends EventEmitter<{ event: [JobEvent] }> {
     } catch (err) {
       throw new HttpError(500, `cannot start training: ${(err as Error).message}`);
     }
+    const startedAt = this.#now();
+    const claim = await this.#o.store.claimJob(this.#o.owner, startedAt);
+    if (!claim) {
+      const other = await this.#o.store.lastJob();
+      throw new HttpError(
+        409,
+        `training job ${other?.id ?? '?'} is running on another server (${other?.owner ?? 'unknown'}, started ${other?.startedAt ?? '?'}); wait for it to finish`,
+      );
+    }
+    // Another job may have started here while the claim was awaited.
+    if ((this.#job as JobState | null)?.status === 'running') {
+      await claim.finish({
+        status: 'cancelled',
+        finishedAt: startedAt,
+        error: 'not started: another job is running',
+        result: null,
+      });
+      throw new HttpError(409, `training job ${(this.#job as JobState).id} is still running`);
+    }
+    this.#claim = claim;
     const serving = this.#o.registry.current;
     const job: JobState = {
-      id: this.#nextId++,
+      id: claim.id,
       status: 'running',
-      startedAt: this.#now(),
+      startedAt,
       finishedAt: null,
       phase: null,
       label: null,
@@ -200,7 +256,7 @@ export class Retrainer extends EventEmitter<{ event: [JobEvent] }> {
     this.#job = job;
     this.#t0 = performance.now();
     const input: TrainWorkerInput = {
-      dbPath: this.#o.dbPath,
+      database: this.#o.database,
       config,
       serving: serving.model,
       servingVersion: serving.version,
@@ -222,17 +278,11 @@ export class Retrainer extends EventEmitter<{ event: [JobEvent] }> {
       else if (m.type === 'log') this.#log(job, m.line);
       else {
         settled = true;
-        try {
-          const result = this.#accept(m.result, serving.version);
-          this.#finish(job, 'succeeded', null, result);
-        } catch (err) {
-          this.#finish(
-            job,
-            'failed',
-            `the candidate could not be stored: ${(err as Error).message}`,
-            null,
-          );
-        }
+        this.#accept(m.result, serving.version).then(
+          (result) => this.#finish(job, 'succeeded', null, result),
+          (err: Error) =>
+            this.#finish(job, 'failed', `the candidate could not be stored: ${err.message}`, null),
+        );
         void worker.terminate();
       }
     });
@@ -302,11 +352,23 @@ export class Retrainer extends EventEmitter<{ event: [JobEvent] }> {
     job.etaSeconds = null;
     job.elapsedSeconds = (performance.now() - this.#t0) / 1000;
     if (this.#job === job) this.#worker = null;
+    const claim = this.#claim;
+    this.#claim = null;
+    claim
+      ?.finish({
+        status,
+        finishedAt: job.finishedAt,
+        error,
+        result: result as unknown as Record<string, unknown> | null,
+      })
+      .catch((err: Error) =>
+        this.#o.log?.(`training job ${job.id}: its row was not updated: ${err.message}`),
+      );
     this.emit('event', { type: 'done', job });
   }
 
   /** Stores the candidate as a new version and promotes it when the rule says so. */
-  #accept(r: TrainWorkerResult, comparedWith: number): JobResult {
+  async #accept(r: TrainWorkerResult, comparedWith: number): Promise<JobResult> {
     // The model crossed a thread boundary: check it as any model file before keeping it.
     const model: ModelFile = parseModelFile(r.model);
     const registry = this.#o.registry;
@@ -330,7 +392,7 @@ export class Retrainer extends EventEmitter<{ event: [JobEvent] }> {
         comparedWith,
         servingAccuracy: c.serving.accuracy,
       };
-    const row = registry.add({
+    const row = await registry.add({
       model,
       status,
       summary: {

@@ -10,14 +10,14 @@ import type { LabelledData } from '../data/formats.js';
 import { splitHeldOut } from '../data/holdout.js';
 import { buildReport, evaluateForReport, type SetEvaluation } from '../data/report/index.js';
 import { pct } from '../data/report/svg.js';
-import { readSampleStore } from '../data/samples.js';
+import { preloadSamples, readSampleStore } from '../data/samples.js';
 import { loadDataSource, parseSourceSpec, samplesPath } from '../data/sources.js';
 import { type TrainConfig, type TrainingEvent, trainModel } from '../data/training.js';
 
 /** What the worker is started with. */
 export interface TrainWorkerInput {
-  /** The app's SQLite file (read-only here). */
-  dbPath: string;
+  /** The app's store: an SQLite file or a PostgreSQL URL (read-only here). */
+  database: string;
   config: TrainConfig;
   /** The model serving when the job started, to compare with. */
   serving: ModelFile;
@@ -68,7 +68,7 @@ export function runTrainJob(
 ): TrainWorkerResult {
   const t0 = performance.now();
   const log = (line: string) => post({ type: 'log', line });
-  const { drawings, withoutStrokes, notDigit } = readSampleStore(input.dbPath);
+  const { drawings, withoutStrokes, notDigit } = readSampleStore(input.database);
   const split = splitHeldOut(drawings);
   log(
     `app drawings: ${split.train.length} to train on, ${split.heldOut.length} held out (by session)` +
@@ -168,7 +168,14 @@ export function runTrainJob(
   return result;
 }
 
-if (parentPort && (workerData as Partial<TrainWorkerInput> | null)?.dbPath) {
+if (parentPort && (workerData as Partial<TrainWorkerInput> | null)?.database) {
   const port = parentPort;
-  runTrainJob(workerData as TrainWorkerInput, (m) => port.postMessage(m));
+  const input = workerData as TrainWorkerInput;
+  // A PostgreSQL store is read before the (synchronous) pipeline starts.
+  preloadSamples(input.database).then(
+    () => runTrainJob(input, (m) => port.postMessage(m)),
+    (err: unknown) => {
+      throw err;
+    },
+  );
 }

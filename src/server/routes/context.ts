@@ -5,19 +5,17 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorAnswer } from '../../contracts/schemas.js';
-import type { SampleStore } from '../../data/store.js';
+import type { Store } from '../../data/store.js';
 import type { ModelRegistry } from '../models.js';
 import type { Retrainer } from '../retrain.js';
 
 /** The options every route plugin is registered with. */
 export interface RouteContext {
-  store: SampleStore;
+  store: Store;
   registry: ModelRegistry;
   retrainer: Retrainer;
   /** The serving model, read per request: promotion swaps it. */
   serving: () => ModelRegistry['current'];
-  /** The sample store's file (the retraining worker reads it too). */
-  dbPath: string;
   /** Route options of a rate-limited route (`group` shares one budget between routes). */
   limited: (max: number | undefined, group: string) => object;
   /** Requests per minute of predict and writes; undefined: no limits. */

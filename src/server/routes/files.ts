@@ -9,12 +9,7 @@ import { ExportQuery, Imported, ImportQuery, Other } from '../../contracts/schem
 import type { Recognizer } from '../../core/contracts.js';
 import { CANONICAL_SIZE, type GrayImage, type LabelledDrawing } from '../../core/types.js';
 import { encodeDigitCsv, parseDigitCsv } from '../../data/csv.js';
-import {
-  IMAGE_BYTES,
-  type NewSample,
-  type SampleFilter,
-  type SampleStore,
-} from '../../data/store.js';
+import { IMAGE_BYTES, type NewSample, type SampleFilter, type Store } from '../../data/store.js';
 import { formatStrokesJsonl, parseStrokesJsonl } from '../../data/strokes-jsonl.js';
 import { parseUnipen } from '../../data/unipen.js';
 import { HttpError } from '../http-error.js';
@@ -31,12 +26,12 @@ const EXPORT_PAGE = 1000;
  * concatenate to exactly what `formatDigitCsv` / `formatStrokesJsonl` write for all the samples.
  */
 async function* exportChunks(
-  store: SampleStore,
+  store: Store,
   format: 'csv' | 'jsonl',
   filter: SampleFilter,
 ): AsyncGenerator<Buffer | string> {
   let first = true;
-  for (const page of store.pages(filter, EXPORT_PAGE)) {
+  for await (const page of store.pages(filter, EXPORT_PAGE)) {
     if (format === 'csv') {
       const pixels = new Uint8Array(page.length * IMAGE_BYTES);
       page.forEach((s, i) => {
@@ -223,8 +218,8 @@ export const fileRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
         const source = `upload.${format}`;
         const text = decodeText(request.body, source);
         const samples = await importSamples(serving().recognizer, format, text, source);
-        const imported = store.insertMany(samples);
-        return reply.code(201).send({ imported, total: store.count() });
+        const imported = await store.insertMany(samples);
+        return reply.code(201).send({ imported, total: await store.count() });
       },
     );
   });

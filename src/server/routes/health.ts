@@ -19,7 +19,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       status: 'ok' as const,
       modelVersion: serving().model.id,
       servingVersion: serving().version,
-      samples: store.count(),
+      samples: await store.count(),
     }),
   );
 

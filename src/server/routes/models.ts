@@ -1,5 +1,4 @@
 /** Model versions: the list with their metrics, a version's report, and promotion (admin). */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ModelList, Other, Refs, VersionParams } from '../../contracts/schemas.js';
@@ -54,7 +53,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     },
     async () => ({
       serving: serving().version,
-      versions: registry.list().map(versionJson),
+      versions: (await registry.list()).map(versionJson),
     }),
   );
 
@@ -74,12 +73,12 @@ export const modelRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     },
     async (request, reply) => {
       const version = Number(request.params.version);
-      const v = registry.get(version);
+      const v = await registry.get(version);
       if (!v) throw new HttpError(404, `no model version ${version}`);
       if (!v.report) throw new HttpError(404, `model version ${version} has no report`);
       let html: Buffer;
       try {
-        html = readFileSync(registry.path(v.report));
+        html = await registry.readFile(v.report);
       } catch {
         throw new HttpError(404, `the report of model version ${version} is missing (${v.report})`);
       }
@@ -115,7 +114,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     },
     async (request) => {
       const version = Number(request.params.version);
-      const v = registry.promote(version);
+      const v = await registry.promote(version);
       app.log.info(`model version ${version} (${v.modelId}) promoted by an admin`);
       return versionJson(v);
     },

@@ -2,13 +2,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Other, Refs, TrainState } from '../../contracts/schemas.js';
 import { splitHeldOut } from '../../data/holdout.js';
-import { readSampleStore } from '../../data/samples.js';
+import { readStoreDrawings } from '../../data/samples.js';
 import type { JobEvent, JobState } from '../retrain.js';
 import { ADMIN_ERRORS, ADMIN_SECURITY, errorResponse, type RouteContext } from './context.js';
 
 export const retrainRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
   app,
-  { retrainer, dbPath, adminRoute },
+  { retrainer, store, adminRoute },
 ) => {
   app.post(
     '/api/admin/train',
@@ -31,7 +31,7 @@ export const retrainRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       },
     },
     async (_request, reply) => {
-      const job = retrainer.start();
+      const job = await retrainer.start();
       return reply.code(202).header('location', '/api/admin/train').send(job);
     },
   );
@@ -50,8 +50,9 @@ export const retrainRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     },
     async (_request) => {
       // As the worker will split them: with none held out, a new model cannot be promoted.
-      const heldOutDrawings = splitHeldOut(readSampleStore(dbPath).drawings).heldOut.length;
-      return { job: retrainer.state, heldOutDrawings };
+      const heldOutDrawings = splitHeldOut((await readStoreDrawings(store)).drawings).heldOut
+        .length;
+      return { job: await retrainer.report(), heldOutDrawings };
     },
   );
 
@@ -101,11 +102,27 @@ export const retrainRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       });
       const send = (type: string, data: unknown) =>
         res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
-      const state: JobState | null = retrainer.state;
+      const state: JobState | null = await retrainer.report();
       send('state', { job: state });
       if (state?.status !== 'running') {
         send('done', { job: state });
         res.end();
+        return;
+      }
+      if (retrainer.state?.id !== state.id) {
+        // Another server of the shared database runs it: its row is watched until it ends.
+        const watch = setInterval(() => {
+          retrainer.report().then(
+            (now) => {
+              if (now?.status === 'running') return;
+              clearInterval(watch);
+              send('done', { job: now });
+              res.end();
+            },
+            () => {},
+          );
+        }, 1000);
+        res.on('close', () => clearInterval(watch));
         return;
       }
       // A comment line now and then keeps proxies from closing an idle stream.

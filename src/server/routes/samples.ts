@@ -91,7 +91,7 @@ export const sampleRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
           409,
           `the model reads this drawing as not a digit; to store it as ${aDigit(input.label)} anyway, send confirmNotDigit: true`,
         );
-      const sample = store.insert({
+      const sample = await store.insert({
         label: input.label,
         drawing: input.drawing,
         source: input.source,
@@ -117,7 +117,7 @@ export const sampleRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     },
     async (request) => {
       const q = { filter: filterOf(request.query), ...request.query };
-      const { total, samples } = store.list(q.filter, { limit: q.limit, offset: q.offset });
+      const { total, samples } = await store.list(q.filter, { limit: q.limit, offset: q.offset });
       return {
         total,
         limit: q.limit,
@@ -138,7 +138,7 @@ export const sampleRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     },
     async (request) => {
       const id = Number(request.params.id);
-      const s = store.get(id);
+      const s = await store.get(id);
       if (!s) throw new HttpError(404, `no sample ${id}`);
       return sampleJson(s, true);
     },
@@ -164,7 +164,7 @@ export const sampleRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     async (request) => {
       const id = Number(request.params.id);
       const { label } = request.body;
-      const s = store.relabel(id, label);
+      const s = await store.relabel(id, label);
       if (!s) throw new HttpError(404, `no sample ${id}`);
       return sampleJson(s, false);
     },
@@ -188,7 +188,7 @@ export const sampleRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     },
     async (request, reply) => {
       const id = Number(request.params.id);
-      if (!store.delete(id)) throw new HttpError(404, `no sample ${id}`);
+      if (!(await store.delete(id))) throw new HttpError(404, `no sample ${id}`);
       return reply.code(204).send();
     },
   );
@@ -204,8 +204,8 @@ export const sampleRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     },
     async (request) => {
       const filter = filterOf(request.query);
-      const stats = store.stats(filter);
-      const all = filter.sessionId === undefined ? stats : store.stats({});
+      const stats = await store.stats(filter);
+      const all = filter.sessionId === undefined ? stats : await store.stats({});
       // The collect page asks for the least-collected digit over all samples (the smallest on ties).
       const next = all.byLabel.indexOf(Math.min(...all.byLabel));
       return { ...stats, next };

@@ -27,7 +27,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (app
     async (request) => {
       const { sessionId } = request.params;
       const { after } = request.query;
-      const { samples } = store.list(
+      const { samples } = await store.list(
         { sessionId, source: 'feedback' },
         { limit: LIMITS.personalExamples, offset: 0 },
       );

@@ -1,0 +1,275 @@
+/**
+ * Two server processes (`npm start`'s main.ts) on one PostgreSQL database (a throwaway cluster):
+ * what one writes the other reads, what one promotes the other serves, a server killed with
+ * SIGKILL during writes loses nothing it acknowledged, and one killed during training leaves the
+ * job failed and the serving model as it was. Skipped, saying so, without PostgreSQL.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { DEFAULT_MODEL_PATH } from '../data/model-io.js';
+import { type PgCluster, pgUnavailable, startCluster } from '../data/pg-cluster.js';
+import { ORPHANED_JOB_ERROR } from '../data/store.js';
+import { DIGIT_STROKES, drawingOf } from './test-digits.js';
+
+// The built server (npm test builds first), as `npm start` runs it: it starts faster than via tsx.
+const MAIN = join(import.meta.dirname, '..', '..', 'dist', 'server', 'main.js');
+const TOKEN = 'replica-test-token-0123456789';
+const AUTH = { authorization: `Bearer ${TOKEN}` };
+
+/** A running server process and its base URL. */
+interface Replica {
+  base: string;
+  child: ChildProcess;
+  /** Its stderr so far (for failure messages). */
+  stderr(): string;
+}
+
+function startReplica(env: Record<string, string>): Promise<Replica> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DIGITREC_ADMIN_TOKEN: TOKEN,
+      DIGITREC_WRITES_PER_MINUTE: '100000',
+      DIGITREC_PREDICT_PER_MINUTE: '100000',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (d) => {
+    err += d;
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (d) => {
+      out += d;
+      const m = /digitrec: http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
+      if (m) resolve({ base: `http://127.0.0.1:${m[1]}`, child, stderr: () => err });
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${err}`)));
+  });
+}
+
+function killed(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.on('exit', () => resolve());
+  });
+}
+
+async function getJson(url: string, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { headers });
+  assert.equal(res.status, 200, `${url}: ${res.status}`);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+/** Polls `f` every 50 ms until it returns a value, for at most 15 s (then fails saying `what`). */
+async function eventually<T>(what: string, f: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 300; i++) {
+    const v = await f();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`never: ${what}`);
+}
+
+const SEVEN = drawingOf(DIGIT_STROKES.seven);
+
+function postSample(base: string, label: number, sessionId: string) {
+  return fetch(`${base}/api/samples`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      label,
+      drawing: SEVEN,
+      source: 'collect',
+      sessionId,
+      confirmNotDigit: true,
+    }),
+  });
+}
+
+const missing = pgUnavailable();
+if (missing) {
+  console.log(`# ${missing}`);
+  test('two servers on one PostgreSQL', { skip: missing }, () => {});
+} else {
+  describe('two servers on one PostgreSQL', () => {
+    let cluster: PgCluster;
+    let dir: string;
+    const running: ChildProcess[] = [];
+    const start = async (env: Record<string, string>) => {
+      const r = await startReplica(env);
+      running.push(r.child);
+      return r;
+    };
+    before(() => {
+      cluster = startCluster({ fsync: false });
+      dir = mkdtempSync(join(tmpdir(), 'digitrec-replicas-'));
+    });
+    after(async () => {
+      for (const c of running) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+      await Promise.all(running.map(killed));
+      cluster.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    test('a sample written on one is read on the other; a promotion on one is served by the other', async () => {
+      const url = cluster.createDatabase('shared');
+      const a = await start({ DIGITREC_DATABASE_URL: url });
+      const b = await start({ DIGITREC_DATABASE_URL: url });
+      const res = await postSample(a.base, 7, 'writer-1');
+      assert.equal(res.status, 201);
+      const stored = (await res.json()) as { id: number };
+      const read = await getJson(`${b.base}/api/samples/${stored.id}`);
+      assert.equal(read.label, 7);
+      assert.deepEqual(read.drawing, SEVEN);
+      assert.equal((await getJson(`${b.base}/healthz`)).samples, 1);
+
+      // Version 1 is the committed model, added once though both servers started on it.
+      const versions = await getJson(`${b.base}/api/models`);
+      assert.equal(versions.serving, 1);
+      assert.equal((versions.versions as unknown[]).length, 1);
+      const base = JSON.parse(readFileSync(DEFAULT_MODEL_PATH, 'utf8'));
+      // A third server started on another model file adds it as version 2 and serves it; the
+      // other two swap to it without a restart.
+      const other = join(dir, 'other.json');
+      writeFileSync(other, JSON.stringify({ ...base, id: 'replica-test-model' }));
+      const c = await start({ DIGITREC_DATABASE_URL: url, DIGITREC_MODEL: other });
+      for (const r of [a, b, c]) {
+        await eventually('every server serves version 2', async () => {
+          const h = await getJson(`${r.base}/healthz`);
+          return h.servingVersion === 2 ? h : undefined;
+        });
+      }
+      // Promoting version 1 again on A: B serves it, and its predictions say so.
+      const promoted = await fetch(`${a.base}/api/admin/models/1/promote`, {
+        method: 'POST',
+        headers: AUTH,
+      });
+      assert.equal(promoted.status, 200);
+      const health = await eventually('B serves version 1', async () => {
+        const h = await getJson(`${b.base}/healthz`);
+        return h.servingVersion === 1 ? h : undefined;
+      });
+      assert.equal(health.modelVersion, base.id);
+      const predicted = await fetch(`${b.base}/api/predict`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ drawing: SEVEN }),
+      });
+      const answer = (await predicted.json()) as { modelVersion: string; digit: number };
+      assert.equal(answer.modelVersion, base.id);
+      assert.equal(answer.digit, 7);
+      // The model file itself came from the database: B's ETag is version 1's id.
+      const file = await fetch(`${b.base}/api/model`);
+      assert.equal(file.headers.get('etag'), `"${base.id}"`);
+      const report = await fetch(`${c.base}/api/models/1/report`);
+      assert.equal(report.status, 200, 'version 1 report, written by A, read by C');
+      for (const r of [a, b, c]) r.child.kill('SIGTERM');
+      await Promise.all([a, b, c].map((r) => killed(r.child)));
+    });
+
+    test('a server killed with SIGKILL during writes loses nothing it acknowledged', async () => {
+      const url = cluster.createDatabase('killed');
+      const a = await start({ DIGITREC_DATABASE_URL: url });
+      const b = await start({ DIGITREC_DATABASE_URL: url });
+      const acknowledged: { id: number; label: number }[] = [];
+      let failures = 0;
+      // Four writers on B, until it dies.
+      const writer = async (w: number) => {
+        for (let i = 0; ; i++) {
+          const label = (w + i) % 10;
+          try {
+            const res = await postSample(b.base, label, `writer-${w}`);
+            if (res.status === 201) {
+              const s = (await res.json()) as { id: number };
+              acknowledged.push({ id: s.id, label });
+            } else failures++;
+          } catch {
+            return; // the connection died with the server
+          }
+        }
+      };
+      const writers = [0, 1, 2, 3].map(writer);
+      await eventually('B has acknowledged 40 writes', async () =>
+        acknowledged.length >= 40 ? true : undefined,
+      );
+      b.child.kill('SIGKILL');
+      await Promise.all(writers);
+      await killed(b.child);
+      assert.equal(failures, 0, b.stderr());
+      // Every acknowledged sample is on A, with its label.
+      const page = await getJson(`${a.base}/api/samples?limit=200`);
+      const byId = new Map(
+        (page.samples as { id: number; label: number }[]).map((s) => [s.id, s.label]),
+      );
+      assert.ok((page.total as number) >= acknowledged.length);
+      for (const s of acknowledged) assert.equal(byId.get(s.id), s.label, `sample ${s.id}`);
+      // A still writes.
+      assert.equal((await postSample(a.base, 1, 'after')).status, 201);
+      a.child.kill('SIGTERM');
+      await killed(a.child);
+    });
+
+    test('one training job across servers; a server killed mid-training leaves it failed and the serving model untouched', async () => {
+      const url = cluster.createDatabase('training');
+      const config = join(dir, 'tiny.config.json');
+      writeFileSync(
+        config,
+        JSON.stringify({
+          data: ['synthetic:2000'],
+          synthetic: { mix: { templates: 1, restroked: 0 } },
+          features: 'hog',
+          Cs: [1],
+          cv: 2,
+          eval: [],
+        }),
+      );
+      const env = { DIGITREC_DATABASE_URL: url, DIGITREC_RETRAIN_CONFIG: config };
+      const a = await start(env);
+      const b = await start(env);
+      const started = await fetch(`${b.base}/api/admin/train`, { method: 'POST', headers: AUTH });
+      assert.equal(started.status, 202);
+      const job = (await started.json()) as { id: number };
+      // A sees B's job running and cannot start another.
+      const state = await getJson(`${a.base}/api/admin/train`, AUTH);
+      assert.equal((state.job as { id: number; status: string }).status, 'running');
+      const refused = await fetch(`${a.base}/api/admin/train`, { method: 'POST', headers: AUTH });
+      assert.equal(refused.status, 409);
+      assert.match(
+        ((await refused.json()) as { message: string }).message,
+        /running on another server/,
+      );
+      b.child.kill('SIGKILL');
+      await killed(b.child);
+      const failed = await eventually('the job reads as failed on A', async () => {
+        const s = await getJson(`${a.base}/api/admin/train`, AUTH);
+        const j = s.job as { id: number; status: string; error: string };
+        return j.status === 'failed' ? j : undefined;
+      });
+      assert.equal(failed.id, job.id);
+      assert.equal(failed.error, ORPHANED_JOB_ERROR);
+      const models = await getJson(`${a.base}/api/models`);
+      assert.equal(models.serving, 1);
+      assert.equal((models.versions as unknown[]).length, 1, 'no candidate was stored');
+      // The lock went with B: A may train now (and is stopped before it ends).
+      const next = await fetch(`${a.base}/api/admin/train`, { method: 'POST', headers: AUTH });
+      assert.equal(next.status, 202);
+      assert.equal(((await next.json()) as { id: number }).id, job.id + 1);
+      const cancelled = await fetch(`${a.base}/api/admin/train`, {
+        method: 'DELETE',
+        headers: AUTH,
+      });
+      assert.equal(cancelled.status, 200);
+      a.child.kill('SIGTERM');
+      await killed(a.child);
+    });
+  });
+}
