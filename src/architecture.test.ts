@@ -6,6 +6,7 @@ import { test } from 'node:test';
 // The import graph of ../shared/STYLE.md: web → core, data → core, server → data, core,
 // cli → data, core. Nothing imports cli, server or web; core imports nothing outside itself.
 // contracts (the API's schemas, types and limits) → core, for the server and the web.
+// lib (the package's library entries) → data, contracts, core; its browser entry → core only.
 const ALLOWED: Record<string, string[]> = {
   core: ['core'],
   contracts: ['contracts', 'core'],
@@ -13,6 +14,7 @@ const ALLOWED: Record<string, string[]> = {
   server: ['server', 'contracts', 'data', 'core'],
   cli: ['cli', 'data', 'core'],
   web: ['web', 'contracts', 'core'],
+  lib: ['lib', 'data', 'contracts', 'core'],
 };
 
 function sourceFiles(dir: string): string[] {
@@ -27,7 +29,8 @@ const IMPORT =
   /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function importsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
+  // Doc comments may show imports as examples (the library's entries do): they are not imports.
+  const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
   return [...text.matchAll(IMPORT)].map((m) => m[1] ?? m[2]);
 }
 
@@ -60,6 +63,28 @@ test('core has no I/O and no DOM: no node: or package imports outside tests', ()
       if (name.test(text)) violations.push(`${relative(root, file)} uses ${name.source}`);
     }
   }
+  assert.deepEqual(violations, []);
+});
+
+test("the library's browser entry imports no Node code: only lib, contracts and core, no node:", () => {
+  const seen = new Set<string>();
+  const violations: string[] = [];
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const spec of importsOf(file)) {
+      if (!spec.startsWith('.')) {
+        violations.push(`${relative(root, file)} imports ${spec}`);
+        continue;
+      }
+      const target = join(file, '..', spec).replace(/\.js$/, '.ts');
+      if (!['lib', 'contracts', 'core'].includes(relative(root, target).split(sep)[0]))
+        violations.push(`${relative(root, file)} imports ${spec}`);
+      else visit(target);
+    }
+  };
+  visit(join(root, 'lib', 'browser.ts'));
+  assert.ok(seen.size > 10, `the walk reached only ${seen.size} files`);
   assert.deepEqual(violations, []);
 });
 

@@ -1,0 +1,49 @@
+/**
+ * digitrec as a library, for browsers and bundlers (the `browser` condition of the package's
+ * `exports`): pure code, no Node built-ins. A model comes from a URL (`loadModel`) or from JSON
+ * already in hand (`parseModelFile`); everything else is the same as the Node entry.
+ *
+ * ```js
+ * import { loadModel, recognizeDrawing } from 'digitrec';
+ * const model = await loadModel('/models/default.json');
+ * const r = recognizeDrawing({ strokes, width: 280, height: 280, brushWidth: 18 }, model);
+ * ```
+ */
+import type { ModelFile, Recognition } from '../core/contracts.js';
+import { ModelFormatError, parseModelFile } from '../core/model-file.js';
+import type { Drawing, GrayImage } from '../core/types.js';
+import { type ModelOrRecognizer, recognizeImageWith, recognizeWith } from './recognize.js';
+
+export * from './common.js';
+
+/**
+ * Fetches a model file from `url` and validates it (a `ModelFormatError` names what is wrong).
+ * Returns a Promise here; the Node entry reads a path synchronously (`await` suits both).
+ */
+export async function loadModel(url: string | URL): Promise<ModelFile> {
+  if (typeof url !== 'string' && !(url instanceof URL))
+    throw new TypeError(`url must be a string or a URL, got ${typeof url}`);
+  const res = await fetch(url);
+  if (!res.ok) throw new ModelFormatError(`${url}: ${res.status} ${res.statusText}`);
+  let json: unknown;
+  try {
+    json = await res.json();
+  } catch (err) {
+    throw new ModelFormatError(`${url}: not valid JSON (${(err as Error).message})`);
+  }
+  try {
+    return parseModelFile(json);
+  } catch (err) {
+    throw new ModelFormatError(`${url}: ${(err as Error).message}`);
+  }
+}
+
+/** Recognises a drawing with `model` (a model file or a recognizer); the drawing is checked first. */
+export function recognizeDrawing(drawing: Drawing, model: ModelOrRecognizer): Recognition {
+  return recognizeWith(model, drawing);
+}
+
+/** Recognises a grayscale image (values in [0, 1], either polarity) with `model`. */
+export function recognizeImage(image: GrayImage, model: ModelOrRecognizer): Recognition {
+  return recognizeImageWith(model, image);
+}
