@@ -4,6 +4,7 @@ import { TrainConfigError } from '../data/training.js';
 import { UsageError } from './args.js';
 import { CROSSVAL_HELP, crossvalCommand } from './crossval.js';
 import { EVAL_HELP, evalCommand } from './evaluate.js';
+import { EXPORT_HELP, exportCommand } from './export.js';
 import { PREDICT_HELP, predictCommand } from './predict.js';
 import { REPORT_HELP, reportCommand } from './report.js';
 import { SYNTH_HELP, synthCommand } from './synth.js';
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => unknown; help: string 
   report: { run: reportCommand, help: REPORT_HELP },
   synth: { run: synthCommand, help: SYNTH_HELP },
   crossval: { run: crossvalCommand, help: CROSSVAL_HELP },
+  export: { run: exportCommand, help: EXPORT_HELP },
 };
 
 const USAGE = `digitrec — handwritten digit recognition

@@ -11,8 +11,17 @@ export type {
 } from '../core/contracts.js';
 export { VERDICTS } from '../core/contracts.js';
 export { ModelFormatError, parseModelFile, serialiseModelFile } from '../core/model-file.js';
+export { onnxModel } from '../core/onnx.js';
 export { type Preprocessed, preprocessDrawing, preprocessImage } from '../core/preprocess.js';
 export { type RasteriseOptions, rasterise } from '../core/rasterise.js';
+export {
+  EXPORTED_READERS,
+  type ExportedReader,
+  exportedReaders,
+  type ReaderInputs,
+  readerInputs,
+  sklearnExport,
+} from '../core/reader-export.js';
 export { createRecognizer, DIGITS } from '../core/recognizer.js';
 export type { Drawing, GrayImage, Point, Stroke } from '../core/types.js';
 export { CANONICAL_SIZE } from '../core/types.js';
