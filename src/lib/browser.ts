@@ -10,7 +10,7 @@
  * ```
  */
 import type { ModelFile, Recognition } from '../core/contracts.js';
-import { ModelFormatError, parseModelFile } from '../core/model-file.js';
+import { ModelFormatError, parseModelText } from '../core/model-file.js';
 import type { Drawing, GrayImage } from '../core/types.js';
 import { type ModelOrRecognizer, recognizeImageWith, recognizeWith } from './recognize.js';
 
@@ -25,17 +25,7 @@ export async function loadModel(url: string | URL): Promise<ModelFile> {
     throw new TypeError(`url must be a string or a URL, got ${typeof url}`);
   const res = await fetch(url);
   if (!res.ok) throw new ModelFormatError(`${url}: ${res.status} ${res.statusText}`);
-  let json: unknown;
-  try {
-    json = await res.json();
-  } catch (err) {
-    throw new ModelFormatError(`${url}: not valid JSON (${(err as Error).message})`);
-  }
-  try {
-    return parseModelFile(json);
-  } catch (err) {
-    throw new ModelFormatError(`${url}: ${(err as Error).message}`);
-  }
+  return parseModelText(await res.text(), String(url));
 }
 
 /** Recognises a drawing with `model` (a model file or a recognizer); the drawing is checked first. */

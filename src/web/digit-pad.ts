@@ -19,7 +19,7 @@
 
 import { LIMITS } from '../contracts/limits.js';
 import type { ModelFile, Recognition, Recognizer, Verdict } from '../core/contracts.js';
-import { parseModelFile } from '../core/model-file.js';
+import { parseModelText } from '../core/model-file.js';
 import { createRecognizer } from '../core/recognizer.js';
 import type { Drawing } from '../core/types.js';
 import { DrawingPad, type PadChange } from './pad.js';
@@ -140,7 +140,7 @@ function loadModel(url: string): Promise<{ model: ModelFile; recognizer: Recogni
       const res = await fetch(url);
       if (!res.ok)
         throw new Error(`could not load the model ${url}: ${res.status} ${res.statusText}`);
-      const model = parseModelFile(await res.json());
+      const model = parseModelText(await res.text(), url);
       return { model, recognizer: createRecognizer(model) };
     })();
     // A failed load is tried again by the next pad (or the next `model` change).
