@@ -78,7 +78,7 @@ for (const [dtype, tolerance] of [
   ['float32', 1e-5],
   ['float64', 1e-12],
 ] as const) {
-  test(`ONNX (${dtype}): image.onnx on the 10,000 MNIST test images gives digitrec's probabilities within ${tolerance}`, async () => {
+  test(`ONNX (${dtype}): image.onnx on the 10,000 MNIST test images gives digitrec's probabilities within ${tolerance}`, async (t) => {
     const out = exportOnnx(dtype);
     const mnist = loadMnist('test');
     const set = featurizeImageSet(mnist, {
@@ -93,6 +93,7 @@ for (const [dtype, tolerance] of [
     }
     const got = await runOnnx(join(out, 'image.onnx'), set.X.data, set.X.d, dtype);
     const diff = maxDiff(got, want);
+    t.diagnostic(`largest difference from digitrec's probabilities: ${diff}`);
     assert.ok(diff < tolerance, `largest difference ${diff}`);
     assert.ok(diff > 0 || dtype === 'float64', 'float32 arithmetic cannot be exact everywhere');
   });
@@ -167,7 +168,7 @@ test("the README's Python snippet: scikit-learn's predict_proba gives digitrec's
   skip: python
     ? false
     : 'python3 with scikit-learn is not installed (apt-get install python3-sklearn)',
-}, () => {
+}, (t) => {
   const snippet = join(dir, 'snippet.py');
   writeFileSync(snippet, readmeSnippet());
   const sk = join(dir, 'model.sklearn.json');
@@ -218,6 +219,7 @@ test("the README's Python snippet: scikit-learn's predict_proba gives digitrec's
     let d = 0;
     for (let i = 0; i < got.length; i++)
       if (!Number.isNaN(want[i])) d = Math.max(d, Math.abs(got[i] - want[i]));
+    t.diagnostic(`${c.reader}: largest difference from digitrec ${d}`);
     assert.ok(d < 1e-9, `${c.reader}: largest difference ${d}`);
   }
 });
