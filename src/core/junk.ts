@@ -6,21 +6,48 @@
  * A binary logistic regression on them (digit / not a digit) gives P(not a digit); its threshold
  * is fitted on data at training (see `data/training.ts`).
  */
+import { createRng } from './random.js';
 import { TRAJECTORY_LENGTH } from './trajectory.js';
 import type { Drawing, Matrix } from './types.js';
 
 /** Number of geometric features. */
 export const GEOMETRY_LENGTH = 10;
 
+/** Where each geometric feature sits in the row (see `geometryFeatures`). */
+export const GEOMETRY = {
+  size: 0,
+  aspect: 1,
+  length: 2,
+  strokes: 3,
+  longest: 4,
+  turning: 5,
+  penUp: 6,
+  tiny: 7,
+  dots: 8,
+  corners: 9,
+} as const;
+
+/** The ink's span (share of the canvas) above which size says nothing: a quarter of the canvas. */
+const SIZE_SATURATION = 0.25;
+/** Turning is measured on the path resampled every 1/32 of the span (any sampling density). */
+const RESAMPLE_PER_SPAN = 32;
+/** A turn of more than this between resampled steps is a corner (radians, 50°). */
+const CORNER_TURN = (50 * Math.PI) / 180;
+
 /**
- * Geometric features of a drawing, each scaled to about [0, 1]: ink span against the canvas
- * (longer side, shorter side), path length against the canvas and against the span, log stroke
- * count, log point count, the share of the path in the longest stroke, mean absolute turning per
- * unit length, the box's aspect, and whether the span is below 5% of the canvas.
+ * Geometric features of a drawing, each scaled to about [0, 1]. Only two depend on the drawing's
+ * size — the span against the canvas, saturating at a quarter of it (a digit drawn small is a
+ * digit), and whether the span is under 5% of the canvas (a tap) — and none on how densely the
+ * device sampled the pen: path length against the span, log stroke count, the share of the path
+ * in the longest stroke, turning per span-length and corners on the path resampled every 1/32 of
+ * the span, pen-up travel against the span, the share of strokes that are dots, and the box's
+ * aspect. `sizeScale` draws the drawing that much smaller or larger first (for training on
+ * digits of every size: taps and dots are small, digits come in any size).
  */
 export function geometryFeatures(
   drawing: Drawing,
   out = new Float32Array(GEOMETRY_LENGTH),
+  sizeScale = 1,
 ): Float32Array {
   out.fill(0);
   const side = Math.max(drawing.width, drawing.height, 1);
@@ -29,62 +56,101 @@ export function geometryFeatures(
   let maxX = -Infinity;
   let maxY = -Infinity;
   let points = 0;
-  let length = 0;
-  let longest = 0;
-  let turning = 0;
   for (const stroke of drawing.strokes) {
-    let strokeLength = 0;
-    let prevAngle: number | undefined;
-    for (let i = 0; i < stroke.length; i++) {
-      const p = stroke[i];
+    for (const p of stroke) {
       points++;
       if (p.x < minX) minX = p.x;
       if (p.y < minY) minY = p.y;
       if (p.x > maxX) maxX = p.x;
       if (p.y > maxY) maxY = p.y;
-      if (i === 0) continue;
-      const dx = p.x - stroke[i - 1].x;
-      const dy = p.y - stroke[i - 1].y;
-      const step = Math.hypot(dx, dy);
-      if (step < 1e-9) continue;
-      strokeLength += step;
-      const angle = Math.atan2(dy, dx);
-      if (prevAngle !== undefined) {
-        let turn = Math.abs(angle - prevAngle);
-        if (turn > Math.PI) turn = 2 * Math.PI - turn;
-        turning += turn;
-      }
-      prevAngle = angle;
     }
-    length += strokeLength;
-    if (strokeLength > longest) longest = strokeLength;
   }
   if (points === 0) return out;
   const w = maxX - minX;
   const h = maxY - minY;
   const span = Math.max(w, h);
-  out[0] = span / side;
-  out[1] = Math.min(w, h) / side;
-  out[2] = Math.min(length / side, 8) / 8;
-  out[3] = Math.min(length / Math.max(span, 1), 20) / 20;
-  out[4] = Math.log1p(drawing.strokes.length) / Math.log1p(100);
-  out[5] = Math.log1p(points) / Math.log1p(10_000);
-  out[6] = length > 0 ? longest / length : 1;
+  const unit = Math.max(span, 1);
+  const step = unit / RESAMPLE_PER_SPAN;
+  let length = 0;
+  let longest = 0;
+  let turning = 0;
+  let corners = 0;
+  let penUp = 0;
+  let dots = 0;
+  let last: { x: number; y: number } | undefined;
+  for (const stroke of drawing.strokes) {
+    if (stroke.length === 0) continue;
+    if (last) penUp += Math.hypot(stroke[0].x - last.x, stroke[0].y - last.y);
+    last = stroke[stroke.length - 1];
+    // Walk the stroke, taking a heading every `step` of arc length.
+    let strokeLength = 0;
+    let carried = 0;
+    let from = stroke[0];
+    let prevHeading: number | undefined;
+    for (let i = 1; i < stroke.length; i++) {
+      const p = stroke[i];
+      const dx = p.x - stroke[i - 1].x;
+      const dy = p.y - stroke[i - 1].y;
+      const segment = Math.hypot(dx, dy);
+      if (segment < 1e-9) continue;
+      strokeLength += segment;
+      carried += segment;
+      while (carried >= step) {
+        // The point `step` along from `from`, on the current segment.
+        const back = (carried - step) / segment;
+        const x = p.x - dx * back;
+        const y = p.y - dy * back;
+        const heading = Math.atan2(y - from.y, x - from.x);
+        if (prevHeading !== undefined) {
+          let turn = Math.abs(heading - prevHeading);
+          if (turn > Math.PI) turn = 2 * Math.PI - turn;
+          turning += turn;
+          if (turn > CORNER_TURN) corners++;
+        }
+        prevHeading = heading;
+        from = { x, y };
+        carried -= step;
+      }
+    }
+    length += strokeLength;
+    if (strokeLength > longest) longest = strokeLength;
+    if (strokeLength < 0.05 * unit) dots++;
+  }
+  const strokes = drawing.strokes.length;
+  out[GEOMETRY.size] = Math.min((sizeScale * span) / side, SIZE_SATURATION) / SIZE_SATURATION;
+  out[GEOMETRY.aspect] = span > 0 ? Math.min(w, h) / span : 0;
+  out[GEOMETRY.length] = Math.min(length / unit, 20) / 20;
+  out[GEOMETRY.strokes] = Math.log1p(strokes) / Math.log1p(100);
+  out[GEOMETRY.longest] = length > 0 ? longest / length : 1;
   // Total turning per path length as long as the span: a straight line 0, a circle about 2π·(π).
-  out[7] = Math.min(turning / Math.max(length / Math.max(span, 1), 1) / (4 * Math.PI), 1);
-  out[8] = span > 0 ? Math.min(w, h) / span : 0;
-  out[9] = span < 0.05 * side ? 1 : 0;
+  out[GEOMETRY.turning] = Math.min(turning / Math.max(length / unit, 1) / (4 * Math.PI), 1);
+  out[GEOMETRY.penUp] = Math.min(penUp / unit, 10) / 10;
+  out[GEOMETRY.tiny] = sizeScale * span < 0.05 * side ? 1 : 0;
+  out[GEOMETRY.dots] = strokes > 0 ? dots / strokes : 0;
+  out[GEOMETRY.corners] = Math.min(corners, 16) / 16;
   return out;
 }
 
-/** The geometric features of drawings, one row each. */
-export function geometryMatrix(drawings: readonly Drawing[]): Matrix {
+/** The geometric features of drawings, one row each (each drawn `sizeScales[i]` times its size). */
+export function geometryMatrix(
+  drawings: readonly Drawing[],
+  sizeScales?: ArrayLike<number>,
+): Matrix {
   const d = GEOMETRY_LENGTH;
   const data = new Float32Array(drawings.length * d);
   drawings.forEach((drawing, i) => {
-    geometryFeatures(drawing, data.subarray(i * d, (i + 1) * d));
+    geometryFeatures(drawing, data.subarray(i * d, (i + 1) * d), sizeScales?.[i] ?? 1);
   });
   return { n: drawings.length, d, data };
+}
+
+/**
+ * Sizes for training digits' geometry: digits drawn at 0.2–1 times their size (uniform, seeded),
+ * since synthetic and tablet digits fill the canvas while people at a pad draw them any size.
+ */
+export function digitSizeScales(n: number, seed: number): Float64Array {
+  const rng = createRng(seed);
+  return Float64Array.from({ length: n }, () => 0.2 + 0.8 * rng());
 }
 
 /**
@@ -97,9 +163,11 @@ export interface GeometryRange {
   high: (number | null)[];
 }
 
-/** The geometric features bounded below (span) and above (length, strokes, points, turning). */
-export const RANGE_LOW: readonly number[] = [0];
-export const RANGE_HIGH: readonly number[] = [2, 3, 4, 5, 7];
+/** The geometric features bounded below (size) and above (length, strokes, turning). */
+export const RANGE_LOW: readonly number[] = [GEOMETRY.size];
+export const RANGE_HIGH: readonly number[] = [GEOMETRY.length, GEOMETRY.strokes, GEOMETRY.turning];
+/** The stroke-count bound never refuses a digit of 3 strokes (a 4, a 5, a serifed 1). */
+const MIN_STROKES_BOUND = Math.fround(Math.log1p(3) / Math.log1p(100));
 
 /** The first geometric feature of `g` outside `range` (its index), or -1 when all are inside. */
 export function outsideRange(g: ArrayLike<number>, range: GeometryRange): number {
@@ -128,6 +196,7 @@ export function fitGeometryRange(G: Matrix, q: number): GeometryRange {
   if (G.n === 0) return { low, high };
   for (const j of RANGE_LOW) low[j] = at(column(j), q);
   for (const j of RANGE_HIGH) high[j] = at(column(j), 1 - q);
+  high[GEOMETRY.strokes] = Math.max(high[GEOMETRY.strokes] ?? 0, MIN_STROKES_BOUND);
   return { low, high };
 }
 

@@ -250,7 +250,7 @@ export function preprocessingDescription(file: ModelFile): Record<string, unknow
     geometry: {
       length: GEOMETRY_LENGTH,
       about:
-        'ink span against the canvas, path length, stroke and point counts, turning, aspect, tininess (src/core/junk.ts)',
+        "the span against the canvas (saturating at a quarter of it), path length against the span, stroke count, the longest stroke's share, turning and corners, pen-up travel, dots, aspect, and a tap flag (src/core/junk.ts)",
     },
     reference:
       "digitrec computes the rows exactly: readerInputs(drawing) in the library (the rows of every reader), or digitrec export --format features --data FILE (the image reader's rows of a data set)",

@@ -17,6 +17,8 @@ export interface SyntheticSourceOptions {
   mix?: { templates: number; restroked: number };
   /** Probability that a drawing is augmented. Default 0.5. */
   augment?: number;
+  /** Digit height as a share of the canvas, drawn uniformly. Default [0.5, 0.85]. */
+  height?: readonly [number, number];
 }
 
 /**
@@ -46,6 +48,7 @@ export function syntheticDrawings(
         seed: Math.floor(seeds() * 2 ** 32),
         mix,
         augment: options.augment,
+        height: options.height,
         mnist,
       }),
     );

@@ -161,6 +161,13 @@ test('resolveTrainConfig and trainModel name what is wrong with a configuration'
     /features must be one of .* got sift/,
   );
   assert.throws(() => resolveTrainConfig({ data: [] }), /--data names no source/);
+  for (const height of [[0.9, 0.5], [0, 0.5], [0.3], 'small'])
+    assert.throws(
+      () => resolveTrainConfig({ ...tiny, synthetic: { height } }),
+      /synthetic\.height must be \[low, high\] with 0\.05 ≤ low ≤ high ≤ 1 .*got /,
+      JSON.stringify(height),
+    );
+  assert.doesNotThrow(() => resolveTrainConfig({ ...tiny, synthetic: { height: [0.25, 0.85] } }));
   assert.throws(() => resolveTrainConfig([]), /expected a JSON object/);
   assert.throws(
     () => trainModel(resolveTrainConfig({ ...tiny, data: ['synthetic:100'], groupCv: true })),

@@ -29,7 +29,7 @@ import type { CvTable, DataSourceSummary, Fusion, Metrics, ModelFile } from '../
 import type { CvResult } from '../core/cv.js';
 import type { FeatureSet } from '../core/dataset.js';
 import { chooseFusionWeight, drawingTrajectories, type FusionScore } from '../core/fusion.js';
-import { GEOMETRY_LENGTH, geometryMatrix } from '../core/junk.js';
+import { digitSizeScales, GEOMETRY_LENGTH, geometryMatrix } from '../core/junk.js';
 import { evaluate } from '../core/metrics.js';
 import { FEATURE_KINDS, modelFileOf } from '../core/model-file.js';
 import { RESTROKED_GROUP, TEMPLATE_GROUP } from '../core/synth/index.js';
@@ -231,6 +231,19 @@ export function checkTrainConfig(config: TrainConfig): void {
     throw new TrainConfigError(
       `fusionWeight must be 'cv' or a number ≥ 0, got ${JSON.stringify(config.fusionWeight)}`,
     );
+  const height = config.synthetic?.height;
+  if (
+    height !== undefined &&
+    !(
+      Array.isArray(height) &&
+      height.length === 2 &&
+      height.every((h) => typeof h === 'number' && h >= 0.05 && h <= 1) &&
+      height[0] <= height[1]
+    )
+  )
+    throw new TrainConfigError(
+      `synthetic.height must be [low, high] with 0.05 ≤ low ≤ high ≤ 1 (digit height as a share of the canvas), got ${JSON.stringify(height)}`,
+    );
   if (!(Number.isInteger(config.junk) && config.junk >= 0))
     throw new TrainConfigError(
       `junk must be a count of non-digits ≥ 0, got ${JSON.stringify(config.junk)}`,
@@ -333,6 +346,9 @@ export function prepareSource(
   return { data, fs, kind: sourceKind(spec, data) };
 }
 
+/** Seed of the sizes the not-a-digit reader sees training digits at (see `digitSizeScales`). */
+const DIGIT_SIZE_SEED = 0x51e;
+
 /**
  * The rows of a featurised source the online reader learns from — drawings with a person's
  * stroke order (not re-stroked MNIST digits, whose order is a tracer's) — and their trajectories.
@@ -348,7 +364,10 @@ export function onlineRowsOf(data: LabelledData, fs: FeatureSet): OnlineRows | u
   return {
     rows: Int32Array.from(rows),
     X: drawingTrajectories(drawings),
-    G: geometryMatrix(drawings.map((d) => d.drawing)),
+    G: geometryMatrix(
+      drawings.map((d) => d.drawing),
+      digitSizeScales(drawings.length, DIGIT_SIZE_SEED),
+    ),
   };
 }
 

@@ -51,10 +51,15 @@ export async function startHarness(
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   assert.ok(address && typeof address === 'object');
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  } catch (error) {
+    // Without a browser the listening server would keep the test process alive forever.
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     base: `http://127.0.0.1:${address.port}`,
     browser,

@@ -83,25 +83,10 @@ export function drawingOf(
 }
 
 /**
- * Scribbles that are no clear digit. Which of them a model is unsure of depends on the model, so
- * the redraw test picks, with `leastSureScribble`, the one the served model is least sure of
- * (among those it does not call "not a digit": a model with a not-a-digit reader refuses the
- * pure scribbles, and the redraw path needs a digit it cannot tell).
+ * Scribbles that are no digit. Which of them a model is unsure of depends on the model, so the
+ * redraw test picks, with `leastSureScribble`, the one the served model is least sure of.
  */
 export const SCRIBBLES: Record<string, [number, number][][]> = {
-  // A 4 whose top is closed like a 9's: "4 or 9?".
-  fourOrNine: [
-    [
-      [170, 70],
-      [110, 70],
-      [110, 140],
-      [170, 140],
-    ],
-    [
-      [170, 60],
-      [170, 220],
-    ],
-  ],
   zigzag: [
     [
       [145, 104],
@@ -140,8 +125,8 @@ export const SCRIBBLES: Record<string, [number, number][][]> = {
 /**
  * The scribble whose highest confidence under `recognize`, over shifts of ±10 px and scalings of
  * 0.9–1.1 about the canvas centre (a mouse never lands exactly on the points), is lowest; with
- * that confidence, so a test can require it to be below the model's threshold. Scribbles that
- * some placement reads as not a digit are passed over.
+ * that confidence, so a test can require it to be below the model's threshold. Scribbles the
+ * model calls "not a digit" at any of those placements are passed over: the test wants "Not sure".
  */
 export function leastSureScribble(
   recognize: (d: Drawing) => { confidence: number; verdict?: string },
@@ -152,6 +137,7 @@ export function leastSureScribble(
   let best = { name: '', strokes: [] as [number, number][][], maxConfidence: Infinity };
   for (const [name, strokes] of Object.entries(SCRIBBLES)) {
     let max = 0;
+    let notDigit = false;
     for (const scale of [0.9, 1, 1.1]) {
       for (const dx of [-10, 0, 10]) {
         for (const dy of [-10, 0, 10]) {
@@ -161,12 +147,13 @@ export function leastSureScribble(
               c + (y - c) * scale + dy,
             ]),
           );
-          const r = recognize(drawingOf(moved, brushWidth, size));
-          max = r.verdict === 'not-a-digit' ? Infinity : Math.max(max, r.confidence);
+          const read = recognize(drawingOf(moved, brushWidth, size));
+          max = Math.max(max, read.confidence);
+          if (read.verdict === 'not-a-digit') notDigit = true;
         }
       }
     }
-    if (max < best.maxConfidence) best = { name, strokes, maxConfidence: max };
+    if (!notDigit && max < best.maxConfidence) best = { name, strokes, maxConfidence: max };
   }
   return best;
 }

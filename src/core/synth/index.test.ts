@@ -113,3 +113,24 @@ test('generateSynthetic rejects a mix it cannot make', () => {
   );
   assert.throws(() => generateSynthetic({ count: 5, seed: 1, augment: 2 }), /augment/);
 });
+
+test('height: template and re-stroked digits are drawn at the asked share of the canvas', () => {
+  const inkHeight = (strokes: { y: number }[][]) => {
+    const ys = strokes.flat().map((p) => p.y);
+    return Math.max(...ys) - Math.min(...ys);
+  };
+  const small = generateSynthetic({
+    count: 60,
+    seed: 3,
+    mnist: fakeMnist(),
+    augment: 0,
+    height: [0.25, 0.3],
+  });
+  const usual = generateSynthetic({ count: 60, seed: 3, mnist: fakeMnist(), augment: 0 });
+  // The stroke centres span at most the asked height (the brush adds to the ink, not the path).
+  for (const d of small) assert.ok(inkHeight(d.drawing.strokes) <= 0.3 * 280 + 1e-6, d.id);
+  const mean = (ds: typeof small) =>
+    ds.reduce((a, d) => a + inkHeight(d.drawing.strokes), 0) / ds.length;
+  assert.ok(mean(small) < 0.6 * mean(usual), `${mean(small)} vs ${mean(usual)}`);
+  assert.throws(() => generateSynthetic({ count: 1, seed: 1, height: [0.9, 0.5] }), /height/);
+});

@@ -45,6 +45,8 @@ export interface SyntheticOptions {
   canvas?: number;
   /** Brush diameter range in canvas pixels. Default [14, 22]. */
   brushWidth?: readonly [number, number];
+  /** Digit height as a share of the canvas, drawn uniformly. Default [0.5, 0.85]. */
+  height?: readonly [number, number];
 }
 
 /** Re-stroke attempts per drawing before giving up on degenerate images. */
@@ -110,7 +112,7 @@ export function generateSynthetic(options: SyntheticOptions): LabelledDrawing[] 
   shuffleInPlace(plan, rng);
 
   const templatesOf = digits.map((d) => TEMPLATES.filter((t) => t.digit === d));
-  const style = { canvas, brushWidth };
+  const style = { canvas, brushWidth, height: options.height };
   return plan.map(({ label, restroked }, i) => {
     let sample: LabelledDrawing | null = null;
     if (restroked) {

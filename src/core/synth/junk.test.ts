@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fitGeometryRange, GEOMETRY_LENGTH, geometryFeatures, outsideRange } from '../junk.js';
+import {
+  fitGeometryRange,
+  GEOMETRY,
+  GEOMETRY_LENGTH,
+  geometryFeatures,
+  outsideRange,
+} from '../junk.js';
 import { generateJunkDrawings, JUNK_KINDS } from './junk.js';
 
 test('non-digits: reproducible from the seed, kinds balanced, on the canvas', () => {
@@ -41,8 +47,8 @@ test('geometry: a tap spans under 5% of the canvas, a digit-sized stroke does no
   };
   const g = geometryFeatures(tap);
   assert.equal(g.length, GEOMETRY_LENGTH);
-  assert.equal(g[9], 1, 'tiny');
-  assert.ok(g[0] < 0.01);
+  assert.equal(g[GEOMETRY.tiny], 1, 'tiny');
+  assert.ok(g[GEOMETRY.size] < 0.02);
   const line = {
     strokes: [
       [
@@ -55,11 +61,68 @@ test('geometry: a tap spans under 5% of the canvas, a digit-sized stroke does no
     brushWidth: 18,
   };
   const h = geometryFeatures(line);
-  assert.equal(h[9], 0);
-  assert.ok(Math.abs(h[0] - 200 / 280) < 1e-6, 'span');
-  assert.ok(Math.abs(h[3] - 1 / 20) < 1e-6, 'a straight line is as long as its span');
-  assert.equal(h[7], 0, 'no turning');
-  assert.equal(h[4], Math.fround(Math.log1p(1) / Math.log1p(100)), 'one stroke');
+  assert.equal(h[GEOMETRY.tiny], 0);
+  assert.equal(h[GEOMETRY.size], 1, 'a span over a quarter of the canvas saturates');
+  assert.ok(Math.abs(h[GEOMETRY.length] - 1 / 20) < 1e-6, 'a straight line is as long as its span');
+  assert.equal(h[GEOMETRY.turning], 0, 'no turning');
+  assert.equal(h[GEOMETRY.corners], 0, 'no corners');
+  assert.equal(h[GEOMETRY.strokes], Math.fround(Math.log1p(1) / Math.log1p(100)), 'one stroke');
+  const small = geometryFeatures(line, undefined, 0.25);
+  assert.ok(
+    Math.abs(small[GEOMETRY.size] - (0.25 * 200) / 280 / 0.25) < 1e-6,
+    'drawn a quarter as big',
+  );
+  assert.equal(small[GEOMETRY.length], h[GEOMETRY.length], 'the rest does not depend on size');
+});
+
+/** A square drawn in one stroke, with `perSide` points on each side, at `scale` about (140, 140). */
+function square(perSide: number, scale: number) {
+  const corners = [
+    [60, 60],
+    [220, 60],
+    [220, 220],
+    [60, 220],
+    [60, 60],
+  ];
+  const stroke: { x: number; y: number }[] = [];
+  for (let c = 0; c < 4; c++) {
+    for (let i = 0; i < perSide; i++) {
+      const f = i / perSide;
+      const x = corners[c][0] + (corners[c + 1][0] - corners[c][0]) * f;
+      const y = corners[c][1] + (corners[c + 1][1] - corners[c][1]) * f;
+      stroke.push({ x: 140 + (x - 140) * scale, y: 140 + (y - 140) * scale });
+    }
+  }
+  stroke.push({ x: 140 + (60 - 140) * scale, y: 140 + (60 - 140) * scale });
+  return { strokes: [stroke], width: 280, height: 280, brushWidth: 18 };
+}
+
+test('geometry: the same shape gives the same features at any sampling density, and any size above a quarter of the canvas', () => {
+  const sparse = geometryFeatures(square(4, 1));
+  const dense = geometryFeatures(square(80, 1));
+  for (let j = 0; j < GEOMETRY_LENGTH; j++) {
+    assert.ok(Math.abs(sparse[j] - dense[j]) < 0.02, `feature ${j}: ${sparse[j]} vs ${dense[j]}`);
+  }
+  assert.equal(sparse[GEOMETRY.corners], 3 / 16, 'a square drawn from a corner turns at three');
+  const half = geometryFeatures(square(20, 0.5));
+  for (let j = 0; j < GEOMETRY_LENGTH; j++) {
+    assert.ok(Math.abs(half[j] - dense[j]) < 0.02, `feature ${j} at half size`);
+  }
+  const dots = geometryFeatures({
+    strokes: [
+      [{ x: 50, y: 50 }],
+      [{ x: 200, y: 200 }],
+      [
+        { x: 50, y: 200 },
+        { x: 200, y: 50 },
+      ],
+    ],
+    width: 280,
+    height: 280,
+    brushWidth: 18,
+  });
+  assert.equal(dots[GEOMETRY.dots], Math.fround(2 / 3), 'two of three strokes are dots');
+  assert.ok(dots[GEOMETRY.penUp] > 0, 'pen-up travel between strokes');
 });
 
 test('geometry range: quantiles of the digits, and the first feature outside them', () => {
@@ -69,15 +132,30 @@ test('geometry range: quantiles of the digits, and the first feature outside the
   // Feature j of row i is i / 999 (0 … 1): quantiles are plain.
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = i / (n - 1);
   const range = fitGeometryRange({ n, d, data }, 0.01);
-  assert.equal(range.low[0], Math.fround(9 / 999));
-  assert.equal(range.high[4], Math.fround(989 / 999));
-  assert.equal(range.low[4], null);
-  assert.equal(range.high[0], null);
+  assert.equal(range.low[GEOMETRY.size], Math.fround(9 / 999));
+  assert.equal(range.high[GEOMETRY.length], Math.fround(989 / 999));
+  assert.equal(range.low[GEOMETRY.length], null);
+  assert.equal(range.high[GEOMETRY.size], null);
+  assert.equal(range.high[GEOMETRY.aspect], null, 'aspect is not bounded');
   const g = new Float32Array(d).fill(0.5);
   assert.equal(outsideRange(g, range), -1);
-  g[0] = 0.001;
-  assert.equal(outsideRange(g, range), 0, 'too small');
-  g[0] = 0.5;
-  g[4] = 0.999;
-  assert.equal(outsideRange(g, range), 4, 'too many strokes');
+  g[GEOMETRY.size] = 0.001;
+  assert.equal(outsideRange(g, range), GEOMETRY.size, 'too small');
+  g[GEOMETRY.size] = 0.5;
+  g[GEOMETRY.strokes] = 0.999;
+  assert.equal(outsideRange(g, range), GEOMETRY.strokes, 'too many strokes');
+});
+
+test('geometry range: the stroke bound never refuses three strokes, even if no digit had them', () => {
+  const n = 100;
+  const d = GEOMETRY_LENGTH;
+  const data = new Float32Array(n * d);
+  // Every digit has one stroke.
+  for (let i = 0; i < n; i++) data[i * d + GEOMETRY.strokes] = Math.log1p(1) / Math.log1p(100);
+  const range = fitGeometryRange({ n, d, data }, 0.01);
+  const g = new Float32Array(d);
+  g[GEOMETRY.strokes] = Math.log1p(3) / Math.log1p(100);
+  assert.equal(outsideRange(g, range), -1, 'three strokes');
+  g[GEOMETRY.strokes] = Math.log1p(4) / Math.log1p(100);
+  assert.equal(outsideRange(g, range), GEOMETRY.strokes, 'four strokes');
 });
