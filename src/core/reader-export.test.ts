@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fixtureModel } from './model-fixture.js';
+import { BAR, fixtureModel } from './model-fixture.js';
 import { exportedReaders, readerInputs, sklearnExport } from './reader-export.js';
 import { createRecognizer } from './recognizer.js';
-import type { Drawing } from './types.js';
 
-const bar: Drawing = {
-  width: 280,
-  height: 280,
-  brushWidth: 18,
-  strokes: [
-    [
-      { x: 140, y: 60 },
-      { x: 140, y: 220 },
-    ],
-  ],
-};
+const bar = BAR;
 
 /** softmax(W x + b) of an exported reader on one row. */
 function probabilities(W: Float64Array, b: Float64Array, x: Float32Array): number[] {
