@@ -61,7 +61,10 @@ for (const [name, scale, density, cx, cy] of [
 ] as const) {
   test(`a digit drawn ${name} is still a digit, read the same`, () => {
     const s = shares((d) => asDrawn(d, scale, density, cx, cy));
-    assert.ok(s.notDigit <= asMade.notDigit + 0.02, `not a digit ${s.notDigit} (as made ${asMade.notDigit})`);
+    assert.ok(
+      s.notDigit <= asMade.notDigit + 0.02,
+      `not a digit ${s.notDigit} (as made ${asMade.notDigit})`,
+    );
     assert.ok(s.right >= asMade.right - 0.02, `read right ${s.right} (as made ${asMade.right})`);
   });
 }
