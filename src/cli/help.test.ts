@@ -6,7 +6,16 @@ import { cliHarness } from './test-harness.js';
 
 // Help, version and path errors through the built command: none of these loads data or trains.
 const { dir, run } = cliHarness('help');
-const COMMANDS = ['train', 'eval', 'predict', 'report', 'synth', 'crossval'];
+const COMMANDS = [
+  'train',
+  'eval',
+  'predict',
+  'report',
+  'synth',
+  'crossval',
+  'simulate',
+  'personalise',
+];
 
 test('-h and --help print each command’s help and exit 0, also after other options', () => {
   for (const name of COMMANDS) {

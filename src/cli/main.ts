@@ -5,8 +5,10 @@ import { UsageError } from './args.js';
 import { CROSSVAL_HELP, crossvalCommand } from './crossval.js';
 import { EVAL_HELP, evalCommand } from './evaluate.js';
 import { EXPORT_HELP, exportCommand } from './export.js';
+import { PERSONALISE_HELP, personaliseCommand } from './personalise.js';
 import { PREDICT_HELP, predictCommand } from './predict.js';
 import { REPORT_HELP, reportCommand } from './report.js';
+import { SIMULATE_HELP, simulateCommand } from './simulate.js';
 import { SYNTH_HELP, synthCommand } from './synth.js';
 import { TRAIN_HELP, train } from './train.js';
 
@@ -17,6 +19,8 @@ const COMMANDS: Record<string, { run: (argv: string[]) => unknown; help: string 
   report: { run: reportCommand, help: REPORT_HELP },
   synth: { run: synthCommand, help: SYNTH_HELP },
   crossval: { run: crossvalCommand, help: CROSSVAL_HELP },
+  simulate: { run: simulateCommand, help: SIMULATE_HELP },
+  personalise: { run: personaliseCommand, help: PERSONALISE_HELP },
   export: { run: exportCommand, help: EXPORT_HELP },
 };
 

@@ -38,6 +38,8 @@ export const LIMITS = {
   /** Page size of `GET /api/samples`. */
   maxPageSize: 200,
   defaultPageSize: 50,
+  /** Most examples of one session's handwriting the Draw page adapts to (the newest). */
+  personalExamples: 500,
 } as const;
 
 /** Pointer types a sample may record. */

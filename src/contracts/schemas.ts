@@ -332,6 +332,41 @@ export const Sample = Type.Object(
 );
 export type SampleJson = Static<typeof Sample>;
 
+/** The path parameters of a session's routes. */
+export const SessionParams = Type.Object({ sessionId: SessionId });
+
+/** The query of `GET /api/sessions/{sessionId}/examples`. */
+export const ExamplesQuery = Type.Object(
+  {
+    after: Type.Integer({
+      minimum: 0,
+      maximum: Number.MAX_SAFE_INTEGER,
+      default: 0,
+      description:
+        'Only samples with a larger id: the Draw page keeps the id it forgot up to ("Forget my handwriting").',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type ExamplesQuery = Static<typeof ExamplesQuery>;
+
+/** One example of a person's handwriting: a feedback sample's label and strokes. */
+export const Example = Type.Object({
+  id: Type.Integer(),
+  label: Label,
+  /** The stored prediction: an example whose prediction differs was a correction. */
+  predicted: Nullable(Type.Integer()),
+  drawing: Ref(Drawing),
+});
+
+/** `GET /api/sessions/{sessionId}/examples`. */
+export const SessionExamples = Type.Object({
+  sessionId: Type.String(),
+  limit: Type.Integer({ description: 'The most examples answered (the newest).' }),
+  examples: Type.Array(Example, { description: 'Oldest first.' }),
+});
+export type SessionExamplesJson = Static<typeof SessionExamples>;
+
 /** `GET /api/samples`. */
 export const SamplePage = Type.Object({
   total: Type.Integer(),

@@ -5,6 +5,7 @@
  * calibrated probabilities → accept or ask for a redraw.
  */
 import {
+  type CalibratedModel,
   calibratedModelOf,
   calibratedRead,
   linearLogits,
@@ -27,9 +28,14 @@ function answerOf(p: Float64Array, classes: readonly number[]): ReaderAnswer {
 /** Number of digit classes every recognition reports probabilities for. */
 export const DIGITS = 10;
 
-/** Builds a recognizer from a validated model file (see `parseModelFile`). */
-export function createRecognizer(model: ModelFile): Recognizer {
-  const calibrated = calibratedModelOf(model);
+/**
+ * Builds a recognizer from a validated model file (see `parseModelFile`), reading with the file's
+ * calibrated model or with `calibrated`, another of the same shape (a personal model).
+ */
+export function createRecognizer(
+  model: ModelFile,
+  calibrated: CalibratedModel = calibratedModelOf(model),
+): Recognizer {
   const { image, online } = calibrated;
   const k = model.classes.length;
   const d = image.nFeatures;

@@ -147,6 +147,7 @@ describe('health, model and docs', () => {
       'PATCH /api/samples/{id}',
       'DELETE /api/samples/{id}',
       'GET /api/stats',
+      'GET /api/sessions/{sessionId}/examples',
       'GET /api/models',
       'GET /api/models/{version}/report',
       'POST /api/admin/models/{version}/promote',
@@ -158,7 +159,10 @@ describe('health, model and docs', () => {
     assert.deepEqual(documented.sort(), expected.sort());
     for (const route of documented) {
       const [method, path] = route.split(' ');
-      const url = path.replace('{id}', ':id').replace('{version}', ':version');
+      const url = path
+        .replace('{id}', ':id')
+        .replace('{version}', ':version')
+        .replace('{sessionId}', ':sessionId');
       assert.ok(app.hasRoute({ method: method as 'GET', url }), `${route} is not a route`);
     }
   });

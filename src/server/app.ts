@@ -38,6 +38,7 @@ import { pageRoutes } from './routes/pages.js';
 import { predictRoutes } from './routes/predict.js';
 import { retrainRoutes } from './routes/retrain.js';
 import { sampleRoutes } from './routes/samples.js';
+import { sessionRoutes } from './routes/sessions.js';
 import {
   adminTokenMatches,
   checkAdmin,
@@ -514,6 +515,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     app.register(healthRoutes, context);
     app.register(predictRoutes, context);
     app.register(sampleRoutes, context);
+    app.register(sessionRoutes, context);
     app.register(fileRoutes, context);
     app.register(modelRoutes, context);
     app.register(retrainRoutes, context);

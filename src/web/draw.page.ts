@@ -2,8 +2,7 @@
  * The Draw page: draw a digit, see it recognised live in the browser by the core code and the
  * server's model, and confirm or correct the answer (stored as a `feedback` sample).
  */
-import type { ModelFile, Recognition, Recognizer } from '../core/contracts.js';
-import { createRecognizer } from '../core/recognizer.js';
+import type { ModelFile, Recognition } from '../core/contracts.js';
 import {
   ApiError,
   byId,
@@ -15,7 +14,15 @@ import {
   undoShortcut,
 } from './api.js';
 import { DrawingPad, type PadChange } from './pad.js';
-import { aDigit, confirmQuestion, formatConfidence, liveWords, statusWords } from './present.js';
+import { HandwritingMemory } from './personal.js';
+import {
+  aDigit,
+  confirmQuestion,
+  formatConfidence,
+  handwritingWords,
+  liveWords,
+  statusWords,
+} from './present.js';
 import { drawGray, renderBars } from './view.js';
 
 const canvas = byId<HTMLCanvasElement>('pad');
@@ -35,6 +42,9 @@ const feedbackOr = byId('feedback-or');
 const picker = byId('digit-picker');
 const saved = byId('saved');
 const modelLine = byId('model-line');
+const handwriting = byId('handwriting');
+const handwritingLine = byId('handwriting-line');
+const forgetButton = byId<HTMLButtonElement>('forget');
 
 const undoKey = undoShortcut();
 undoButton.title = `Undo the last stroke (${undoKey})`;
@@ -42,7 +52,7 @@ clearButton.title = 'Clear the drawing (Esc or Delete)';
 byId('shortcuts').textContent = `${undoKey} undo · Esc clear`;
 
 let model: ModelFile;
-let recognizer: Recognizer;
+let memory: HandwritingMemory;
 let pad: DrawingPad;
 let latest: Recognition | null = null;
 let saving = false;
@@ -116,8 +126,8 @@ function showFeedback(r: Recognition): void {
 }
 
 function recognise(final: boolean): void {
-  if (!recognizer) return;
-  show(recognizer.recognizeDrawing(pad.drawing), final);
+  if (!memory) return;
+  show(memory.recognizer.recognizeDrawing(pad.drawing), final);
 }
 
 // While drawing, a muted guess at most once a frame; the verdict a pause after the last pen-up,
@@ -169,16 +179,24 @@ async function sendFeedback(label: number): Promise<void> {
   showFeedback(latest);
   saved.classList.remove('error');
   saved.textContent = 'Saving…';
+  const drawing = pad.drawing;
+  // A digit given while the model was unsure counts as a correction, like another digit.
+  const kind = latest.accepted && label === latest.digit ? 'confirmed' : 'corrected';
   try {
-    await postSample({
+    const sample = await postSample({
       label,
-      drawing: pad.drawing,
+      drawing,
       source: 'feedback',
       sessionId: sessionId(),
       pointerType: pad.pointerType,
       ...(notDigit ? { confirmNotDigit: true } : {}),
     });
     saving = false;
+    // A drawing stored as "not a digit" never adapts the model.
+    if (!notDigit) {
+      memory.add(sample.id, drawing, label, kind);
+      showHandwriting();
+    }
     pad.clear(false);
     saved.textContent = `Thank you — saved as ${aDigit(label)}. Draw another?`;
     // The button pressed is hidden now: the pad is where the next digit goes.
@@ -190,6 +208,13 @@ async function sendFeedback(label: number): Promise<void> {
     if (latest) showFeedback(latest);
     pressed?.focus();
   }
+}
+
+/** The quiet line about the person's handwriting, and its Forget control. */
+function showHandwriting(): void {
+  const words = handwritingWords(memory.status);
+  handwriting.hidden = words === '';
+  handwritingLine.textContent = words;
 }
 
 function buildPicker(): void {
@@ -234,7 +259,14 @@ async function start(): Promise<void> {
     status.textContent = `Could not load the model: ${err instanceof Error ? err.message : String(err)}. Reload the page to try again.`;
     return;
   }
-  recognizer = createRecognizer(model);
+  memory = new HandwritingMemory(model, sessionId());
+  forgetButton.addEventListener('click', () => {
+    memory.forget();
+    showHandwriting();
+    saved.classList.remove('error');
+    saved.textContent = 'Forgotten: the standard model reads your drawings again.';
+    if (!pad.isDrawing) recognise(true);
+  });
   pad = new DrawingPad(canvas, model.canvas, {
     onChange: onPadChange,
     maxPoints: SERVER_LIMITS.points,
@@ -244,6 +276,16 @@ async function start(): Promise<void> {
   buildPicker();
   bindKeys();
   recognise(true);
+  try {
+    await memory.load();
+  } catch (err) {
+    handwriting.hidden = false;
+    handwritingLine.textContent = `Could not load your handwriting: ${err instanceof Error ? err.message : String(err)}.`;
+  }
+  if (memory.status.examples > 0) {
+    showHandwriting();
+    if (!pad.isDrawing) recognise(true);
+  }
   document.body.dataset.ready = 'true';
 }
 

@@ -5,6 +5,7 @@ import {
   collectDoubt,
   confirmQuestion,
   duration,
+  handwritingWords,
   jobPhaseText,
   leastCollected,
   liveWords,
@@ -212,4 +213,20 @@ test("Collect's question: not a digit, or confidently another digit; none when u
   assert.equal(collectDoubt({ verdict: 'digit', digit: 1 }, 1), null);
   assert.equal(collectDoubt({ verdict: 'unsure', digit: 7 }, 1), null);
   assert.equal(collectDoubt({ verdict: 'empty', digit: 0 }, 1), null);
+});
+
+test('the handwriting line is empty without examples, and says whether it adapted', () => {
+  assert.equal(handwritingWords({ examples: 0, used: false }), '');
+  assert.equal(
+    handwritingWords({ examples: 1, used: true }),
+    'Adapted to your handwriting: 1 example.',
+  );
+  assert.equal(
+    handwritingWords({ examples: 12, used: true }),
+    'Adapted to your handwriting: 12 examples.',
+  );
+  assert.match(
+    handwritingWords({ examples: 3, used: false }),
+    /^Learning your handwriting: 3 examples; the standard model/,
+  );
 });

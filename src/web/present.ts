@@ -150,3 +150,16 @@ export function collectDoubt(
     return `That looks like ${aDigit(reading.digit)} to me, not ${aDigit(label)}. Save it as ${aDigit(label)} anyway?`;
   return null;
 }
+
+/**
+ * The Draw page's quiet line about the person's handwriting: empty with no examples; "Adapted to
+ * your handwriting: 12 examples" while the personal model is in use; otherwise that it is still
+ * learning (the served model has read the examples better so far).
+ */
+export function handwritingWords(status: { examples: number; used: boolean }): string {
+  if (status.examples === 0) return '';
+  const n = plural(status.examples, 'example');
+  return status.used
+    ? `Adapted to your handwriting: ${n}.`
+    : `Learning your handwriting: ${n}; the standard model still reads you better.`;
+}
