@@ -2,6 +2,7 @@
 
 import { evaluateData, evaluateNonDigits } from '../data/evaluation.js';
 import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
+import { evaluateNumbers, readNumbersJsonl } from '../data/numbers.js';
 import { loadDataSource } from '../data/sources.js';
 import { readNonDigitJsonl } from '../data/strokes-jsonl.js';
 import { parseWriterGroup } from '../data/writers.js';
@@ -15,6 +16,8 @@ const SPEC: OptionSpec = {
   format: 'string',
   writers: 'string',
   junk: 'string',
+  numbers: 'string',
+  'length-hint': 'boolean',
   json: 'boolean',
   help: 'boolean',
 };
@@ -30,6 +33,10 @@ export const EVAL_HELP = `digitrec eval --data PATH|mnist-test [--junk FILE] [--
               own shapes, letters and scribbles; a "kind" field groups them): the share
               answered as a digit, as "not a digit" and as unsure, per kind. With --data too,
               the digits' redraws include those called "not a digit"
+  --numbers   numbers JSON Lines (digitrec synth --numbers) instead of --data: digit
+              segmentation, whole-number accuracy, and at the model's threshold the share
+              of numbers accepted, the accuracy on them and the share asked to fix a digit
+  --length-hint  with --numbers, tell the reader each number's length
   --json      print one JSON object instead of tables
 Drawings are read by both readers fused when the model has an online reader, and checked by its
 not-a-digit reader when it has one; plain images by the image reader alone.`;
@@ -38,14 +45,25 @@ not-a-digit reader when it has one; plain images by the image reader alone.`;
 export function evalCommand(argv: string[], log: (s: string) => void = console.log) {
   const { options, positionals } = parseArgs(argv, SPEC);
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
-  if (typeof options.data !== 'string' && typeof options.junk !== 'string')
-    throw new UsageError('eval needs --data PATH (or --data mnist-test), or --junk FILE');
+  if (
+    typeof options.data !== 'string' &&
+    typeof options.junk !== 'string' &&
+    typeof options.numbers !== 'string'
+  )
+    throw new UsageError(
+      'eval needs --data PATH (or --data mnist-test), --junk FILE or --numbers FILE',
+    );
   const writers =
     typeof options.writers === 'string' ? parseWriterGroup(options.writers) : undefined;
   if (typeof options.writers === 'string' && writers === undefined)
     throw new UsageError(`--writers must be all, dev or confirm, got ${options.writers}`);
   const modelPath = typeof options.model === 'string' ? options.model : DEFAULT_MODEL_PATH;
   const model = loadModel(modelPath);
+  if (typeof options.numbers === 'string') {
+    if (typeof options.data === 'string' || typeof options.junk === 'string')
+      throw new UsageError('--numbers goes alone, without --data or --junk');
+    return numbersCommand(options.numbers, model, modelPath, writers, options, log);
+  }
   const nonDigits =
     typeof options.junk === 'string'
       ? evaluateNonDigits(model, readNonDigitJsonl(options.junk))
@@ -148,5 +166,66 @@ export function evalCommand(argv: string[], log: (s: string) => void = console.l
       );
     }
   }
+  return result;
+}
+
+/** `digitrec eval --numbers FILE`: how the model reads whole numbers. */
+function numbersCommand(
+  file: string,
+  model: ReturnType<typeof loadModel>,
+  modelPath: string,
+  writers: ReturnType<typeof parseWriterGroup>,
+  options: Record<string, string | boolean | undefined>,
+  log: (s: string) => void,
+) {
+  const numbers = readNumbersJsonl(file);
+  const bar = options.json ? undefined : new ProgressBar(`numbers ${file}`, numbers.length);
+  let figures: ReturnType<typeof evaluateNumbers>;
+  try {
+    figures = evaluateNumbers(model, numbers, {
+      ...(writers ? { writers } : {}),
+      lengthHint: options['length-hint'] === true,
+      onProgress: (done, n) => {
+        if (bar) {
+          bar.total = n;
+          bar.update(done);
+        }
+      },
+    });
+  } catch (err) {
+    if (err instanceof RangeError && err.message.startsWith('--writers'))
+      throw new UsageError(err.message);
+    throw err;
+  }
+  const result = {
+    numbers: file,
+    model: model.id,
+    lengthHint: options['length-hint'] === true,
+    ...figures,
+  };
+  if (options.json) {
+    log(JSON.stringify(result));
+    return result;
+  }
+  log(`model ${model.id} (${modelPath})`);
+  log(
+    `${file}${figures.writerGroup !== 'all' ? ` (${figures.writerGroup} writers)` : ''}: ${figures.n} numbers, ${figures.digits} digits${result.lengthHint ? ', length given' : ''}`,
+  );
+  log(
+    `\n${table([
+      ['figure', 'value'],
+      ['digits grouped right (segmentation)', pct(figures.digitSegmentation)],
+      ['numbers grouped right', pct(figures.numberSegmentation)],
+      ['digits read right (numbers grouped right)', pct(figures.digitAccuracy)],
+      ['numbers read right', pct(figures.accuracy)],
+      ['numbers accepted (no digit marked)', pct(figures.accepted)],
+      ['accuracy on accepted numbers', pct(figures.acceptedAccuracy)],
+      ['asked to fix a digit', pct(figures.askedToFix)],
+      ['… exactly one digit', pct(figures.askedToFixOne)],
+      ['right once the marked digits are fixed', pct(figures.rightOnceFixed)],
+      ['truth among the alternatives', pct(figures.inAlternatives)],
+      ['candidate digits read per number', figures.meanCandidates.toFixed(1)],
+    ])}`,
+  );
   return result;
 }

@@ -1,6 +1,8 @@
 /** `digitrec synth`: writes canvas-style synthetic drawings as strokes JSON Lines. */
 import { writeFileSync } from 'node:fs';
 import { generateJunkDrawings, JUNK_KINDS, type JunkKind } from '../core/synth/junk.js';
+import { composeNumbers, formatNumbersJsonl } from '../data/numbers.js';
+import { loadDataSource } from '../data/sources.js';
 import { formatNonDigitJsonl, formatStrokesJsonl } from '../data/strokes-jsonl.js';
 import { syntheticDrawings } from '../data/synthetic.js';
 import { integerOption, numberOption, parseArgs, UsageError } from './args.js';
@@ -18,6 +20,13 @@ export const SYNTH_HELP = `digitrec synth --count N --out FILE.jsonl [options]  
                        two digits at once, half-drawn digits), written with their "kind" and
                        no label: the input of digitrec eval --junk
   --kinds LIST         with --junk, only these kinds: ${JUNK_KINDS.join(', ')}
+  --numbers            numbers of --digits digits instead, composed by writer from the
+                       drawings of --from (every digit of a number by one writer, set side
+                       by side with realistic gaps, now and then overlapping): numbers JSON
+                       Lines, the input of digitrec eval --numbers
+  --from FILE          with --numbers, the labelled drawings (strokes JSONL or UNIPEN, with
+                       writers) the digits come from
+  --digits MIN-MAX     with --numbers, how many digits                    [2-6]
   --out FILE           where to write the strokes JSON Lines`;
 
 /** Parses `templates=0.5,restroked=0.5` (either may be left out: 0). */
@@ -48,6 +57,9 @@ export function synthCommand(argv: string[], log: (s: string) => void = console.
     augment: 'string',
     junk: 'boolean',
     kinds: 'string',
+    numbers: 'boolean',
+    from: 'string',
+    digits: 'string',
     out: 'string',
     help: 'boolean',
   });
@@ -63,6 +75,31 @@ export function synthCommand(argv: string[], log: (s: string) => void = console.
   const augment =
     typeof options.augment === 'string' ? numberOption('augment', options.augment, 0, 1) : 0.5;
   const t0 = performance.now();
+  if (options.numbers === true) {
+    if (typeof options.from !== 'string') throw new UsageError('--numbers needs --from FILE');
+    const m = /^(\d+)-(\d+)$/.exec(typeof options.digits === 'string' ? options.digits : '2-6');
+    if (!m) throw new UsageError(`--digits must be MIN-MAX, e.g. 2-6, got ${options.digits}`);
+    const minDigits = integerOption('digits min', m[1], 1, 20);
+    const maxDigits = integerOption('digits max', m[2], minDigits, 20);
+    const source = loadDataSource(options.from);
+    if (source.kind !== 'drawings')
+      throw new UsageError(
+        `--from must be drawings with writers (strokes JSONL, UNIPEN), got ${options.from}`,
+      );
+    let numbers: ReturnType<typeof composeNumbers>;
+    try {
+      numbers = composeNumbers(source.drawings, { count, seed, minDigits, maxDigits });
+    } catch (err) {
+      if (err instanceof RangeError) throw new UsageError(`--from ${options.from}: ${err.message}`);
+      throw err;
+    }
+    writeFileSync(options.out, formatNumbersJsonl(numbers));
+    const writers = new Set(numbers.map((n) => n.writer)).size;
+    log(
+      `wrote ${numbers.length} numbers (${numbers.reduce((s, n) => s + n.number.length, 0)} digits, ${writers} writers) to ${options.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    return numbers.length;
+  }
   if (options.junk === true) {
     const kinds =
       typeof options.kinds === 'string'

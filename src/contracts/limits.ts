@@ -17,6 +17,12 @@ export const LIMITS = {
   strokes: 100,
   /** Most points in one drawing, over all its strokes (so also in one stroke). */
   points: 10_000,
+  /** Most strokes with ink in a number (`POST /api/recognize-number`): 3 × 60 − 3 candidate digits at most. */
+  numberStrokes: 60,
+  /** Most candidate digits (runs of 1–3 strokes) one number request reads. */
+  numberCandidates: 180,
+  /** Longest number a length hint may ask for. */
+  numberDigits: 20,
   /** Canvas sides are integers in this range. */
   minCanvas: 8,
   maxCanvas: 1024,
@@ -62,3 +68,9 @@ export const JOB_STATUSES = ['running', 'succeeded', 'failed', 'cancelled'] as c
 /** Export and import file formats. */
 export const EXPORT_FORMATS = ['csv', 'jsonl'] as const;
 export const IMPORT_FORMATS = ['csv', 'jsonl', 'unipen'] as const;
+
+/**
+ * The Draw page's number pad: as high as the model's canvas and this many times as wide (a
+ * number's drawing is then within the API's canvas limits).
+ */
+export const NUMBER_PAD_ASPECT = 2.5;

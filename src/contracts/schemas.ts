@@ -170,6 +170,51 @@ export const PredictBody = Type.Object(
 );
 export type PredictBody = Static<typeof PredictBody>;
 
+/** A form's hints about the number it expects (`POST /api/recognize-number`). */
+export const NumberHints = Type.Object(
+  {
+    length: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: LIMITS.numberDigits,
+        description: 'Exactly this many digits.',
+      }),
+    ),
+    min: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: Number.MAX_SAFE_INTEGER,
+        description: 'The smallest number allowed.',
+      }),
+    ),
+    max: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: Number.MAX_SAFE_INTEGER,
+        description: 'The largest number allowed.',
+      }),
+    ),
+    digitsOnly: Type.Optional(
+      Type.Boolean({
+        description:
+          'Only digits (default true); false lets a mark the not-a-digit reader refuses (a dash, a dot) be left out.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type NumberHints = Static<typeof NumberHints>;
+
+/** The body of `POST /api/recognize-number`. */
+export const NumberBody = Type.Object(
+  { drawing: Ref(Drawing), hints: Type.Optional(NumberHints) },
+  {
+    additionalProperties: false,
+    description: `The digits written side by side on one canvas: at most ${LIMITS.numberStrokes} strokes with ink.`,
+  },
+);
+export type NumberBody = Static<typeof NumberBody>;
+
 /** The filters shared by listing, export and stats. */
 const filters = {
   label: Type.Optional(Label),
@@ -297,6 +342,67 @@ export const Recognition = Type.Object(
   { $id: 'Recognition' },
 );
 export type RecognitionJson = Static<typeof Recognition>;
+
+/** One digit of a number reading. */
+const NumberDigit = Type.Object({
+  digit: Type.Integer({ minimum: 0, maximum: 9 }),
+  confidence: Type.Number({
+    minimum: 0,
+    maximum: 1,
+    description: 'P(these strokes are one digit) × P(the digit | the strokes).',
+  }),
+  groupProbability: Type.Number({
+    minimum: 0,
+    maximum: 1,
+    description: 'P(these strokes are exactly one digit), over every grouping of the strokes.',
+  }),
+  unsure: Type.Boolean({
+    description: 'Marked: not accepted at the threshold, or its strokes not surely one digit.',
+  }),
+  verdict: Enum(VERDICTS),
+  probabilities: Type.Array(Type.Number(), { minItems: 10, maxItems: 10 }),
+  top2: Type.Array(Type.Integer(), { minItems: 2, maxItems: 2 }),
+  notDigit: Nullable(Type.Number({ minimum: 0, maximum: 1 })),
+  strokes: Type.Array(Type.Integer({ minimum: 0 }), {
+    description: "Indices of the digit's strokes in the drawing.",
+  }),
+  box: Type.Object({
+    minX: Type.Number(),
+    maxX: Type.Number(),
+    minY: Type.Number(),
+    maxY: Type.Number(),
+  }),
+});
+
+/** What `POST /api/recognize-number` answers. */
+export const NumberReading = Type.Object(
+  {
+    empty: Type.Boolean({ description: 'No ink.' }),
+    number: Type.String({
+      pattern: '^[0-9]*$',
+      description: 'The most probable number that fits the hints ("" when empty or none fits).',
+    }),
+    confidence: Type.Number({ minimum: 0, maximum: 1 }),
+    accepted: Type.Boolean({
+      description: 'Every digit sure and the number within the hints.',
+    }),
+    digits: Type.Array(NumberDigit),
+    alternatives: Type.Array(
+      Type.Object({ number: Type.String(), probability: Type.Number({ minimum: 0, maximum: 1 }) }),
+      { description: 'The most probable whole numbers, most probable first.' },
+    ),
+    segmentationProbability: Type.Number({ minimum: 0, maximum: 1 }),
+    skipped: Type.Array(Type.Integer(), {
+      description: 'Strokes left out as marks that are no digit (digitsOnly false).',
+    }),
+    candidates: Type.Integer({ description: 'Candidate digits read.' }),
+    problem: Type.Optional(Type.String({ description: 'Why no number fits the hints.' })),
+    threshold: Type.Number({ description: "The model's threshold each digit is judged at." }),
+    modelVersion: Type.String(),
+  },
+  { $id: 'NumberReading' },
+);
+export type NumberReadingJson = Static<typeof NumberReading>;
 
 /** A stored sample as the API reports it. */
 export const Sample = Type.Object(
@@ -501,6 +607,7 @@ export const SHARED_SCHEMAS = [
   Drawing,
   ErrorBody,
   Recognition,
+  NumberReading,
   Sample,
   Stats,
   ModelVersion,
@@ -510,6 +617,7 @@ export const SHARED_SCHEMAS = [
 /** References for the routes' answers (the description is the answer's, in the document). */
 export const Refs = {
   Recognition: (description = 'OK') => Ref(Recognition, { description }),
+  NumberReading: (description = 'OK') => Ref(NumberReading, { description }),
   Sample: (description = 'OK') => Ref(Sample, { description }),
   Stats: (description = 'OK') => Ref(Stats, { description }),
   ModelVersion: (description = 'OK') => Ref(ModelVersion, { description }),

@@ -63,18 +63,23 @@ export function hogParts(kind: FeatureKind): HogPart[] {
 }
 
 /**
- * Per cell and orientation, the sum of the positive weights of that (cell, orientation) feature in
- * every block containing the cell: `cellsY × cellsX × orientations` values, row-major. Features
- * are in `hog`'s order (block row, block column, cell row in block, cell column, orientation).
+ * Folds per-feature values of a HOG part onto its cells: `keep(value)` of each (cell,
+ * orientation) feature of every block containing the cell, summed; `cellsY × cellsX ×
+ * orientations` values, row-major. Features are in `hog`'s order (block row, block column, cell
+ * row in block, cell column, orientation).
  */
-export function hogCellWeights(weights: ArrayLike<number>, part: HogPart): Float64Array {
+export function foldOntoCells(
+  values: ArrayLike<number>,
+  part: HogPart,
+  keep: (v: number) => number = (v) => v,
+): Float64Array {
   const { offset, cellsX, cellsY, blockSize: b, orientations: n } = part;
   const blocksX = cellsX - b + 1;
   const blocksY = cellsY - b + 1;
   const length = blocksX * blocksY * b * b * n;
-  if (weights.length < offset + length)
+  if (values.length < offset + length)
     throw new RangeError(
-      `weights has ${weights.length} values, a HOG part at ${offset} needs ${offset + length}`,
+      `weights has ${values.length} values, a HOG part at ${offset} needs ${offset + length}`,
     );
   const out = new Float64Array(cellsY * cellsX * n);
   let f = offset;
@@ -83,15 +88,20 @@ export function hogCellWeights(weights: ArrayLike<number>, part: HogPart): Float
       for (let r = 0; r < b; r++) {
         for (let c = 0; c < b; c++) {
           const cell = ((by + r) * cellsX + bx + c) * n;
-          for (let o = 0; o < n; o++, f++) {
-            const w = weights[f];
-            if (w > 0) out[cell + o] += w;
-          }
+          for (let o = 0; o < n; o++, f++) out[cell + o] += keep(values[f]);
         }
       }
     }
   }
   return out;
+}
+
+/**
+ * Per cell and orientation, the sum of the positive weights of that (cell, orientation) feature in
+ * every block containing the cell (see `foldOntoCells`).
+ */
+export function hogCellWeights(weights: ArrayLike<number>, part: HogPart): Float64Array {
+  return foldOntoCells(weights, part, (w) => (w > 0 ? w : 0));
 }
 
 /**

@@ -139,6 +139,7 @@ describe('health, model and docs', () => {
       'GET /api/model/canvas',
       'GET /api/openapi.json',
       'POST /api/predict',
+      'POST /api/recognize-number',
       'GET /api/samples',
       'POST /api/samples',
       'GET /api/samples/export',

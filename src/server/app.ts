@@ -34,6 +34,7 @@ import type { RouteContext } from './routes/context.js';
 import { fileRoutes } from './routes/files.js';
 import { healthRoutes } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
+import { numberRoutes } from './routes/number.js';
 import { pageRoutes } from './routes/pages.js';
 import { predictRoutes } from './routes/predict.js';
 import { retrainRoutes } from './routes/retrain.js';
@@ -514,6 +515,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.register(async (app) => {
     app.register(healthRoutes, context);
     app.register(predictRoutes, context);
+    app.register(numberRoutes, context);
     app.register(sampleRoutes, context);
     app.register(sessionRoutes, context);
     app.register(fileRoutes, context);

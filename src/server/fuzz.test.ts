@@ -97,6 +97,7 @@ test('2,000 hostile requests on every route: no 5xx, JSON errors, healthy, datab
       'PATCH /api/samples/:id',
       'POST /api/admin/models/:version/promote',
       'POST /api/predict',
+      'POST /api/recognize-number',
       'POST /api/samples',
       'POST /api/samples/import',
       'admin train',

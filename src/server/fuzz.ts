@@ -172,6 +172,34 @@ function badDrawing(rng: Rng): unknown {
   return d;
 }
 
+/** A `POST /api/recognize-number` body with one thing wrong: the drawing, a hint or a field. */
+function badNumberBody(rng: Rng): unknown {
+  const drawing = validDrawing(rng);
+  switch (int(rng, 0, 5)) {
+    case 0:
+      return { drawing: badDrawing(rng) };
+    case 1:
+      return { drawing, hints: { length: pick(rng, [0, 21, 2.5, '4', null, -1]) } };
+    case 2:
+      return { drawing, hints: { min: 90, max: pick(rng, [10, -1, 1e300, 'big']) } };
+    case 3:
+      return { drawing, hints: pick(rng, ['4', [], null, { digitsOnly: 'no' }, { base: 16 }]) };
+    case 4:
+      // Over the number's stroke limit, within the drawing's.
+      return {
+        drawing: {
+          ...drawing,
+          strokes: Array.from({ length: 61 + int(rng, 0, 39) }, (_, i) => [
+            { x: (i * 4) % 280, y: 10 },
+            { x: (i * 4) % 280, y: 60 },
+          ]),
+        },
+      };
+    default:
+      return { drawing, mode: 'number' };
+  }
+}
+
 /** A sample body with one field wrong. */
 function badSampleBody(rng: Rng): unknown {
   const body: Record<string, unknown> = {
@@ -334,6 +362,15 @@ export function fuzzRequest(seed: number, i: number, o: FuzzOptions): FuzzReques
   const route = int(rng, 0, 15);
   switch (route) {
     case 0: {
+      if (rng() < 0.3)
+        return {
+          method: 'POST',
+          path: '/api/recognize-number',
+          headers: jsonHeaders,
+          body: Buffer.from(rng() < 0.8 ? JSON.stringify(badNumberBody(rng)) : badJsonText(rng)),
+          route: 'POST /api/recognize-number',
+          write: false,
+        };
       const { type, body } = badPredictBody(rng);
       return {
         method: 'POST',
@@ -523,7 +560,7 @@ export function fuzzRequest(seed: number, i: number, o: FuzzOptions): FuzzReques
       // A body of the wrong type or length for a JSON route.
       return {
         method: 'POST',
-        path: pick(rng, ['/api/samples', '/api/predict']),
+        path: pick(rng, ['/api/samples', '/api/predict', '/api/recognize-number']),
         headers: {
           'content-type': pick(rng, [
             'text/plain',

@@ -38,7 +38,12 @@ function withServerResponses(paths: Record<string, Record<string, Operation>>): 
       const key = `${method} ${path}`;
       op.responses ??= {};
       op.responses[421] = errorAnswer('The Host header names a host this server does not serve.');
-      if (key === 'post /api/predict' || key === 'post /api/samples' || op.security)
+      if (
+        key === 'post /api/predict' ||
+        key === 'post /api/recognize-number' ||
+        key === 'post /api/samples' ||
+        op.security
+      )
         op.responses[429] = errorAnswer(
           'Over the budget of requests a minute from this address (see Retry-After).',
         );

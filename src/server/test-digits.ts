@@ -83,10 +83,18 @@ export function drawingOf(
 }
 
 /**
- * Scribbles that are no digit. Which of them a model is unsure of depends on the model, so the
+ * Scribbles that are no digit, and a drawing between two digits. Which of them a model is unsure of depends on the model, so the
  * redraw test picks, with `leastSureScribble`, the one the served model is least sure of.
  */
 export const SCRIBBLES: Record<string, [number, number][][]> = {
+  // Between a 1 with a long flag and a 7 with a short bar: a digit, but which?
+  oneOrSeven: [
+    [
+      [120, 60],
+      [162, 61],
+      [155, 230],
+    ],
+  ],
   zigzag: [
     [
       [145, 104],
@@ -123,7 +131,7 @@ export const SCRIBBLES: Record<string, [number, number][][]> = {
 };
 
 /**
- * The scribble whose highest confidence under `recognize`, over shifts of ±10 px and scalings of
+ * The scribble whose highest confidence under `recognize` (never one it calls not a digit), over shifts of ±10 px and scalings of
  * 0.9–1.1 about the canvas centre (a mouse never lands exactly on the points), is lowest; with
  * that confidence, so a test can require it to be below the model's threshold. Scribbles the
  * model calls "not a digit" at any of those placements are passed over: the test wants "Not sure".

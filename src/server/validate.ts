@@ -13,6 +13,8 @@ import { LIMITS } from '../contracts/limits.js';
 import {
   type DrawingInput,
   type FilterQuery,
+  type NumberBody,
+  type NumberHints,
   type PredictBody,
   type SampleBody,
   SHARED_SCHEMAS,
@@ -279,6 +281,23 @@ export function filterOf(q: FilterQuery): SampleFilter {
   if (q.session !== undefined) filter.sessionId = q.session;
   if (q.mispredicted) filter.mispredicted = true;
   return filter;
+}
+
+/**
+ * The rules of a `POST /api/recognize-number` body beyond its schema: at most
+ * `LIMITS.numberStrokes` strokes (so at most 3 × that candidate digits are read), and a range
+ * with min ≤ max.
+ */
+export function numberInput(body: NumberBody): { drawing: Drawing; hints: NumberHints } {
+  const drawing = checkDrawing(body.drawing);
+  if (drawing.strokes.length > LIMITS.numberStrokes)
+    throw badRequest(
+      `drawing.strokes has ${drawing.strokes.length} strokes, a number may have at most ${LIMITS.numberStrokes}`,
+    );
+  const hints = body.hints ?? {};
+  if (hints.min !== undefined && hints.max !== undefined && hints.min > hints.max)
+    throw badRequest(`hints.min must be ≤ hints.max, got ${hints.min} > ${hints.max}`);
+  return { drawing, hints };
 }
 
 /** What `POST /api/predict` was given. */

@@ -13,6 +13,7 @@ import {
   sessionId,
   undoShortcut,
 } from './api.js';
+import { setupNumberMode } from './number-mode.js';
 import { DrawingPad, type PadChange } from './pad.js';
 import { HandwritingMemory } from './personal.js';
 import {
@@ -24,6 +25,7 @@ import {
   statusWords,
 } from './present.js';
 import { drawGray, renderBars } from './view.js';
+import { showWhy } from './why-view.js';
 
 const canvas = byId<HTMLCanvasElement>('pad');
 const hint = byId('pad-hint');
@@ -45,6 +47,7 @@ const modelLine = byId('model-line');
 const handwriting = byId('handwriting');
 const handwritingLine = byId('handwriting-line');
 const forgetButton = byId<HTMLButtonElement>('forget');
+const whyButton = byId<HTMLButtonElement>('why');
 
 const undoKey = undoShortcut();
 undoButton.title = `Undo the last stroke (${undoKey})`;
@@ -98,6 +101,8 @@ function show(r: Recognition, final: boolean): void {
   clearButton.disabled = pad.isEmpty;
   if (final) showFeedback(r);
   else feedback.hidden = true;
+  if (final && whyButton.getAttribute('aria-pressed') === 'true')
+    showWhy(byId<HTMLCanvasElement>('why-image'), byId('why-text'), model, pad.drawing, r);
 }
 
 /** The feedback box: confirm a sure answer, or pick the digit that was meant. */
@@ -233,6 +238,16 @@ function buildPicker(): void {
   });
 }
 
+/** The "Why?" toggle: the explanation of the current answer, painted and in words. */
+function bindWhy(): void {
+  whyButton.addEventListener('click', () => {
+    const on = whyButton.getAttribute('aria-pressed') !== 'true';
+    whyButton.setAttribute('aria-pressed', String(on));
+    byId('why-view').hidden = !on;
+    if (on) recognise(true);
+  });
+}
+
 function bindKeys(): void {
   undoButton.addEventListener('click', () => pad.undo());
   clearButton.addEventListener('click', () => {
@@ -275,6 +290,9 @@ async function start(): Promise<void> {
   modelLine.textContent = `Model ${model.id}, running in your browser; it answers at ${formatConfidence(model.fusion?.threshold ?? model.threshold)} confidence or more.`;
   buildPicker();
   bindKeys();
+  bindWhy();
+  // Numbers are read by the page's recognizer as it is at the time: adapted to the person's hand.
+  setupNumberMode(model, () => memory.recognizer);
   recognise(true);
   try {
     await memory.load();

@@ -21,6 +21,11 @@ export interface PadOptions {
   maxPoints?: number;
   /** Most strokes in one drawing (the server's limit); later strokes are ignored. */
   maxStrokes?: number;
+  /**
+   * Width ÷ height of the pad (default 1, square): a wide pad for a number is `spec.size` high
+   * and `aspect × spec.size` wide, in logical canvas pixels.
+   */
+  aspect?: number;
   /** Ink colour on screen; default the canvas's CSS `--pad-ink` (dark mode's too), or #111. */
   ink?: string;
 }
@@ -80,11 +85,16 @@ export class DrawingPad {
     this.#resize();
   }
 
+  /** Logical width of the pad: `spec.size` × aspect. */
+  get #width(): number {
+    return Math.round(this.#spec.size * (this.#options.aspect ?? 1));
+  }
+
   /** The drawing as the model and the server take it. */
   get drawing(): Drawing {
     return {
       strokes: this.strokes.map((s) => s.map((p) => ({ ...p }))),
-      width: this.#spec.size,
+      width: this.#width,
       height: this.#spec.size,
       brushWidth: this.#spec.brushWidth,
     };
@@ -146,13 +156,27 @@ export class DrawingPad {
     this.#options.onChange?.('clear');
   }
 
+  /** Removes the strokes at `indices` (e.g. one digit of a number, to redraw it); not undoable. */
+  removeStrokes(indices: readonly number[]): void {
+    if (this.#active || indices.length === 0) return;
+    const drop = new Set(indices);
+    const kept = this.strokes.filter((_, i) => !drop.has(i));
+    this.strokes.length = 0;
+    this.strokes.push(...kept);
+    this.#points = kept.reduce((n, st) => n + st.length, 0);
+    this.#cleared = null;
+    this.#redraw();
+    this.#options.onChange?.('undo');
+  }
+
   /** Matches the backing store to the displayed size × devicePixelRatio, then redraws. */
   #resize(): void {
     const c = this.#canvas;
     const w = Math.max(1, Math.round(c.clientWidth * devicePixelRatio));
-    if (c.width !== w || c.height !== w) {
+    const h = Math.max(1, Math.round(w / (this.#options.aspect ?? 1)));
+    if (c.width !== w || c.height !== h) {
       c.width = w;
-      c.height = w;
+      c.height = h;
     }
     this.#redraw();
   }
@@ -161,15 +185,16 @@ export class DrawingPad {
   #point(e: PointerEvent): Point {
     const c = this.#canvas;
     const rect = c.getBoundingClientRect();
-    const k = this.#spec.size / (c.clientWidth || 1);
+    const width = this.#width;
+    const k = width / (c.clientWidth || 1);
     const size = this.#spec.size;
     // Clamp to the server's coordinate limit: one canvas side around the canvas.
-    const m = LIMITS.coordinateMargin * size;
-    const clamp = (v: number) => Math.max(-m, Math.min(size + m, v));
+    const m = LIMITS.coordinateMargin;
+    const clamp = (v: number, side: number) => Math.max(-m * side, Math.min(side + m * side, v));
     const t0 = this.#t0 ?? e.timeStamp;
     return {
-      x: round2(clamp((e.clientX - rect.left - c.clientLeft) * k)),
-      y: round2(clamp((e.clientY - rect.top - c.clientTop) * k)),
+      x: round2(clamp((e.clientX - rect.left - c.clientLeft) * k, width)),
+      y: round2(clamp((e.clientY - rect.top - c.clientTop) * k, size)),
       t: Math.max(0, Math.min(LIMITS.maxTimestampMs, Math.round(e.timeStamp - t0))),
     };
   }
@@ -229,7 +254,7 @@ export class DrawingPad {
 
   #begin(): CanvasRenderingContext2D {
     const ctx = this.#ctx;
-    const k = this.#canvas.width / this.#spec.size;
+    const k = this.#canvas.width / this.#width;
     ctx.setTransform(k, 0, 0, k, 0, 0);
     ctx.lineWidth = this.#spec.brushWidth;
     ctx.lineCap = 'round';

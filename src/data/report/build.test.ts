@@ -136,6 +136,21 @@ test('buildReport: one model — the sections, the numbers, self-contained', () 
     ],
   );
   assert.equal(html.match(/<figure class="wmap"><img src="data:image\/png;base64,/g)?.length, 10);
+  // Why each mistake: the pair it confused, and the log-odds of the digit said over the true one
+  // (positive: it was said) — the model's own probabilities of the two.
+  const whys = [
+    ...html.matchAll(
+      /<figure class="why" data-said="(\d)" data-true="(\d)" data-log-odds="([-\d.e]+)"/g,
+    ),
+  ];
+  assert.deepEqual(
+    whys.map((w) => [w[1], w[2]]),
+    [
+      ['1', '2'],
+      ['1', '0'],
+    ],
+  );
+  for (const w of whys) assert.ok(Number(w[3]) > 0, `log-odds ${w[3]}`);
   assert.match(html, /Model id<\/th><td><code>aaaa11112222<\/code>/);
 });
 

@@ -8,6 +8,7 @@ import type { CvTable, Metrics, ModelFile } from '../../core/contracts.js';
 import { featureLength } from '../../core/features.js';
 import { DIRECTION_GRID, DIRECTIONS, TRAJECTORY_LAYOUT } from '../../core/trajectory.js';
 import { hogCellWeights, hogParts } from '../../core/weight-maps.js';
+import { explain } from '../../core/why.js';
 import type { SetEvaluation } from './evaluate.js';
 import { DIVERGING_CSS, inkOnPaperUri, weightMapUri } from './images.js';
 import {
@@ -259,6 +260,37 @@ function mistakesGrid(e: SetEvaluation): string {
   return `<div class="mistakes">${figures}</div>`;
 }
 
+/** How many of the surest mistakes get a "why" picture. */
+const WHY_MISTAKES = 6;
+
+/**
+ * Why the model said one digit rather than the true one, for the surest mistakes: on the canonical
+ * image, where the drawing pushed toward the digit said (red) and toward the true digit (blue),
+ * from the exact split of the log-odds (`core/why.ts`), and the parts in numbers.
+ */
+export function whyMistakes(e: SetEvaluation, model: ModelFile): string {
+  const shown = e.mistakes.slice(0, WHY_MISTAKES);
+  if (shown.length === 0) return '';
+  const figures = shown
+    .map((x) => {
+      const w = explain(
+        model,
+        x.drawing ? { drawing: x.drawing } : { image: x.canonical },
+        x.predicted,
+        x.label,
+      );
+      const sizes = Array.from(w.pixels, Math.abs)
+        .filter((v) => v > 0)
+        .sort((a, b) => a - b);
+      const max = sizes[Math.floor(0.95 * (sizes.length - 1))] || 1;
+      const signed = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(1)}`;
+      const parts = `picture ${signed(w.image)}${w.onlineTerms ? `, path ${signed(w.online)}` : ''}, base ${signed(w.intercept)}`;
+      return `<figure class="why" data-said="${x.predicted}" data-true="${x.label}" data-log-odds="${w.logOdds}"><img src="${weightMapUri(w.pixels, 28, 28, max)}" width="84" height="84" alt="why ${x.predicted} rather than ${x.label}: red toward ${x.predicted}, blue toward ${x.label}"><figcaption><b>${x.predicted}</b> rather than <b>${x.label}</b><small>${esc(parts)} = ${signed(w.logOdds)}</small></figcaption></figure>`;
+    })
+    .join('');
+  return `<h3>Why those answers</h3><p class="hint">For each of the surest mistakes, the digit pair it confused: where the drawing pushed toward the digit said (red) and toward the true digit (blue) on the canonical image. The readers are linear, so the log-odds of the two digits splits exactly into the picture's part (each HOG feature's term spread over its cell by ink), the pen path's part and the base rates.</p><div class="mistakes whys">${figures}</div>`;
+}
+
 function weightMaps(model: ModelFile): string {
   const parts = hogParts(model.features);
   if (parts.length === 0) {
@@ -468,6 +500,7 @@ figure{margin:0}
 .mistake.with-drawing img,.mistake svg.drawing{width:64px;height:64px;margin:0}
 .mistake svg.drawing{border:1px solid var(--line)}
 .drawing .paper{fill:#fff}.drawing .ink{fill:#111a2b;stroke:#111a2b;stroke-linecap:round;stroke-linejoin:round}.drawing .ink polyline{fill:none}
+.whys figure{margin:0}.whys figcaption{font-size:.75rem}.whys small{display:block;color:var(--muted)}
 .mistakes:has(.with-drawing){grid-template-columns:repeat(auto-fill,minmax(150px,1fr))}
 .mistake small{display:block;font-size:.75rem;color:var(--muted);margin-bottom:2px}
 .mistake .item{font-size:.7rem;overflow-wrap:anywhere}
@@ -545,6 +578,7 @@ export function buildReport(input: ReportInput): string {
           ? `${reliabilityHead}${cols((m) => reliabilityChart(set[m].reliability, MODEL_COLOURS[m], `${s}-${m}`))}${redrawHead}<div class="pair"><div class="col">${redrawChart(series)}</div></div>`
           : `<div class="pair two"><div class="col">${reliabilityHead}${reliabilityChart(first.reliability, MODEL_COLOURS[0], `${s}-0`)}</div><div class="col">${redrawHead}${redrawChart(series)}</div></div>`) +
         `<h3>Most confident mistakes</h3><p class="hint">The wrong predictions the model was surest of: the drawing as drawn (for stroke data), the canonical 28×28 image the model saw, what it said with what confidence, and the true digit with the probability it got.</p>${cols((m) => mistakesGrid(set[m]))}` +
+        cols((m) => whyMistakes(set[m], input.models[m].model)) +
         '</section>',
     );
   });

@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import type { Recognizer } from './contracts.js';
+import { parseModelFile } from './model-file.js';
+import { recognizeNumber } from './number.js';
+import { createRng } from './random.js';
+import { createRecognizer } from './recognizer.js';
+import { candidateCount, candidateGroups, layoutStrokes } from './segment.js';
+import { templateNumber } from './synth/numbers.js';
+import type { Drawing, Stroke } from './types.js';
+
+const model = parseModelFile(
+  JSON.parse(readFileSync(new URL('../../models/default.json', import.meta.url), 'utf8')),
+);
+const recognizer = createRecognizer(model);
+
+const line = (x0: number, y0: number, x1: number, y1: number): Stroke =>
+  Array.from({ length: 21 }, (_, i) => ({
+    x: x0 + ((x1 - x0) * i) / 20,
+    y: y0 + ((y1 - y0) * i) / 20,
+  }));
+
+test('layout: reading order by left edge, a clear gap starts a digit, an overlap does not', () => {
+  // A "4"-like pair (an L and a stem crossing it), then a stick 60 px to the right.
+  const drawing: Drawing = {
+    width: 400,
+    height: 200,
+    brushWidth: 10,
+    strokes: [line(300, 20, 300, 120), line(100, 20, 100, 80), line(140, 10, 140, 120)],
+  };
+  drawing.strokes[1].push(...line(100, 80, 160, 80));
+  const l = layoutStrokes(drawing);
+  assert.deepEqual(l.order, [1, 2, 0]);
+  assert.equal(l.lineHeight, 110);
+  // Stroke 2 (x 140) lies over stroke 1 (x 100–160): overlap, so it continues the digit.
+  assert.ok(l.gaps[1] < 0 && l.newDigit[1] < 0.1, `overlap: ${l.newDigit[1]}`);
+  // Stroke 0 starts (300 − 160) / 110 = 1.27 line heights right of everything before it.
+  assert.ok(Math.abs(l.gaps[2] - 140 / 110) < 1e-12);
+  assert.ok(l.newDigit[2] > 0.99);
+});
+
+test('candidates: every run of 1–3 consecutive strokes, counted without building them', () => {
+  assert.deepEqual(
+    candidateGroups(4, 3).map((c) => `${c.start}-${c.end}`),
+    ['0-1', '0-2', '0-3', '1-2', '1-3', '1-4', '2-3', '2-4', '3-4'],
+  );
+  for (const [n, m] of [
+    [0, 3],
+    [1, 3],
+    [7, 3],
+    [60, 3],
+    [5, 1],
+  ])
+    assert.equal(candidateCount(n, m), candidateGroups(n, m).length);
+});
+
+test('reads numbers written with the stroke templates: 2026 and 40 random ones', () => {
+  const rng = createRng(2026);
+  const c = templateNumber('2026', rng);
+  const r = recognizeNumber(recognizer, c.drawing);
+  assert.equal(r.number, '2026');
+  assert.deepEqual(
+    r.digits.map((d) => d.strokes),
+    c.groups,
+  );
+  assert.equal(r.alternatives[0].number, '2026');
+  assert.equal(r.alternatives[0].probability, r.confidence);
+  let right = 0;
+  let sum = 0;
+  for (let i = 0; i < 40; i++) {
+    const digits = Array.from({ length: 2 + Math.floor(rng() * 5) }, () =>
+      Math.floor(rng() * 10),
+    ).join('');
+    const n = templateNumber(digits, rng);
+    const read = recognizeNumber(recognizer, n.drawing);
+    if (read.number === digits) right++;
+    sum = read.alternatives.reduce((s, a) => s + a.probability, 0);
+    assert.ok(sum <= 1 + 1e-9, `alternatives sum to ${sum}`);
+    for (const d of read.digits) {
+      assert.ok(d.groupProbability >= 0 && d.groupProbability <= 1);
+      assert.ok(d.confidence <= d.groupProbability + 1e-12);
+    }
+  }
+  assert.ok(right >= 34, `${right} of 40 read right`);
+});
+
+test('hints: the length and range rule numbers out; what none fits says so', () => {
+  const c = templateNumber('17', createRng(3));
+  const free = recognizeNumber(recognizer, c.drawing);
+  assert.equal(free.number, '17');
+  // With a range that excludes 17 the best reading is another number in it, or none.
+  const ranged = recognizeNumber(recognizer, c.drawing, { min: 20, max: 99 });
+  assert.notEqual(ranged.number, '17');
+  for (const a of ranged.alternatives) assert.ok(Number(a.number) >= 20 && Number(a.number) <= 99);
+  assert.equal(ranged.accepted, false);
+  // Two strokes cannot be three digits.
+  const three = recognizeNumber(recognizer, c.drawing, { length: 3 });
+  assert.equal(three.number, '');
+  assert.match(three.problem ?? '', /cannot be read as 3 digits/);
+  // Length 1 merges the two strokes into one digit.
+  const one = recognizeNumber(recognizer, c.drawing, { length: 1 });
+  assert.equal(one.digits.length, 1);
+  assert.deepEqual(one.digits[0].strokes, [0, 1]);
+  assert.throws(
+    () => recognizeNumber(recognizer, c.drawing, { length: 0 }),
+    /hints.length must be an integer from 1 to 20, got 0/,
+  );
+  assert.throws(
+    () => recognizeNumber(recognizer, c.drawing, { min: 5, max: 2 }),
+    /hints.min must be ≤ hints.max, got 5 > 2/,
+  );
+});
+
+test('digitsOnly false leaves out a mark the not-a-digit reader refuses', () => {
+  const c = templateNumber('38', createRng(4));
+  // A small dot between the two digits.
+  const [a, b] = c.groups;
+  const right = Math.max(...a.flatMap((i) => c.drawing.strokes[i].map((p) => p.x)));
+  const left = Math.min(...b.flatMap((i) => c.drawing.strokes[i].map((p) => p.x)));
+  const x = (right + left) / 2;
+  const y = Math.max(...c.drawing.strokes.flat().map((p) => p.y));
+  const drawing = {
+    ...c.drawing,
+    strokes: [
+      ...c.drawing.strokes,
+      [
+        { x, y },
+        { x: x + 1, y },
+      ],
+    ],
+  };
+  const marked = recognizeNumber(recognizer, drawing, { digitsOnly: false });
+  assert.equal(marked.number, '38');
+  assert.deepEqual(marked.skipped, [drawing.strokes.length - 1]);
+  const strict = recognizeNumber(recognizer, drawing);
+  assert.deepEqual(strict.skipped, []);
+  assert.equal(strict.accepted, false);
+});
+
+test('bounded work: too many strokes or candidates are refused before any is read', () => {
+  let reads = 0;
+  const counting: Recognizer = {
+    model,
+    recognizeImage: (img) => recognizer.recognizeImage(img),
+    recognizeDrawing: (d) => {
+      reads++;
+      return recognizer.recognizeDrawing(d);
+    },
+  };
+  const strokes = Array.from({ length: 61 }, (_, i) => line(10 + 15 * i, 20, 10 + 15 * i, 80));
+  const drawing: Drawing = { width: 1000, height: 100, brushWidth: 6, strokes };
+  assert.throws(
+    () => recognizeNumber(counting, drawing),
+    /drawing has 61 strokes with ink, a number may have at most 60/,
+  );
+  assert.throws(
+    () =>
+      recognizeNumber(
+        counting,
+        { ...drawing, strokes: strokes.slice(0, 20) },
+        {},
+        { maxCandidates: 50 },
+      ),
+    /drawing gives 57 candidate digits, at most 50 are read/,
+  );
+  assert.equal(reads, 0);
+  const empty = recognizeNumber(counting, { ...drawing, strokes: [] });
+  assert.equal(empty.empty, true);
+  assert.equal(empty.number, '');
+});
