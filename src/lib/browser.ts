@@ -11,8 +11,14 @@
  */
 import type { ModelFile, Recognition } from '../core/contracts.js';
 import { ModelFormatError, parseModelText } from '../core/model-file.js';
+import type { NumberHints, NumberOptions, NumberReading } from '../core/number.js';
 import type { Drawing, GrayImage } from '../core/types.js';
-import { type ModelOrRecognizer, recognizeImageWith, recognizeWith } from './recognize.js';
+import {
+  type ModelOrRecognizer,
+  recognizeImageWith,
+  recognizeNumberWith,
+  recognizeWith,
+} from './recognize.js';
 
 export * from './common.js';
 
@@ -36,4 +42,14 @@ export function recognizeDrawing(drawing: Drawing, model: ModelOrRecognizer): Re
 /** Recognises a grayscale image (values in [0, 1], either polarity) with `model`. */
 export function recognizeImage(image: GrayImage, model: ModelOrRecognizer): Recognition {
   return recognizeImageWith(model, image);
+}
+
+/** Reads a number written digit by digit with `model` (see the Node entry's `recognizeNumber`). */
+export function recognizeNumber(
+  drawing: Drawing,
+  model: ModelOrRecognizer,
+  hints?: NumberHints,
+  options?: NumberOptions,
+): NumberReading {
+  return recognizeNumberWith(model, drawing, hints, options);
 }

@@ -11,6 +11,14 @@ export type {
 } from '../core/contracts.js';
 export { VERDICTS } from '../core/contracts.js';
 export { ModelFormatError, parseModelFile, serialiseModelFile } from '../core/model-file.js';
+export {
+  NUMBER_THRESHOLD,
+  type NumberAlternative,
+  type NumberDigit,
+  type NumberHints,
+  type NumberOptions,
+  type NumberReading,
+} from '../core/number.js';
 export { onnxModel } from '../core/onnx.js';
 export { type Preprocessed, preprocessDrawing, preprocessImage } from '../core/preprocess.js';
 export { type RasteriseOptions, rasterise } from '../core/rasterise.js';

@@ -13,9 +13,15 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { ModelFile, Recognition } from '../core/contracts.js';
+import type { NumberHints, NumberOptions, NumberReading } from '../core/number.js';
 import type { Drawing, GrayImage } from '../core/types.js';
 import { DEFAULT_MODEL_PATH, loadModel as loadModelFile } from '../data/model-io.js';
-import { type ModelOrRecognizer, recognizeImageWith, recognizeWith } from './recognize.js';
+import {
+  type ModelOrRecognizer,
+  recognizeImageWith,
+  recognizeNumberWith,
+  recognizeWith,
+} from './recognize.js';
 
 export { type DecodeImageOptions, decodeImage } from '../data/image-decode.js';
 export * from './common.js';
@@ -46,4 +52,18 @@ export function recognizeDrawing(drawing: Drawing, model?: ModelOrRecognizer): R
 /** Recognises a grayscale image (values in [0, 1], either polarity) with `model`, by default the bundled one. */
 export function recognizeImage(image: GrayImage, model?: ModelOrRecognizer): Recognition {
   return recognizeImageWith(model ?? loadModel(), image);
+}
+
+/**
+ * Reads a number written digit by digit (a drawing on a wide canvas, digits side by side) with
+ * `model`, by default the bundled one: the number, its confidence, each digit (unsure ones
+ * marked) and the alternatives. `hints`: expected length, allowed range, digits only.
+ */
+export function recognizeNumber(
+  drawing: Drawing,
+  model?: ModelOrRecognizer,
+  hints?: NumberHints,
+  options?: NumberOptions,
+): NumberReading {
+  return recognizeNumberWith(model ?? loadModel(), drawing, hints, options);
 }

@@ -71,6 +71,8 @@ const again = createRecognizer(model).recognizeDrawing(checkDrawing(drawing));
 const img = rasterise(checkDrawing(drawing));
 let ink = 0;
 for (const v of img.data) ink += v;
+const half = (dx) => drawing.strokes.map((st) => st.map(([x, y]) => [x * 0.8 + dx, y * 0.8 + 20]));
+const n = digitrec.recognizeNumber({ ...drawing, width: 560, strokes: [...half(0), ...half(260)] });
 let bad = '';
 try { recognizeDrawing({ ...drawing, brushWidth: -1 }); } catch (e) { bad = e.constructor.name + ': ' + e.message; }
 console.log(JSON.stringify({
@@ -79,6 +81,7 @@ console.log(JSON.stringify({
   digit: r.digit, verdict: r.verdict, probabilities: r.probabilities,
   same: JSON.stringify(again.probabilities) === JSON.stringify(r.probabilities),
   modelId: model.id, raster: [img.width, img.height, ink], bad,
+  number: n.number, numberDigits: n.digits.length,
 }));`,
   ) as Record<string, unknown>;
   const want = expectedFour();
@@ -91,6 +94,7 @@ console.log(JSON.stringify({
     'rasterise',
     'parseModelFile',
     'decodeImage',
+    'recognizeNumber',
   ])
     assert.ok((out.exports as string[]).includes(name), `the package exports ${name}`);
   assert.equal(out.digit, 4);
@@ -101,6 +105,8 @@ console.log(JSON.stringify({
   const [w, h, ink] = out.raster as number[];
   assert.deepEqual([w, h], [280, 280]);
   assert.ok(ink > 1000, `the rasterised 4 has ink (${ink})`);
+  assert.equal(out.number, '44', 'two 4s side by side read as the number 44');
+  assert.equal(out.numberDigits, 2);
   assert.equal(out.bad, 'RangeError: drawing.brushWidth must be in (0, 64] px, got -1');
 });
 

@@ -5,6 +5,12 @@
 import { LIMITS } from '../contracts/limits.js';
 import { checkTypedArray } from '../core/check.js';
 import type { ModelFile, Recognition, Recognizer } from '../core/contracts.js';
+import {
+  type NumberHints,
+  type NumberOptions,
+  type NumberReading,
+  recognizeNumber,
+} from '../core/number.js';
 import { createRecognizer } from '../core/recognizer.js';
 import type { GrayImage } from '../core/types.js';
 import { checkDrawing } from './drawing.js';
@@ -54,4 +60,14 @@ export function recognizeImageWith(model: ModelOrRecognizer, image: GrayImage): 
       `image.data must hold width × height = ${image.width * image.height} values, got ${image.data.length}`,
     );
   return recognizerOf(model).recognizeImage(image);
+}
+
+/** Reads a number written digit by digit in a drawing (checked first), with hints and options. */
+export function recognizeNumberWith(
+  model: ModelOrRecognizer,
+  drawing: unknown,
+  hints?: NumberHints,
+  options?: NumberOptions,
+): NumberReading {
+  return recognizeNumber(recognizerOf(model), checkDrawing(drawing), hints, options);
 }
