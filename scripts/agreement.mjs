@@ -5,6 +5,7 @@
 //
 //   node scripts/agreement.mjs run --backend simd|ts [--tol T] [--config F] --out run.json
 //     [--parallel rows|folds] [--threads N] [--Cs 10|0.1,1] [--cv K] (train's flags override the config)
+//     [--memory M] [--warm-start path|folds] (L-BFGS pairs and where the CV fits start; see core/cv.ts)
 //   node scripts/agreement.mjs polish --backend simd|ts --tol 1e-7 --max-iter 3000 [--from M] --out F
 //   node scripts/agreement.mjs compare a.json b.json
 //
@@ -51,7 +52,7 @@ function usage(message) {
   console.error(`${message}
 usage: node scripts/agreement.mjs polish --backend simd|ts --tol T --max-iter N [--from M] [--config F] --out F.json
        node scripts/agreement.mjs run --backend simd|ts [--tol T] [--config F] [--threads N]
-         [--parallel rows|folds] [--Cs C] [--cv K] --out F.json
+         [--parallel rows|folds] [--Cs C] [--cv K] [--memory M] [--warm-start path|folds] --out F.json
        node scripts/agreement.mjs compare A.json B.json`);
   process.exit(2);
 }
@@ -67,6 +68,8 @@ if (command === 'run') {
       parallel: { type: 'string', default: 'rows' },
       Cs: { type: 'string' },
       cv: { type: 'string' },
+      memory: { type: 'string' },
+      'warm-start': { type: 'string' },
       out: { type: 'string' },
     },
   });
@@ -80,6 +83,8 @@ if (command === 'run') {
   if (values.tol !== undefined) argv.push('--tol', values.tol);
   if (values.Cs !== undefined) argv.push('--Cs', values.Cs);
   if (values.cv !== undefined) argv.push('--cv', values.cv);
+  if (values.memory !== undefined) argv.push('--memory', values.memory);
+  if (values['warm-start'] !== undefined) argv.push('--warm-start', values['warm-start']);
   argv.push('--parallel', values.parallel);
   const config = trainConfig(argv);
   const log = (s) => console.error(s);
@@ -101,6 +106,8 @@ if (command === 'run') {
     parallel: values.backend === 'simd' ? values.parallel : null,
     config: values.config,
     tol: config.tol,
+    memory: config.memory,
+    warmStart: config.warmStart,
     n: X.n,
     d: X.d,
     table: result.table,

@@ -21,6 +21,7 @@ const PARTS = [
   'train',
   'default',
   'cvmode',
+  'sklearn',
   'scaling',
   'modelfile',
   'recognize',
@@ -39,8 +40,10 @@ if (!existsSync('dist/core/simd.js')) {
 }
 
 const { loadMnist } = await import('../dist/data/mnist.js');
-const { tsBackend, fitLogisticRegression } = await import('../dist/core/logistic.js');
+const { fitLogisticRegression } = await import('../dist/core/logistic.js');
+const { tsBackend } = await import('../dist/core/ts-objective.js');
 const { simdBackend } = await import('../dist/core/simd.js');
+const { logisticRegressionCV } = await import('../dist/core/cv.js');
 const { createParallelBackend } = await import('../dist/data/parallel/pool.js');
 
 const median = (xs) => {
@@ -428,6 +431,179 @@ async function scaling() {
       'Training time: HOG, Cs = 10, 5-fold CV + refit, 2 threads',
     ),
   );
+  return out;
+}
+
+// ---- against scikit-learn -----------------------------------------------------------------------
+
+/**
+ * The first Python that imports sklearn (Debian's python3-sklearn is under /usr/bin; $PYTHON, when
+ * set, is the only one tried), or why there is none.
+ */
+function findSklearnPython() {
+  const tried = [];
+  for (const exe of process.env.PYTHON ? [process.env.PYTHON] : ['/usr/bin/python3', 'python3']) {
+    const r = spawnSync(exe, ['-c', 'import sklearn, scipy, numpy; print(sklearn.__version__)'], {
+      encoding: 'utf8',
+    });
+    if (r.status === 0) return { exe, version: r.stdout.trim() };
+    tried.push(`${exe}: ${r.error ? 'not found' : 'no sklearn'}`);
+  }
+  return {
+    skip: `python3 with scikit-learn not found (${tried.join('; ')}); apt-get install python3-sklearn`,
+  };
+}
+
+/**
+ * digitrec's L-BFGS beside scikit-learn's on identical data (MNIST pixels / 255, written to a
+ * temporary file): LogisticRegression as Debian's sklearn ships it, SciPy's L-BFGS-B on
+ * digitrec's own scaled objective with newer sklearn's options (the like-for-like optimiser
+ * comparison), and digitrec at L-BFGS memory 10 and 50 (one SIMD thread). Iterations, objective in
+ * sklearn's semantics (C·Σ loss + ½‖W‖², intercepts unpenalised), seconds, and digitrec's ratio
+ * to SciPy's. Then LogisticRegressionCV (Cs = 10, cv = 5) on 3,000 rows, both sides. Skips, saying
+ * why, when python3 or sklearn is missing.
+ */
+async function sklearn() {
+  const python = findSklearnPython();
+  if (python.skip) {
+    row(
+      'digitrec vs scikit-learn (L-BFGS iterations, objective, time)',
+      `skipped: ${python.skip}`,
+      '—',
+      null,
+    );
+    return { skipped: python.skip };
+  }
+  const { X: all, y: allY } = mnist();
+  const k = 10;
+  const problems = quick
+    ? [{ n: 3000, C: 1, tol: 1e-6 }]
+    : [
+        { n: 3000, C: 1, tol: 1e-6 },
+        { n: 60000, C: 0.01, tol: 1e-8 },
+      ];
+  const dir = mkdtempSync(join(os.tmpdir(), 'digitrec-sklearn-'));
+  const out = { python: python.exe, sklearn: python.version, problems: [] };
+  try {
+    for (const pr of problems) {
+      const X = { n: pr.n, d: all.d, data: all.data.subarray(0, pr.n * all.d) };
+      const y = allY.subarray(0, pr.n);
+      writeFileSync(
+        join(dir, 'x.f32'),
+        Buffer.from(X.data.buffer, X.data.byteOffset, X.data.byteLength),
+      );
+      writeFileSync(join(dir, 'y.u8'), Buffer.from(y.buffer, y.byteOffset, y.byteLength));
+      const maxIter = 10000;
+      const runs = [
+        { kind: 'lr', C: pr.C, tol: pr.tol, maxIter },
+        { kind: 'scipy', C: pr.C, tol: pr.tol, maxIter },
+      ];
+      if (pr.n <= 3000) runs.push({ kind: 'cv', Cs: 10, cv: 5, tol: 1e-4, maxIter: 100 });
+      const spec = join(dir, 'spec.json');
+      writeFileSync(
+        spec,
+        JSON.stringify({ x: join(dir, 'x.f32'), y: join(dir, 'y.u8'), n: pr.n, d: X.d, runs }),
+      );
+      const r = spawnSync(python.exe, ['scripts/bench/sklearn-lr.py', spec], {
+        encoding: 'utf8',
+        maxBuffer: 256 * 2 ** 20,
+      });
+      if (r.status !== 0) throw new Error(`sklearn-lr.py failed: ${r.stderr.slice(-500)}`);
+      const py = JSON.parse(r.stdout);
+      const strip = ({ weights: _w, intercepts: _b, ...rest }) => rest;
+      const [lr, scipy, cv] = py.runs;
+      // Our objective is C·Σloss + ½‖W‖² divided by C·n; evaluated with the float64 reference.
+      const ref = tsBackend.bind({ X, y, k, col: columns(k) });
+      const g = new Float64Array(k * X.d + k);
+      const sklearnObjective = (w, b) => {
+        const p = new Float64Array(g.length);
+        p.set(w);
+        p.set(b, k * X.d);
+        return ref(pr.C, p, g) * pr.C * pr.n;
+      };
+      const ours = [];
+      for (const memory of [10, 50]) {
+        const t0 = performance.now();
+        const m = fitLogisticRegression(X, y, {
+          C: pr.C,
+          tol: pr.tol,
+          maxIter,
+          memory,
+          backend: 'simd',
+        });
+        ours.push({
+          memory,
+          iterations: m.iterations,
+          converged: m.converged,
+          seconds: round((performance.now() - t0) / 1000),
+          objective: sklearnObjective(m.weights, m.intercepts),
+        });
+      }
+      const rec = {
+        ...pr,
+        sklearnLR: { ...strip(lr), objectiveCheck: sklearnObjective(lr.weights, lr.intercepts) },
+        scipy: {
+          ...strip(scipy),
+          objectiveCheck: sklearnObjective(scipy.weights, scipy.intercepts),
+        },
+        digitrec: ours,
+      };
+      const label = `${pr.n / 1000}k MNIST pixels, C = ${pr.C}, tol ${pr.tol}`;
+      const fmt = (o) => o.toPrecision(9);
+      row(
+        `${label}: sklearn ${py.sklearn} LogisticRegression (lbfgs)`,
+        `${lr.iterations} it, objective ${fmt(lr.objective)}, ${round(lr.seconds)} s`,
+        '—',
+        null,
+      );
+      row(
+        `${label}: SciPy L-BFGS-B on digitrec's objective (m 10, ftol 64 eps, maxls 50)`,
+        `${scipy.iterations} it (${scipy.evaluations} evals), objective ${fmt(scipy.objective)}, ${round(scipy.seconds)} s`,
+        '—',
+        null,
+      );
+      for (const o of ours)
+        row(
+          `${label}: digitrec L-BFGS memory ${o.memory}, 1 SIMD thread`,
+          `${o.iterations} it, objective ${fmt(o.objective)}, ${o.seconds} s; ÷ SciPy: ${round(o.iterations / scipy.iterations)}× iterations, ${round(o.seconds / scipy.seconds)}× time`,
+          '—',
+          null,
+        );
+      if (cv) {
+        const t0 = performance.now();
+        const r2 = logisticRegressionCV(X, y, {
+          Cs: 10,
+          cv: 5,
+          tol: 1e-4,
+          maxIter: 100,
+          backend: 'simd',
+        });
+        const seconds = round((performance.now() - t0) / 1000);
+        const it = r2.iterations.flat();
+        rec.cv = {
+          sklearn: cv,
+          digitrec: {
+            seconds,
+            bestC: r2.table.bestC,
+            iterations: it.reduce((a, b) => a + b, 0),
+            fits: it.length,
+            atMaxIter: it.filter((i) => i >= 100).length,
+            refitIterations: r2.refitIterations,
+          },
+        };
+        const d = rec.cv.digitrec;
+        row(
+          `${pr.n / 1000}k MNIST pixels, LogisticRegressionCV Cs = 10, cv = 5, tol 1e-4`,
+          `sklearn ${cv.iterations} it (${cv.atMaxIter} of ${cv.fits} at maxIter), ${round(cv.seconds)} s, C ${round(cv.bestC)}; digitrec ${d.iterations} it (${d.atMaxIter} of ${d.fits}), ${seconds} s, C ${round(d.bestC)}; time ratio ${round(seconds / cv.seconds)}`,
+          '—',
+          null,
+        );
+      }
+      out.problems.push(rec);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   return out;
 }
 
@@ -853,6 +1029,7 @@ const runners = {
   train,
   default: defaultTraining,
   cvmode,
+  sklearn,
   scaling,
   modelfile,
   recognize,

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { test } from 'node:test';
+import { importsIn, importsOf, sourceFiles } from './import-graph.js';
 
 // The import graph of ../shared/STYLE.md: web → core, data → core, server → data, core,
 // cli → data, core. Nothing imports cli, server or web; core imports nothing outside itself.
@@ -17,23 +18,6 @@ const ALLOWED: Record<string, string[]> = {
   lib: ['lib', 'data', 'contracts', 'core'],
 };
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return /\.ts$/.test(name) ? [path] : [];
-  });
-}
-
-const IMPORT =
-  /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
-
-function importsOf(file: string): string[] {
-  // Doc comments may show imports as examples (the library's entries do): they are not imports.
-  const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
-  return [...text.matchAll(IMPORT)].map((m) => m[1] ?? m[2]);
-}
-
 const root = join(import.meta.dirname, '.');
 
 test('parts import only the parts they may depend on', () => {
@@ -41,7 +25,7 @@ test('parts import only the parts they may depend on', () => {
   for (const file of sourceFiles(root)) {
     const part = relative(root, file).split(sep)[0];
     if (!(part in ALLOWED)) continue;
-    for (const spec of importsOf(file)) {
+    for (const spec of importsOf(file, { dynamic: true })) {
       if (!spec.startsWith('.')) continue;
       const target = relative(root, join(file, '..', spec)).split(sep)[0];
       if (!ALLOWED[part].includes(target))
@@ -55,7 +39,7 @@ test('core has no I/O and no DOM: no node: or package imports outside tests', ()
   const violations: string[] = [];
   for (const file of sourceFiles(join(root, 'core'))) {
     if (file.endsWith('.test.ts')) continue;
-    for (const spec of importsOf(file)) {
+    for (const spec of importsOf(file, { dynamic: true })) {
       if (!spec.startsWith('.')) violations.push(`${relative(root, file)} imports ${spec}`);
     }
     const text = readFileSync(file, 'utf8');
@@ -72,7 +56,9 @@ test("the library's browser entry imports no Node code: only lib, contracts and 
   const visit = (file: string) => {
     if (seen.has(file)) return;
     seen.add(file);
-    for (const spec of importsOf(file)) {
+    // Doc comments show imports as examples (the entries' do): their lines are not imports.
+    const code = readFileSync(file, 'utf8').replace(/^\s*\*.*$/gm, '');
+    for (const spec of importsIn(code, { dynamic: true })) {
       if (!spec.startsWith('.')) {
         violations.push(`${relative(root, file)} imports ${spec}`);
         continue;
@@ -90,6 +76,6 @@ test("the library's browser entry imports no Node code: only lib, contracts and 
 
 test('the import scanner sees static, re-export and dynamic imports', () => {
   const sample = `import { a } from './x.js';\nexport * from "../y.js";\nconst m = await import('./z.js');`;
-  const found = [...sample.matchAll(IMPORT)].map((m) => m[1] ?? m[2]);
-  assert.deepEqual(found, ['./x.js', '../y.js', './z.js']);
+  assert.deepEqual(importsIn(sample, { dynamic: true }), ['./x.js', '../y.js', './z.js']);
+  assert.deepEqual(importsIn(sample), ['./x.js', '../y.js']);
 });

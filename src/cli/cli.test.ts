@@ -141,6 +141,29 @@ test('--parallel folds: a fold per thread, the same model every run, within floa
   assert.match(bad.err, /--parallel must be rows or folds, got columns/);
 });
 
+test('--memory and --warm-start reach the fits; bad values are refused, naming the flag', () => {
+  const r = run(...SMALL_TRAIN, '--memory', '3', '--warm-start', 'folds', '--out', 'm3.json');
+  assert.equal(r.code, 0, r.err);
+  const plain = run(...SMALL_TRAIN, '--out', 'plain.json');
+  assert.equal(plain.code, 0, plain.err);
+  assert.notDeepEqual(
+    loadModel(join(dir, 'm3.json')).weights,
+    loadModel(join(dir, 'plain.json')).weights,
+  );
+  for (const [args, message] of [
+    [['--memory', '0'], /--memory must be a number in 1…1000, got "0"/],
+    [['--warm-start', 'sideways'], /--warm-start must be path or folds, got sideways/],
+    [
+      ['--warm-start', 'folds', '--parallel', 'folds'],
+      /--warm-start folds .* needs --parallel rows/,
+    ],
+  ] as const) {
+    const bad = run(...SMALL_TRAIN, ...args, '--out', 'x.json');
+    assert.equal(bad.code, 2, bad.err);
+    assert.match(bad.err, message);
+  }
+});
+
 test('bad input: unknown option, missing file, malformed CSV — non-zero exit, the problem named', () => {
   const u = run('eval', '--modle', 'x');
   assert.equal(u.code, 2);

@@ -36,6 +36,8 @@ const SPEC: OptionSpec = {
   seed: 'string',
   'max-iter': 'string',
   tol: 'string',
+  memory: 'string',
+  'warm-start': 'string',
   'target-error': 'string',
   eval: 'string',
   out: 'string',
@@ -63,6 +65,10 @@ export const TRAIN_HELP = `digitrec train [options]
                        fold per thread); they differ in the last bits      [rows]
   --seed N             seed for folds and the synthetic source          [0]
   --max-iter N, --tol X  L-BFGS limits                                  [100, 1e-4]
+  --memory M           L-BFGS correction pairs per fit                  [10]
+  --warm-start W       path (each fold from zeros along its C path) or
+                       folds (each fold from the previous fold's fits;
+                       biased CV scores unless every fit converges)     [path]
   --target-error X     error rate allowed on accepted predictions       [0.01]
   --eval LIST|none     held-out sets to report                          [mnist-test]
   --limit N            use only the first N items of each source
@@ -111,6 +117,8 @@ export function trainConfig(argv: string[]): TrainConfig {
   if (o.seed) config.seed = integerOption('seed', o.seed, 0, 2 ** 32 - 1);
   if (o['max-iter']) config.maxIter = integerOption('max-iter', o['max-iter'], 1, 100000);
   if (o.tol) config.tol = numberOption('tol', o.tol, 0);
+  if (o.memory) config.memory = integerOption('memory', o.memory, 1, 1000);
+  if (o['warm-start']) config.warmStart = o['warm-start'] as TrainConfig['warmStart'];
   if (o['target-error']) config.targetError = numberOption('target-error', o['target-error'], 0, 1);
   if (o.eval !== undefined) config.eval = o.eval === 'none' ? [] : list(o.eval);
   if (o.limit) config.limit = integerOption('limit', o.limit, 1);

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type CvProgress, fitFold, fitPath, logisticRegressionCV, logspaceCs } from './cv.js';
+import {
+  type CvProgress,
+  fitFold,
+  fitPath,
+  logisticRegressionCV,
+  logspaceCs,
+  rowsWhere,
+} from './cv.js';
 import { fitLogisticRegression } from './logistic.js';
 import { createRng, normal } from './random.js';
 import type { Matrix } from './types.js';
@@ -232,4 +239,57 @@ test('logisticRegressionCV validates its options', () => {
     /scoring must be/,
   );
   assert.throws(() => logisticRegressionCV(X, y.subarray(1)), /y.length must equal X.n = 30/);
+});
+
+test("warmStart 'folds' starts fold f at each C from fold f − 1's solution, to the same optimum", () => {
+  const { X, y } = blobs(240, 12, 2);
+  const options = { Cs: 4, cv: 3, tol: 1e-9, maxIter: 1000, refit: false } as const;
+  const path = logisticRegressionCV(X, y, options);
+  const folds = logisticRegressionCV(X, y, { ...options, warmStart: 'folds' });
+  // Fold 0 starts as the path does (whether the later folds need fewer iterations depends on the
+  // problem: the bench measures it).
+  assert.deepEqual(folds.iterations[0], path.iterations[0]);
+  // Strictly convex: converged fits are the same optimum wherever they start.
+  assert.ok(folds.converged.flat().every(Boolean) && path.converged.flat().every(Boolean));
+  assert.deepEqual(folds.table.scores, path.table.scores);
+  assert.ok(maxAbsDiff(folds.oofLogits, path.oofLogits) < 1e-4);
+  // Fold 1's fit at C index 2 is the fit from fold 0's solution at that C.
+  const { folds: foldOf } = path;
+  const rows1 = rowsWhere(foldOf, 1, false);
+  const rows0 = rowsWhere(foldOf, 0, false);
+  const Cs = path.table.Cs;
+  const from = fitPath(X, y, { Cs, classes: [0, 1, 2], rows: rows0, tol: 1e-9, maxIter: 1000 })[2];
+  const direct = fitLogisticRegression(X, y, {
+    C: Cs[2],
+    rows: rows1,
+    tol: 1e-9,
+    maxIter: 1000,
+    init: { weights: from.weights, intercepts: from.intercepts },
+  });
+  assert.equal(direct.iterations, folds.iterations[1][2]);
+  assert.throws(
+    () => logisticRegressionCV(X, y, { warmStart: 'everywhere' as never }),
+    /warmStart must be 'path' or 'folds', got everywhere/,
+  );
+});
+
+test('memory sets the L-BFGS pairs of every fit and the refit, to the same optimum', () => {
+  const { X, y } = blobs(300, 13, 2.5);
+  const options = { Cs: [0.1, 10], cv: 3, tol: 1e-9, maxIter: 2000 } as const;
+  const m10 = logisticRegressionCV(X, y, options);
+  const m3 = logisticRegressionCV(X, y, { ...options, memory: 3 });
+  assert.notDeepEqual(m3.iterations, m10.iterations);
+  assert.deepEqual(m3.table.scores, m10.table.scores);
+  assert.ok(maxAbsDiff(m3.model.weights, m10.model.weights) < 1e-5);
+  const refit = fitLogisticRegression(X, y, {
+    C: m3.table.bestC,
+    tol: 1e-9,
+    maxIter: 2000,
+    memory: 3,
+  });
+  assert.ok(maxAbsDiff(refit.weights, m3.model.weights) < 1e-5);
+  assert.throws(
+    () => fitLogisticRegression(X, y, { memory: 0 }),
+    /memory must be a positive integer, got 0/,
+  );
 });

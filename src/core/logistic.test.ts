@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  fitLogisticRegression,
-  labelsPresent,
-  logisticObjective,
-  modelFromParameters,
-} from './logistic.js';
+import { fitLogisticRegression } from './logistic.js';
+import { labelsPresent } from './logistic-checks.js';
+import { modelFromParameters } from './logistic-model.js';
 import { createRng, normal } from './random.js';
+import { logisticObjective } from './ts-objective.js';
 import type { Matrix } from './types.js';
 
 /** n points around k centres in d dimensions (centre c at 3·e_(c mod d), shifted by c / d). */

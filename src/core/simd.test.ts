@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { bindBackend } from './backend.js';
 import { logisticRegressionCV } from './cv.js';
-import {
-  bindBackend,
-  fitLogisticRegression,
-  type ObjectiveProblem,
-  tsBackend,
-} from './logistic.js';
+import { fitLogisticRegression } from './logistic.js';
+import type { ObjectiveProblem } from './objective.js';
 import { normal } from './random.js';
 import { randomProblem } from './random-problem.js';
 import { partition, SIMD_MAX_CLASSES, simdAvailable, simdBackend } from './simd.js';
+import { tsBackend } from './ts-objective.js';
 
 /**
  * Tolerance of the SIMD objective against the float64 reference: the value to 1e-9 relative, each

@@ -12,8 +12,12 @@
  *
  * Pure: uses only the standard `WebAssembly` global. Worker threads live in src/data/parallel.
  */
-import type { ObjectiveBackend, ObjectiveKernel, ObjectiveProblem } from './logistic.js';
-import { finishObjective } from './objective.js';
+import {
+  finishObjective,
+  type ObjectiveBackend,
+  type ObjectiveKernel,
+  type ObjectiveProblem,
+} from './objective.js';
 import {
   KERNEL_CLASSES,
   KERNEL_WASM_BASE64,

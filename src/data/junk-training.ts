@@ -21,7 +21,7 @@ import { generateJunkDrawings, type JunkKind } from '../core/synth/junk.js';
 import type { Matrix } from '../core/types.js';
 import { crossValidateReader } from './reader-cv.js';
 import { featurizeData } from './sources.js';
-import type { OnlineData, TrainConfig, TrainingEvent } from './training.js';
+import type { OnlineData, TrainConfig, TrainingEvent } from './training-config.js';
 
 /** The lowest threshold t with at most `target` of `digitP` at or above it. */
 export function rejectThreshold(digitP: Float64Array, target: number): number {

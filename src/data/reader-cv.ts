@@ -6,7 +6,7 @@
 import type { CvResult } from '../core/cv.js';
 import type { Matrix } from '../core/types.js';
 import { logisticRegressionCVParallel } from './parallel/cv.js';
-import type { TrainConfig, TrainingEvent } from './training.js';
+import type { TrainConfig, TrainingEvent } from './training-config.js';
 
 /** What differs between the readers: their bar's label, classes, folds and weights. */
 export interface ReaderCvOptions {
@@ -40,6 +40,8 @@ export function crossValidateReader(
     seed: config.seed,
     maxIter: config.maxIter,
     tol: config.tol,
+    memory: config.memory,
+    warmStart: config.warmStart,
     refit: true,
     parallel: config.parallel,
     onProgress: (e) =>

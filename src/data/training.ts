@@ -15,18 +15,16 @@ import {
 } from '../core/calibrated-model.js';
 import { groupThreshold, softmaxRows } from '../core/calibration.js';
 import {
-  type Calibration,
   type CombinedData,
   calibrateCombined,
   calibrateOnRows,
   combineSources,
   groupAwareFolds,
-  type SourceScore,
   sourceScores,
   type TrainingSource,
 } from '../core/combined.js';
 import type { CvTable, DataSourceSummary, Fusion, Metrics, ModelFile } from '../core/contracts.js';
-import type { CvResult } from '../core/cv.js';
+import { type CvResult, WARM_STARTS } from '../core/cv.js';
 import type { FeatureSet } from '../core/dataset.js';
 import { chooseFusionWeight, drawingTrajectories, type FusionScore } from '../core/fusion.js';
 import { digitSizeScales, GEOMETRY_LENGTH, geometryMatrix } from '../core/junk.js';
@@ -34,98 +32,23 @@ import { evaluate } from '../core/metrics.js';
 import { FEATURE_KINDS, modelFileOf } from '../core/model-file.js';
 import { RESTROKED_GROUP, TEMPLATE_GROUP } from '../core/synth/index.js';
 import { JUNK_KINDS } from '../core/synth/junk.js';
-import type { FeatureKind, Matrix, Scoring } from '../core/types.js';
+import type { Matrix } from '../core/types.js';
 import type { LabelledData } from './formats.js';
 import { hashBytes } from './hash.js';
 import { trainJunkReader } from './junk-training.js';
 import { modelId } from './model-io.js';
-import { logisticRegressionCVParallel, PARALLEL_MODES, type ParallelMode } from './parallel/cv.js';
+import { logisticRegressionCVParallel, PARALLEL_MODES } from './parallel/cv.js';
 import { crossValidateReader } from './reader-cv.js';
 import {
   featurizeData,
   loadDataSource,
   parseSourceSpec,
-  type SyntheticSourceOptions,
   sourceKind,
   summarise,
 } from './sources.js';
+import type { OnlineData, TrainConfig, TrainingEvent } from './training-config.js';
 
-/** Everything a training run can be told (from a config file, flags, or the server's options). */
-export interface TrainConfig {
-  /**
-   * Sources, each `NAME[@WEIGHT]`: `mnist`, `mnist-test`, `synthetic[:N]`, `samples[:PATH]`, or
-   * paths in any supported format.
-   */
-  data: string[];
-  /** Sample weight per source name (without `@`); a weight in `data` wins. Default 1. */
-  weights: Record<string, number>;
-  /** How the `synthetic` source is generated (seeded by `seed`). */
-  synthetic: SyntheticSourceOptions;
-  features: FeatureKind;
-  deskew: boolean;
-  downscaleTo: number;
-  /** A count (log-spaced 1e-4…1e4) or a list of C values. */
-  Cs: number | number[];
-  cv: number;
-  /**
-   * Require group-aware folds (a writer's or session's drawings in one fold). They are used
-   * anyway whenever a real-drawing source has writers or sessions; this makes their absence an error.
-   */
-  groupCv: boolean;
-  scoring: Scoring;
-  /**
-   * How the cross-validation uses the two threads: 'rows' splits each gradient's rows (folds in
-   * turn), 'folds' runs whole folds at once, one per thread. Each gives the same model every run;
-   * the two differ in the last bits of the kernel's sums, so their models differ slightly.
-   */
-  parallel: ParallelMode;
-  seed: number;
-  maxIter: number;
-  tol: number;
-  targetError: number;
-  /** Held-out sets to evaluate the final model on. */
-  eval: string[];
-  out: string;
-  createdAt: string;
-  canvas: { size: number; brushWidth: number };
-  /**
-   * Train the online reader too, on the sources' drawings with a person's stroke order
-   * (templates, real drawings, the app's samples; not re-stroked MNIST), and fuse it with the
-   * image reader. Without such drawings the model has the image reader alone.
-   */
-  online: boolean;
-  /** The online reader's C grid (a count or values), cross-validated on the image reader's folds. */
-  onlineCs: number | number[];
-  /**
-   * The online reader's weight in the fusion, or 'cv': the weight of `FUSION_WEIGHTS` with the
-   * best out-of-fold accuracy on the calibration rows.
-   */
-  fusionWeight: number | 'cv';
-  /**
-   * How the synthetic template drawings are dealt to the CV folds: 'style' holds whole template
-   * styles out (each digit's styles dealt round-robin over the folds), so the out-of-fold rows that
-   * choose the fusion weight and calibrate the confidence are read as a new writer's unfamiliar
-   * style is; 'stratified' deals rows like MNIST's.
-   */
-  templateFolds: 'style' | 'stratified';
-  /**
-   * The fused redraw threshold is fitted on each writer's (or template style's) out-of-fold rows
-   * alone, and this quantile of those thresholds taken (1: the strictest group's), so that it
-   * holds writer by writer; a negative value fits one threshold on all rows pooled.
-   */
-  thresholdQuantile: number;
-  /**
-   * Generated non-digits (`core/synth/junk.ts`) to train the not-a-digit reader on against the
-   * online reader's drawings; 0 trains none.
-   */
-  junk: number;
-  /** The non-digit kinds generated for training (all by default). */
-  junkKinds: string[];
-  /** The largest share of out-of-fold digit drawings the not-a-digit threshold may reject. */
-  junkTarget: number;
-  /** Use only the first N items of each source (quick experiments and tests). */
-  limit?: number;
-}
+export type { OnlineData, TrainConfig, TrainingEvent } from './training-config.js';
 
 /** The defaults of every setting (`createdAt` is today, UTC). */
 export const TRAIN_DEFAULTS: TrainConfig = {
@@ -143,6 +66,8 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   seed: 0,
   maxIter: 100,
   tol: 1e-4,
+  memory: 10,
+  warmStart: 'path',
   targetError: 0.01,
   eval: ['mnist-test'],
   out: 'model.json',
@@ -206,6 +131,14 @@ export function checkTrainConfig(config: TrainConfig): void {
   if (!PARALLEL_MODES.includes(config.parallel)) {
     throw new TrainConfigError(`--parallel must be rows or folds, got ${config.parallel}`);
   }
+  if (!Number.isInteger(config.memory) || config.memory < 1 || config.memory > 1000)
+    throw new TrainConfigError(`--memory must be an integer in 1 … 1000, got ${config.memory}`);
+  if (!WARM_STARTS.includes(config.warmStart))
+    throw new TrainConfigError(`--warm-start must be path or folds, got ${config.warmStart}`);
+  if (config.warmStart === 'folds' && config.parallel === 'folds')
+    throw new TrainConfigError(
+      '--warm-start folds fits the folds one after another; it needs --parallel rows, got folds',
+    );
   if (!Array.isArray(config.data) || config.data.length === 0)
     throw new TrainConfigError('--data names no source');
   if (config.templateFolds !== 'style' && config.templateFolds !== 'stratified')
@@ -268,24 +201,6 @@ export function checkTrainConfig(config: TrainConfig): void {
     }
   }
 }
-
-/** What a training run reports as it goes. */
-export type TrainingEvent =
-  /** Units of work done in a phase; `label` names the bar (`features mnist`, `cross-validation`). */
-  | {
-      kind: 'progress';
-      phase: 'generate' | 'features' | 'cross-validation';
-      label: string;
-      done: number;
-      total: number;
-      detail?: string;
-    }
-  /** Cross-validation finished: the CV table, and per-source scores when there are several. */
-  | { kind: 'cv'; cv: CvTable; perSource?: SourceScore[]; weights: number[] }
-  /** Temperature and threshold fitted on out-of-fold rows. */
-  | { kind: 'calibrated'; calibration: Calibration; targetError: number }
-  /** The model's metrics on one data set (`cv-out-of-fold` or an `eval` set). */
-  | { kind: 'metrics'; name: string; metrics: Metrics };
 
 /** Options of `trainModel` and the preparation steps. */
 export interface TrainingOptions {
@@ -422,14 +337,6 @@ export function prepareTrainingSources(
   return { sources, summaries, online, styles };
 }
 
-/** The online reader's training set: every source's stroke rows, with their rows in the combined data. */
-export interface OnlineData {
-  X: Matrix;
-  G: Matrix;
-  /** Row of the combined data of each online row. */
-  rows: Int32Array;
-}
-
 /** Stacks the sources' online rows in source order, as `combineSources` stacks their rows. */
 export function combineOnlineRows(
   sources: readonly TrainingSource[],
@@ -498,6 +405,8 @@ export function trainingCvOptions(
     seed: config.seed,
     maxIter: config.maxIter,
     tol: config.tol,
+    memory: config.memory,
+    warmStart: config.warmStart,
     refit: true,
   };
 }

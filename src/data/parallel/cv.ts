@@ -12,7 +12,7 @@
  */
 import { checkTypedArray } from '../../core/check.js';
 import { type CvOptions, type CvResult, logisticRegressionCV } from '../../core/cv.js';
-import { checkMatrix, labelsPresent } from '../../core/logistic.js';
+import { checkMatrix, labelsPresent } from '../../core/logistic-checks.js';
 import { prepareSimd, type SimdData } from '../../core/simd.js';
 import type { Matrix } from '../../core/types.js';
 import { createFoldRunner } from './folds.js';

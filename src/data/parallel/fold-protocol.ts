@@ -21,6 +21,8 @@ export interface FoldWorkerData {
   Cs: number[];
   tol: number;
   maxIter: number;
+  /** L-BFGS correction pairs. */
+  memory: number;
   /** SharedArrayBuffer of `FOLD_CTRL_SLOTS` Int32 slots. */
   ctrl: SharedArrayBuffer;
   port: MessagePort;

@@ -6,7 +6,8 @@
  */
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { rowsWhere } from '../../core/cv.js';
-import { columnOf, solveFit } from '../../core/logistic.js';
+import { solveFit } from '../../core/logistic.js';
+import { columnOf } from '../../core/logistic-checks.js';
 import { instantiateKernel, type SimdData, singleThreadKernel } from '../../core/simd.js';
 import type { Matrix } from '../../core/types.js';
 import { FOLD_NEXT, FOLD_SIGNAL, type FoldMessage, type FoldWorkerData } from './fold-protocol.js';
@@ -23,7 +24,7 @@ function post(message: FoldMessage): void {
 }
 
 function run(): void {
-  const { y, folds, nFolds, classes, Cs, tol, maxIter, sampleWeight } = input;
+  const { y, folds, nFolds, classes, Cs, tol, maxIter, memory, sampleWeight } = input;
   const data: SimdData = input.data;
   const kernel = instantiateKernel(data);
   const k = classes.length;
@@ -39,7 +40,7 @@ function run(): void {
     // The C path as fitPath runs it: zeros first, then each fit from the previous solution.
     let x: Float64Array = new Float64Array(k * data.d + k);
     for (let index = 0; index < Cs.length; index++) {
-      const result = solveFit(objective, Cs[index], x, tol, maxIter);
+      const result = solveFit(objective, Cs[index], x, tol, maxIter, memory);
       x = result.x;
       post({
         type: 'fit',

@@ -38,6 +38,18 @@ test("folds mode: each fold's path bit-identical to core's one-thread SIMD backe
   }
 });
 
+test('both modes pass memory to every fit: folds mode equals one SIMD thread at the same memory', () => {
+  const { X, y } = randomProblem(600, 20, 10, 22, 0.4);
+  const options = { Cs: 3, cv: 3, tol: 1e-7, memory: 3, refit: false };
+  const reference = logisticRegressionCV(X, y, { ...options, backend: 'simd' });
+  const m10 = logisticRegressionCV(X, y, { ...options, memory: 10, backend: 'simd' });
+  assert.notDeepEqual(reference.iterations, m10.iterations, 'memory must change the fits');
+  const folds = logisticRegressionCVParallel(X, y, { ...options, threads: 2, parallel: 'folds' });
+  assertSameFolds(folds, reference, 'folds mode, memory 3');
+  const rows = logisticRegressionCVParallel(X, y, { ...options, threads: 1, parallel: 'rows' });
+  assertSameFolds(rows, reference, 'rows mode on 1 thread, memory 3');
+});
+
 test('folds mode: the refit is one fit from the mean fold solution, rows split over the threads', async () => {
   const { X, y } = randomProblem(700, 16, 5, 8, 0.3);
   const options = { Cs: [0.01, 0.1, 1], cv: 3, seed: 1, tol: 1e-6, maxIter: 300 };
@@ -147,6 +159,10 @@ test('folds mode: bad input is refused before any worker starts; beyond the kern
   assert.throws(
     () => logisticRegressionCVParallel(X, y, { parallel: 'folds', sampleWeight: badWeight }),
     /sampleWeight\[7\] must be finite and ≥ 0, got -2/,
+  );
+  assert.throws(
+    () => logisticRegressionCVParallel(X, y, { parallel: 'folds', warmStart: 'folds' }),
+    /warmStart 'folds' fits the folds in order.*use parallel 'rows'/,
   );
   assert.throws(
     () => logisticRegressionCVParallel(X, y, { parallel: 'folds', threads: 0 }),

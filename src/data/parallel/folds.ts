@@ -19,12 +19,8 @@ import {
   type FoldRunner,
   rowsWhere,
 } from '../../core/cv.js';
-import {
-  type CheckedFit,
-  checkFit,
-  type LogisticModel,
-  modelFromParameters,
-} from '../../core/logistic.js';
+import { type CheckedFit, checkFit } from '../../core/logistic.js';
+import { type LogisticModel, modelFromParameters } from '../../core/logistic-model.js';
 import { laneView, type SimdData } from '../../core/simd.js';
 import { startModuleWorker } from '../module-worker.js';
 import {
@@ -57,6 +53,10 @@ export function createFoldRunner(data: SimdData, options: FoldWorkersOptions = {
     if (X.n !== data.n || X.d !== data.d)
       throw new RangeError(`X must be the ${data.n} × ${data.d} matrix the kernel holds`);
     const { Cs, classes, scoring, sampleWeight, onFit } = runOptions;
+    if (runOptions.warmStart === 'folds')
+      throw new RangeError(
+        "warmStart 'folds' fits the folds in order, one from another; parallel 'folds' fits them at once (use parallel 'rows')",
+      );
     const validationRows: Int32Array[] = [];
     // Refuse bad input here, as the sequential fits would, rather than inside a worker; the
     // first fold's check also gives the limits every fit runs with.
@@ -68,7 +68,7 @@ export function createFoldRunner(data: SimdData, options: FoldWorkersOptions = {
         checked = checkFit(X, y, { ...runOptions, C: Cs[0], rows: rowsWhere(folds, 0, false) });
     }
     if (!checked) throw new RangeError(`nFolds must be at least 1, got ${nFolds}`);
-    const { maxIter, tol } = checked;
+    const { maxIter, tol, memory } = checked;
     const k = classes.length;
     const nParams = k * X.d;
     const ctrlBuf = new SharedArrayBuffer(4 * FOLD_CTRL_SLOTS);
@@ -91,6 +91,7 @@ export function createFoldRunner(data: SimdData, options: FoldWorkersOptions = {
           Cs: [...Cs],
           tol,
           maxIter,
+          memory,
           ctrl: ctrlBuf,
           port: port2,
         };

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { logisticRegressionCV } from '../../core/cv.js';
-import { fitLogisticRegression, tsBackend } from '../../core/logistic.js';
+import { fitLogisticRegression } from '../../core/logistic.js';
 import { normal } from '../../core/random.js';
 import { randomProblem } from '../../core/random-problem.js';
 import { simdBackend } from '../../core/simd.js';
+import { tsBackend } from '../../core/ts-objective.js';
 import { logisticRegressionCVParallel } from './cv.js';
 import { createParallelBackend } from './pool.js';
 

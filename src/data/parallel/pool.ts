@@ -9,7 +9,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { ObjectiveBackend, ObjectiveKernel, ObjectiveProblem } from '../../core/logistic.js';
+import type { ObjectiveBackend, ObjectiveKernel, ObjectiveProblem } from '../../core/objective.js';
 import {
   bindSimd,
   combine,
