@@ -20,5 +20,16 @@ if (entries.length > 0) {
     logLevel: 'warning',
   });
 }
+// The <digit-pad> element: one classic script for any page (an IIFE also works as a module).
+await build({
+  entryPoints: [join(src, 'digit-pad.ts')],
+  bundle: true,
+  format: 'iife',
+  target: 'es2022',
+  outfile: join(out, 'digit-pad.js'),
+  sourcemap: true,
+  minify: true,
+  logLevel: 'warning',
+});
 const staticDir = join(src, 'static');
 if (existsSync(staticDir)) cpSync(staticDir, out, { recursive: true });

@@ -7,6 +7,7 @@ import { importsIn, importsOf, sourceFiles } from './import-graph.js';
 // The import graph of ../shared/STYLE.md: web → core, data → core, server → data, core,
 // cli → data, core. Nothing imports cli, server or web; core imports nothing outside itself.
 // contracts (the API's schemas, types and limits) → core, for the server and the web.
+// lib (the package's library entries) → data, contracts, core; its browser entry → core only.
 const ALLOWED: Record<string, string[]> = {
   core: ['core'],
   contracts: ['contracts', 'core'],
@@ -14,6 +15,7 @@ const ALLOWED: Record<string, string[]> = {
   server: ['server', 'contracts', 'data', 'core'],
   cli: ['cli', 'data', 'core'],
   web: ['web', 'contracts', 'core'],
+  lib: ['lib', 'data', 'contracts', 'core'],
 };
 
 const root = join(import.meta.dirname, '.');
@@ -45,6 +47,30 @@ test('core has no I/O and no DOM: no node: or package imports outside tests', ()
       if (name.test(text)) violations.push(`${relative(root, file)} uses ${name.source}`);
     }
   }
+  assert.deepEqual(violations, []);
+});
+
+test("the library's browser entry imports no Node code: only lib, contracts and core, no node:", () => {
+  const seen = new Set<string>();
+  const violations: string[] = [];
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    // Doc comments show imports as examples (the entries' do): their lines are not imports.
+    const code = readFileSync(file, 'utf8').replace(/^\s*\*.*$/gm, '');
+    for (const spec of importsIn(code, { dynamic: true })) {
+      if (!spec.startsWith('.')) {
+        violations.push(`${relative(root, file)} imports ${spec}`);
+        continue;
+      }
+      const target = join(file, '..', spec).replace(/\.js$/, '.ts');
+      if (!['lib', 'contracts', 'core'].includes(relative(root, target).split(sep)[0]))
+        violations.push(`${relative(root, file)} imports ${spec}`);
+      else visit(target);
+    }
+  };
+  visit(join(root, 'lib', 'browser.ts'));
+  assert.ok(seen.size > 10, `the walk reached only ${seen.size} files`);
   assert.deepEqual(violations, []);
 });
 

@@ -16,6 +16,7 @@ const COMMANDS = [
   'simulate',
   'personalise',
   'db',
+  'export',
 ];
 
 test('-h and --help print each command’s help and exit 0, also after other options', () => {

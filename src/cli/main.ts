@@ -5,6 +5,7 @@ import { UsageError } from './args.js';
 import { CROSSVAL_HELP, crossvalCommand } from './crossval.js';
 import { DB_HELP, dbCommand } from './db.js';
 import { EVAL_HELP, evalCommand } from './evaluate.js';
+import { EXPORT_HELP, exportCommand } from './export.js';
 import { PERSONALISE_HELP, personaliseCommand } from './personalise.js';
 import { PREDICT_HELP, predictCommand } from './predict.js';
 import { REPORT_HELP, reportCommand } from './report.js';
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => unknown; help: string 
   simulate: { run: simulateCommand, help: SIMULATE_HELP },
   personalise: { run: personaliseCommand, help: PERSONALISE_HELP },
   db: { run: dbCommand, help: DB_HELP },
+  export: { run: exportCommand, help: EXPORT_HELP },
 };
 
 const USAGE = `digitrec — handwritten digit recognition

@@ -240,6 +240,24 @@ export function parseModelFile(json: unknown): ModelFile {
 }
 
 /**
+ * A model file's text (read from `source`, a path or a URL) parsed and validated; every error
+ * names the source: `m.json: not valid JSON (…)`, `m.json: model file: missing field …`.
+ */
+export function parseModelText(text: string, source: string): ModelFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ModelFormatError(`${source}: not valid JSON (${(err as Error).message})`);
+  }
+  try {
+    return parseModelFile(json);
+  } catch (err) {
+    throw new ModelFormatError(`${source}: ${(err as Error).message}`);
+  }
+}
+
+/**
  * The model file's text: stable key order and JavaScript's shortest round-trip number format, so
  * the same model always serialises to the same bytes. NaN metrics (e.g. the accuracy on no accepted
  * predictions) are written as null.

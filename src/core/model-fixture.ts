@@ -3,6 +3,7 @@
  * classes over the 784 canonical pixels, all weights and intercepts zero unless overridden.
  */
 import type { ModelFile } from './contracts.js';
+import type { Drawing } from './types.js';
 
 /** Number of features of the fixture: the canonical pixels. */
 export const FIXTURE_FEATURES = 784;
@@ -49,3 +50,16 @@ export function fixtureModel(overrides: Partial<ModelFile> = {}): ModelFile {
     ...overrides,
   };
 }
+
+/** A vertical bar down the middle of the fixture's 280×280 canvas: a drawing for the tests. */
+export const BAR: Drawing = Object.freeze({
+  width: 280,
+  height: 280,
+  brushWidth: 18,
+  strokes: [
+    [
+      { x: 140, y: 60 },
+      { x: 140, y: 220 },
+    ],
+  ],
+});

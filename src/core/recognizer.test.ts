@@ -2,27 +2,17 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { evaluateModel, modelProbabilities } from './batch.js';
 import { featurizeImages } from './dataset.js';
-import { FIXTURE_FEATURES, fixtureModel } from './model-fixture.js';
+import { BAR, FIXTURE_FEATURES, fixtureModel } from './model-fixture.js';
 import { randomDrawings } from './preprocess-reference.js';
 import { rasterise } from './rasterise.js';
 import { createRecognizer } from './recognizer.js';
 import { TRAJECTORY_LENGTH } from './trajectory.js';
-import type { Drawing, GrayImage } from './types.js';
+import type { GrayImage } from './types.js';
 
 const D = FIXTURE_FEATURES;
 const pixelModel = fixtureModel;
 
-const bar: Drawing = {
-  width: 280,
-  height: 280,
-  brushWidth: 18,
-  strokes: [
-    [
-      { x: 140, y: 60 },
-      { x: 140, y: 220 },
-    ],
-  ],
-};
+const bar = BAR;
 
 test('probabilities are the softmax of logits / temperature, reported per digit', () => {
   // Zero weights: the logits are the intercepts. With intercepts 0 except ln 3 for digit 1, the

@@ -7,7 +7,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelFile } from '../core/contracts.js';
-import { ModelFormatError, parseModelFile, serialiseModelFile } from '../core/model-file.js';
+import { ModelFormatError, parseModelText, serialiseModelFile } from '../core/model-file.js';
 
 /** The committed default model, reproduced by `npm run train:default`. */
 export const DEFAULT_MODEL_PATH = resolve(
@@ -26,17 +26,7 @@ export function loadModel(path: string): ModelFile {
   } catch (err) {
     throw new ModelFormatError(`cannot read model file ${path}: ${(err as Error).message}`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new ModelFormatError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
-  try {
-    return parseModelFile(json);
-  } catch (err) {
-    throw new ModelFormatError(`${path}: ${(err as Error).message}`);
-  }
+  return parseModelText(text, path);
 }
 
 /**

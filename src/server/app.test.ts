@@ -1189,7 +1189,7 @@ describe('pages', () => {
   before(() => {
     webRoot = join(dir, 'web');
     mkdirSync(webRoot, { recursive: true });
-    for (const f of ['index.html', 'collect.html', 'data.html']) {
+    for (const f of ['index.html', 'collect.html', 'data.html', 'embed.html']) {
       writeFileSync(join(webRoot, f), `<!doctype html><title>${f}</title>`);
     }
     writeFileSync(join(webRoot, 'style.css'), 'body{}');
@@ -1197,11 +1197,12 @@ describe('pages', () => {
   });
   after(() => app.close());
 
-  test('/, /collect and /data serve their pages; static files are served; others 404', async () => {
+  test('/, /collect, /data and /embed serve their pages; static files are served; others 404', async () => {
     for (const [url, file] of [
       ['/', 'index.html'],
       ['/collect', 'collect.html'],
       ['/data', 'data.html'],
+      ['/embed', 'embed.html'],
     ]) {
       const res = await app.inject(url);
       assert.equal(res.statusCode, 200, url);

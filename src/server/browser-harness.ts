@@ -85,12 +85,13 @@ interface CanvasBox {
   getBoundingClientRect(): { left: number; top: number };
 }
 
-/** Page coordinates of logical canvas coordinates. */
+/** Page coordinates of logical canvas coordinates (of the canvas `selector` finds). */
 export async function canvasMapper(
   page: Page,
   model: ModelFile,
+  selector = '#pad',
 ): Promise<(x: number, y: number) => [number, number]> {
-  const box = await page.locator('#pad').evaluate((c: CanvasBox) => {
+  const box = await page.locator(selector).evaluate((c: CanvasBox) => {
     const r = c.getBoundingClientRect();
     return { left: r.left + c.clientLeft, top: r.top + c.clientTop, width: c.clientWidth };
   });
@@ -108,8 +109,9 @@ export async function mouseStroke(
   stroke: Drawing['strokes'][number],
   lift = true,
   press = true,
+  selector = '#pad',
 ): Promise<void> {
-  const at = await canvasMapper(page, model);
+  const at = await canvasMapper(page, model, selector);
   const [x0, y0] = at(stroke[0].x, stroke[0].y);
   await page.mouse.move(x0, y0);
   if (press) await page.mouse.down();
@@ -126,8 +128,9 @@ export async function touchDraw(
   context: BrowserContext,
   model: ModelFile,
   drawing: Drawing,
+  selector = '#pad',
 ): Promise<void> {
-  const at = await canvasMapper(page, model);
+  const at = await canvasMapper(page, model, selector);
   const cdp = await context.newCDPSession(page);
   for (const stroke of drawing.strokes) {
     const points = stroke.map((p) => at(p.x, p.y));

@@ -159,7 +159,7 @@ describe('the layout', () => {
         isMobile: size.width < 1000,
       });
       try {
-        for (const path of ['/', '/collect', '/data']) {
+        for (const path of ['/', '/collect', '/data', '/embed']) {
           const page = await openPage(context, `${h.base}${path}`);
           const pageWidth = await page.evaluate(
             () =>
@@ -167,7 +167,7 @@ describe('the layout', () => {
                 .scrollWidth,
           );
           assert.ok(pageWidth <= size.width, `${path} at ${name} is ${pageWidth} px wide`);
-          for (const id of path === '/data' ? [] : ['#pad', '#clear']) {
+          for (const id of path === '/data' || path === '/embed' ? [] : ['#pad', '#clear']) {
             const box = await page.locator(id).boundingBox();
             assert.ok(box, `${path} ${id} is laid out`);
             assert.ok(

@@ -9,6 +9,7 @@ export const PAGES: Record<string, string> = {
   '/': 'index.html',
   '/collect': 'collect.html',
   '/data': 'data.html',
+  '/embed': 'embed.html',
 };
 
 /** Options of `pageRoutes`. */
