@@ -22,6 +22,32 @@ const SPEC: OptionSpec = {
   help: 'boolean',
 };
 
+/**
+ * Runs an evaluation with a progress bar named `label` (none with --json), starting at `total`
+ * and following the totals the progress reports; a bad --writers (a RangeError naming it) is a
+ * usage error.
+ */
+function withProgress<T>(
+  label: string,
+  total: number,
+  json: boolean,
+  run: (onProgress: (done: number, n: number) => void) => T,
+): T {
+  const bar = json ? undefined : new ProgressBar(label, total);
+  try {
+    return run((done, n) => {
+      if (bar) {
+        bar.total = n;
+        bar.update(done);
+      }
+    });
+  } catch (err) {
+    if (err instanceof RangeError && err.message.startsWith('--writers'))
+      throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 export const EVAL_HELP = `digitrec eval --data PATH|mnist-test [--junk FILE] [--model FILE] [--format F] [--writers G] [--json]
   --data      a labelled data set: mnist-test, mnist-train, or a path (CSV, IDX,
               image folder, UNIPEN, strokes JSONL)
@@ -93,23 +119,12 @@ export function evalCommand(argv: string[], log: (s: string) => void = console.l
   }
   if (nonDigits && !options.json) log('');
   const data = loadDataSource(options.data, options.format as string | undefined);
-  const bar = options.json ? undefined : new ProgressBar(`features ${options.data}`, 1);
-  let evaluation: ReturnType<typeof evaluateData>;
-  try {
-    evaluation = evaluateData(model, data, {
-      writers,
-      onProgress: (done, n) => {
-        if (bar) {
-          bar.total = n;
-          bar.update(done);
-        }
-      },
-    });
-  } catch (err) {
-    if (err instanceof RangeError && err.message.startsWith('--writers'))
-      throw new UsageError(err.message);
-    throw err;
-  }
+  const evaluation = withProgress(
+    `features ${options.data}`,
+    1,
+    options.json === true,
+    (onProgress) => evaluateData(model, data, { writers, onProgress }),
+  );
   const { metrics, rows: _rows, ...rest } = evaluation;
   const result = {
     data: options.data,
@@ -179,24 +194,17 @@ function numbersCommand(
   log: (s: string) => void,
 ) {
   const numbers = readNumbersJsonl(file);
-  const bar = options.json ? undefined : new ProgressBar(`numbers ${file}`, numbers.length);
-  let figures: ReturnType<typeof evaluateNumbers>;
-  try {
-    figures = evaluateNumbers(model, numbers, {
-      ...(writers ? { writers } : {}),
-      lengthHint: options['length-hint'] === true,
-      onProgress: (done, n) => {
-        if (bar) {
-          bar.total = n;
-          bar.update(done);
-        }
-      },
-    });
-  } catch (err) {
-    if (err instanceof RangeError && err.message.startsWith('--writers'))
-      throw new UsageError(err.message);
-    throw err;
-  }
+  const figures = withProgress(
+    `numbers ${file}`,
+    numbers.length,
+    options.json === true,
+    (onProgress) =>
+      evaluateNumbers(model, numbers, {
+        ...(writers ? { writers } : {}),
+        lengthHint: options['length-hint'] === true,
+        onProgress,
+      }),
+  );
   const result = {
     numbers: file,
     model: model.id,
