@@ -7,6 +7,7 @@
  * is fitted on data at training (see `data/training.ts`).
  */
 import { createRng } from './random.js';
+import { boundingBox } from './synth/geometry.js';
 import { TRAJECTORY_LENGTH } from './trajectory.js';
 import type { Drawing, Matrix } from './types.js';
 
@@ -51,23 +52,10 @@ export function geometryFeatures(
 ): Float32Array {
   out.fill(0);
   const side = Math.max(drawing.width, drawing.height, 1);
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  let points = 0;
-  for (const stroke of drawing.strokes) {
-    for (const p of stroke) {
-      points++;
-      if (p.x < minX) minX = p.x;
-      if (p.y < minY) minY = p.y;
-      if (p.x > maxX) maxX = p.x;
-      if (p.y > maxY) maxY = p.y;
-    }
-  }
-  if (points === 0) return out;
-  const w = maxX - minX;
-  const h = maxY - minY;
+  const box = boundingBox(drawing.strokes);
+  if (box === null) return out;
+  const w = box.maxX - box.minX;
+  const h = box.maxY - box.minY;
   const span = Math.max(w, h);
   const unit = Math.max(span, 1);
   const step = unit / RESAMPLE_PER_SPAN;
