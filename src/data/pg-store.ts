@@ -11,6 +11,7 @@ import { hostname } from 'node:os';
 import pg from 'pg';
 import {
   blobHash,
+  boundedProgress,
   filterSql,
   fromRow,
   IMAGE_BYTES,
@@ -88,6 +89,7 @@ export const PG_MIGRATIONS: readonly string[] = [
      error       TEXT,
      result      TEXT CHECK (result IS NULL OR result::json IS NOT NULL)
    )`,
+  `ALTER TABLE jobs ADD COLUMN progress TEXT CHECK (progress IS NULL OR progress::json IS NOT NULL)`,
 ];
 
 /** Advisory lock keys (one namespace of this app): migrations, model changes, the training job. */
@@ -465,17 +467,27 @@ export class PgStore implements Store {
       let finished = false;
       return {
         id,
+        // On the job's own connection: its queries run in order, so no progress lands after the end.
+        progress: async (p) => {
+          if (finished) return;
+          await client.query(`UPDATE jobs SET progress = $1 WHERE id = $2 AND status = 'running'`, [
+            JSON.stringify(boundedProgress(p)),
+            id,
+          ]);
+        },
         finish: async (end) => {
           if (finished) return;
           finished = true;
           try {
             await client.query(
-              'UPDATE jobs SET status = $1, finished_at = $2, error = $3, result = $4 WHERE id = $5',
+              `UPDATE jobs SET status = $1, finished_at = $2, error = $3, result = $4,
+                 progress = coalesce($5, progress) WHERE id = $6 AND status = 'running'`,
               [
                 end.status,
                 end.finishedAt,
                 end.error,
                 end.result ? JSON.stringify(end.result) : null,
+                end.progress ? JSON.stringify(boundedProgress(end.progress)) : null,
                 id,
               ],
             );
@@ -498,7 +510,16 @@ export class PgStore implements Store {
 
   async lastJob(): Promise<StoredJob | undefined> {
     const r = await this.#pool.query<JobRow>('SELECT * FROM jobs ORDER BY id DESC LIMIT 1');
-    const row = r.rows[0];
+    return this.#alive(r.rows[0]);
+  }
+
+  async job(id: number): Promise<StoredJob | undefined> {
+    const r = await this.#pool.query<JobRow>('SELECT * FROM jobs WHERE id = $1', [id]);
+    return this.#alive(r.rows[0]);
+  }
+
+  /** The job of `row`, failed first when it reads running but no process holds the job lock. */
+  async #alive(row: JobRow | undefined): Promise<StoredJob | undefined> {
     if (!row || row.status !== 'running') return row ? jobFromRow(row) : undefined;
     // Running: true only while some connection holds the job lock.
     const client = await this.#pool.connect();

@@ -89,7 +89,7 @@ test('readSampleStore: a missing file or a file without a samples table is a Dat
   new Database(other).exec('CREATE TABLE t (x)');
   assert.throws(
     () => readSampleStore(other),
-    /expected a digitrec sample store at schema version 6, got version 0 \(start the server on it once to upgrade it\)/,
+    /expected a digitrec sample store at schema version 7, got version 0 \(start the server on it once to upgrade it\)/,
   );
   const text = join(dir, 'text.db');
   writeFileSync(text, 'not sqlite');

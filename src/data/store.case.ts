@@ -7,9 +7,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   IMAGE_BYTES,
+  type JobProgress,
   MIGRATIONS,
   type NewSample,
   ORPHANED_JOB_ERROR,
+  STORED_JOB_LINE_CHARS,
+  STORED_JOB_LOG_LINES,
   type Store,
 } from './store.js';
 
@@ -357,6 +360,76 @@ export function storeCases(backend: 'sqlite' | 'postgres', open: OpenStore): voi
         assert.equal(await store.getBlob('0'.repeat(64)), undefined);
       }));
 
+    test("a running job's progress and newest log lines are stored, bounded, for any reader; an ended job's are not changed", () =>
+      using(open, 'job_progress', async (store) => {
+        const job = await store.claimJob('host:1', '2026-01-01T00:00:00.000Z');
+        assert.ok(job);
+        assert.equal((await store.job(job.id))?.progress, null);
+        // 60 lines logged, the last one too long: the row keeps the newest 50, the long one cut.
+        const lines = Array.from({ length: 60 }, (_, i) => `line ${i}`);
+        lines[59] = 'x'.repeat(STORED_JOB_LINE_CHARS + 5);
+        const p: JobProgress = {
+          phase: 'features',
+          label: 'Features',
+          done: 3,
+          total: 8,
+          etaSeconds: 2.5,
+          elapsedSeconds: 1.25,
+          log: lines,
+          logCount: 60,
+        };
+        await job.progress(p);
+        const expected = {
+          ...p,
+          log: [...lines.slice(10, 59), `${'x'.repeat(STORED_JOB_LINE_CHARS - 1)}…`],
+        };
+        assert.equal(expected.log.length, STORED_JOB_LOG_LINES);
+        // Read by another connection, as another server would (SQLite: the same file reopened).
+        const reader = backend === 'postgres' ? await open('job_progress') : store;
+        try {
+          assert.deepEqual((await reader.job(job.id))?.progress, expected);
+          assert.deepEqual((await reader.lastJob())?.progress, expected);
+          assert.equal((await reader.job(job.id))?.status, 'running');
+          await job.progress({ ...p, done: 4, log: ['only'], logCount: 61 });
+          assert.equal((await reader.job(job.id))?.progress?.done, 4);
+          // The end writes the last progress with it; later progress changes nothing.
+          const last = {
+            ...p,
+            phase: 'evaluate',
+            done: 8,
+            total: 8,
+            log: ['a', 'b'],
+            logCount: 62,
+          };
+          await job.finish({
+            status: 'succeeded',
+            finishedAt: '2026-01-01T00:01:00.000Z',
+            error: null,
+            result: { version: 2 },
+            progress: last,
+          });
+          await job.progress({ ...p, done: 1 });
+          const ended = await reader.job(job.id);
+          assert.equal(ended?.status, 'succeeded');
+          assert.deepEqual(ended?.progress, last);
+          // An end without progress keeps what the row had.
+          const next = await store.claimJob('host:1', '2026-01-01T00:02:00.000Z');
+          assert.ok(next);
+          await next.progress({ ...p, logCount: 1, log: ['started'] });
+          await next.finish({
+            status: 'cancelled',
+            finishedAt: '2026-01-01T00:03:00.000Z',
+            error: 'cancelled',
+            result: null,
+          });
+          assert.deepEqual((await reader.job(next.id))?.progress?.log, ['started']);
+          assert.equal((await reader.job(job.id))?.status, 'succeeded', 'job 1 is still there');
+          assert.equal(await reader.job(99), undefined);
+        } finally {
+          if (reader !== store) await reader.close();
+        }
+      }));
+
     test('one job at a time: a claim while one runs is refused; a job left running by a dead process is failed by the next', async () => {
       await using(open, 'jobs', async (store) => {
         assert.equal(await store.lastJob(), undefined);
@@ -378,6 +451,7 @@ export function storeCases(backend: 'sqlite' | 'postgres', open: OpenStore): voi
           finishedAt: '2026-01-01T00:01:00.000Z',
           error: null,
           result: { version: 2 },
+          progress: null,
         });
         const second = await store.claimJob('host:1', '2026-01-01T00:02:00.000Z');
         assert.equal(second?.id, 2);

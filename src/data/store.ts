@@ -81,6 +81,9 @@ export const MIGRATIONS: readonly string[] = [
      error       TEXT,
      result      TEXT CHECK (result IS NULL OR json_valid(result))
    )`,
+  // 7: the running job's progress and recent log lines (`JobProgress` as JSON), written by the
+  // server that runs it, so that a page connected to any server sharing the store can follow it.
+  `ALTER TABLE jobs ADD COLUMN progress TEXT CHECK (progress IS NULL OR json_valid(progress))`,
 ];
 
 /** Where a model version stands. */
@@ -202,7 +205,42 @@ export function blobHash(bytes: Uint8Array): string {
 export const ORPHANED_JOB_ERROR =
   'the server running this job stopped before it finished; the serving model is unchanged';
 
-/** A retraining job as stored (the running process keeps its progress and log in memory). */
+/** Log lines a job row keeps (the newest; the server running the job keeps more in memory). */
+export const STORED_JOB_LOG_LINES = 50;
+/** Longest log line a job row keeps, in characters (a longer one is cut, ending in `…`). */
+export const STORED_JOB_LINE_CHARS = 1000;
+
+/**
+ * How far a job has got, as the server running it last wrote it to its row (a few times a
+ * second at most), for the other servers sharing the store to report.
+ */
+export interface JobProgress {
+  /** The current phase and its progress bar's label, or null before the first. */
+  phase: string | null;
+  label: string | null;
+  done: number;
+  total: number;
+  etaSeconds: number | null;
+  elapsedSeconds: number;
+  /** The newest log lines, oldest first (at most `STORED_JOB_LOG_LINES`). */
+  log: string[];
+  /** How many lines the job has logged in all: a reader takes the lines it has not seen from it. */
+  logCount: number;
+}
+
+/** `p` as a job row keeps it: the newest `STORED_JOB_LOG_LINES` lines, each cut to `STORED_JOB_LINE_CHARS`. */
+export function boundedProgress(p: JobProgress): JobProgress {
+  return {
+    ...p,
+    log: p.log
+      .slice(-STORED_JOB_LOG_LINES)
+      .map((l) =>
+        l.length > STORED_JOB_LINE_CHARS ? `${l.slice(0, STORED_JOB_LINE_CHARS - 1)}…` : l,
+      ),
+  };
+}
+
+/** A retraining job as stored. */
 export interface StoredJob {
   id: number;
   status: 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -212,6 +250,8 @@ export interface StoredJob {
   finishedAt: string | null;
   error: string | null;
   result: Record<string, unknown> | null;
+  /** Its progress as last written (`JobClaim.progress`, `JobEnd.progress`), or null before any. */
+  progress: JobProgress | null;
 }
 
 /** How a job ended. */
@@ -220,6 +260,8 @@ export interface JobEnd {
   finishedAt: string;
   error: string | null;
   result: Record<string, unknown> | null;
+  /** Its progress at the end (the last log lines among it); omitted, the row keeps what it had. */
+  progress?: JobProgress;
 }
 
 /** A row of the jobs table. */
@@ -231,6 +273,7 @@ export interface JobRow {
   finished_at: string | null;
   error: string | null;
   result: string | null;
+  progress: string | null;
 }
 
 /** A job from its row. */
@@ -243,12 +286,18 @@ export function jobFromRow(r: JobRow): StoredJob {
     finishedAt: r.finished_at,
     error: r.error,
     result: r.result === null ? null : JSON.parse(r.result),
+    progress: r.progress === null ? null : JSON.parse(r.progress),
   };
 }
 
-/** The one job a store lets run at a time: `finish` records its end and lets the next start. */
+/**
+ * The one job a store lets run at a time: `progress` records how far it has got (bounded by
+ * `boundedProgress`; the caller throttles), `finish` records its end and lets the next start.
+ * Neither changes a row that is no longer running.
+ */
 export interface JobClaim {
   id: number;
+  progress(p: JobProgress): Promise<void>;
   finish(end: JobEnd): Promise<void>;
 }
 
@@ -308,6 +357,8 @@ export interface Store {
   claimJob(owner: string, startedAt: string): Promise<JobClaim | undefined>;
   /** The newest job (a running one whose process died reads as failed), or undefined. */
   lastJob(): Promise<StoredJob | undefined>;
+  /** The job `id` (a running one whose process died reads as failed), or undefined. */
+  job(id: number): Promise<StoredJob | undefined>;
   /**
    * Writes complete samples — ids, creation times and marks as they are — in one transaction
    * (`digitrec db copy`); later inserts get ids after the largest.
@@ -804,15 +855,26 @@ export class SampleStore {
       .run(at, ORPHANED_JOB_ERROR);
   }
 
-  /** Records how a job ended. */
+  /** Records how far a running job has got (see `JobClaim.progress`). */
+  jobProgress(id: number, p: JobProgress): void {
+    this.#db
+      .prepare(`UPDATE jobs SET progress = ? WHERE id = ? AND status = 'running'`)
+      .run(JSON.stringify(boundedProgress(p)), id);
+  }
+
+  /** Records how a job ended (once: a row no longer running is left as it is). */
   finishJob(id: number, end: JobEnd): void {
     this.#db
-      .prepare(`UPDATE jobs SET status = ?, finished_at = ?, error = ?, result = ? WHERE id = ?`)
+      .prepare(
+        `UPDATE jobs SET status = ?, finished_at = ?, error = ?, result = ?,
+           progress = coalesce(?, progress) WHERE id = ? AND status = 'running'`,
+      )
       .run(
         end.status,
         end.finishedAt,
         end.error,
         end.result ? JSON.stringify(end.result) : null,
+        end.progress ? JSON.stringify(boundedProgress(end.progress)) : null,
         id,
       );
   }
@@ -822,6 +884,12 @@ export class SampleStore {
     const row = this.#db.prepare('SELECT * FROM jobs ORDER BY id DESC LIMIT 1').get() as
       | JobRow
       | undefined;
+    return row ? jobFromRow(row) : undefined;
+  }
+
+  /** The job row `id`, or undefined. */
+  job(id: number): StoredJob | undefined {
+    const row = this.#db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
     return row ? jobFromRow(row) : undefined;
   }
 
@@ -980,10 +1048,17 @@ export class SqliteStore implements Store {
   // One process uses the file: the retrainer's own guard keeps to one job; the row records it.
   async claimJob(owner: string, startedAt: string): Promise<JobClaim | undefined> {
     const id = this.sync.claimJob(owner, startedAt);
-    return { id, finish: async (end) => this.sync.finishJob(id, end) };
+    return {
+      id,
+      progress: async (p) => this.sync.jobProgress(id, p),
+      finish: async (end) => this.sync.finishJob(id, end),
+    };
   }
   async lastJob(): Promise<StoredJob | undefined> {
     return this.sync.lastJob();
+  }
+  async job(id: number): Promise<StoredJob | undefined> {
+    return this.sync.job(id);
   }
   async restore(samples: readonly Sample[]): Promise<void> {
     this.sync.restore(samples);
