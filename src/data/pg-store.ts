@@ -520,7 +520,7 @@ export class PgStore implements Store {
 
   /** The job of `row`, failed first when it reads running but no process holds the job lock. */
   async #alive(row: JobRow | undefined): Promise<StoredJob | undefined> {
-    if (!row || row.status !== 'running') return row ? jobFromRow(row) : undefined;
+    if (row?.status !== 'running') return row ? jobFromRow(row) : undefined;
     // Running: true only while some connection holds the job lock.
     const client = await this.#pool.connect();
     try {

@@ -1,8 +1,9 @@
 /**
  * Two server processes (`npm start`'s main.ts) on one PostgreSQL database (a throwaway cluster):
  * what one writes the other reads, what one promotes the other serves, a server killed with
- * SIGKILL during writes loses nothing it acknowledged, and one killed during training leaves the
- * job failed and the serving model as it was. Skipped, saying so, without PostgreSQL.
+ * SIGKILL during writes loses nothing it acknowledged, one killed during training leaves the
+ * job failed and the serving model as it was, and the event stream of a job one runs reaches a
+ * page connected to the other. Skipped, saying so, without PostgreSQL.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -80,6 +81,46 @@ async function eventually<T>(what: string, f: () => Promise<T | undefined>): Pro
 }
 
 const SEVEN = drawingOf(DIGIT_STROKES.seven);
+
+/** A job as the API reports it (the fields these tests read). */
+interface Job {
+  id: number;
+  status: string;
+  phase: string | null;
+  label: string | null;
+  done: number;
+  total: number;
+  log: string[];
+  result: { version: number; status: string; promoted: boolean } | null;
+}
+
+/** The events of a Server-Sent Events body, in order. */
+function parseSse(body: string): { event: string; data: { job?: Job | null; line?: string } }[] {
+  return body
+    .split('\n\n')
+    .filter((block) => block.startsWith('event:'))
+    .map((block) => {
+      const [event, data] = block.split('\n');
+      return { event: event.slice(7), data: JSON.parse(data.slice(6)) };
+    });
+}
+
+/** A training configuration small enough for a test, big enough to report progress a while. */
+function tinyConfig(dir: string, synthetic: number): string {
+  const path = join(dir, `tiny-${synthetic}.config.json`);
+  writeFileSync(
+    path,
+    JSON.stringify({
+      data: [`synthetic:${synthetic}`],
+      synthetic: { mix: { templates: 1, restroked: 0 } },
+      features: 'hog',
+      Cs: [1],
+      cv: 2,
+      eval: [],
+    }),
+  );
+  return path;
+}
 
 function postSample(base: string, label: number, sessionId: string) {
   return fetch(`${base}/api/samples`, {
@@ -218,20 +259,104 @@ if (missing) {
       await killed(a.child);
     });
 
+    test('a job run by one server streams its progress, log lines and end to a page connected to the other', async () => {
+      const url = cluster.createDatabase('progress');
+      const env = { DIGITREC_DATABASE_URL: url, DIGITREC_RETRAIN_CONFIG: tinyConfig(dir, 3000) };
+      const a = await start(env);
+      const b = await start(env);
+      const started = await fetch(`${a.base}/api/admin/train`, { method: 'POST', headers: AUTH });
+      assert.equal(started.status, 202, await started.clone().text());
+      const job = (await started.json()) as Job;
+      // B's stream ends with the job's end (the body is complete then).
+      const res = await fetch(`${b.base}/api/admin/train/events`, {
+        headers: AUTH,
+        signal: AbortSignal.timeout(120_000),
+      });
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
+      const events = parseSse(await res.text());
+      const [first, ...rest] = events;
+      assert.equal(first.event, 'state');
+      const state = first.data.job as Job;
+      assert.equal(state.id, job.id);
+      assert.equal(state.status, 'running', 'B connected while A was training');
+      assert.match(state.log[0], new RegExp(`^run by .+:${a.child.pid}$`));
+      const done = events.at(-1);
+      assert.equal(done?.event, 'done');
+      const end = done.data.job as Job;
+      assert.equal(end.id, job.id);
+      assert.equal(end.status, 'succeeded', b.stderr());
+      assert.equal(rest.filter((e) => e.event === 'done').length, 1, 'one done event, the last');
+
+      // Progress, as A wrote it: within a phase it never goes back, and it moved while B watched.
+      const progress = rest.filter((e) => e.event === 'progress').map((e) => e.data.job as Job);
+      assert.ok(progress.length >= 3, `progress events on B: ${progress.length}`);
+      let rose = 0;
+      let before = state;
+      for (const p of progress) {
+        assert.equal(p.id, job.id);
+        assert.equal(p.status, 'running');
+        assert.ok(p.total > 0 && p.done <= p.total, `${p.label}: ${p.done}/${p.total}`);
+        if (p.label === before.label) {
+          assert.ok(p.done >= before.done, `${p.label} went back: ${before.done} → ${p.done}`);
+          if (p.done > before.done) rose++;
+        }
+        before = p;
+      }
+      assert.ok(rose >= 1, 'progress rose within a phase while B watched');
+      assert.ok(
+        progress.some((p) => p.phase === 'cross-validation'),
+        `phases seen: ${[...new Set(progress.map((p) => p.phase))]}`,
+      );
+
+      // A's own log, line for line: what B had at first, then each new line once, in order.
+      const onA = (await getJson(`${a.base}/api/admin/train`, AUTH)).job as Job;
+      assert.equal(onA.status, 'succeeded');
+      const lines = rest.filter((e) => e.event === 'log').map((e) => e.data.line);
+      assert.ok(lines.length >= 1, 'B streamed log lines');
+      console.log(
+        `# B heard ${progress.length} progress events (${rose} rises) and ${lines.length} log lines`,
+      );
+      assert.deepEqual([...state.log.slice(1), ...lines], onA.log);
+      assert.deepEqual(end.log.slice(1), onA.log);
+      assert.match(onA.log.at(-1) ?? '', /^version 2: /);
+
+      // The end names the version the job stored, and B serves as the job left it: with no
+      // held-out app drawings the candidate is kept, not promoted, and version 1 still serves.
+      assert.deepEqual(end.result, onA.result);
+      assert.equal(end.result?.version, 2);
+      assert.equal(end.result?.status, 'candidate');
+      assert.equal(end.result?.promoted, false);
+      const models = await getJson(`${b.base}/api/models`);
+      assert.equal(models.serving, 1);
+      assert.deepEqual(
+        (models.versions as { version: number; status: string }[]).map((v) => [
+          v.version,
+          v.status,
+        ]),
+        [
+          [2, 'candidate'],
+          [1, 'serving'],
+        ],
+      );
+      // After the end, B's stream says so at once.
+      const after = parseSse(
+        await (await fetch(`${b.base}/api/admin/train/events`, { headers: AUTH })).text(),
+      );
+      assert.deepEqual(
+        after.map((e) => [e.event, e.data.job?.status]),
+        [
+          ['state', 'succeeded'],
+          ['done', 'succeeded'],
+        ],
+      );
+      for (const r of [a, b]) r.child.kill('SIGTERM');
+      await Promise.all([a, b].map((r) => killed(r.child)));
+    });
+
     test('one training job across servers; a server killed mid-training leaves it failed and the serving model untouched', async () => {
       const url = cluster.createDatabase('training');
-      const config = join(dir, 'tiny.config.json');
-      writeFileSync(
-        config,
-        JSON.stringify({
-          data: ['synthetic:2000'],
-          synthetic: { mix: { templates: 1, restroked: 0 } },
-          features: 'hog',
-          Cs: [1],
-          cv: 2,
-          eval: [],
-        }),
-      );
+      const config = tinyConfig(dir, 2000);
       const env = { DIGITREC_DATABASE_URL: url, DIGITREC_RETRAIN_CONFIG: config };
       const a = await start(env);
       const b = await start(env);

@@ -23,6 +23,7 @@ import { createRecognizer } from '../core/recognizer.js';
 import type { LabelledDrawing } from '../core/types.js';
 import { isHeldOutGroup } from '../data/holdout.js';
 import { DEFAULT_MODEL_PATH, loadModel, modelId } from '../data/model-io.js';
+import { openStoreReadOnly, STORED_JOB_LOG_LINES } from '../data/store.js';
 import { syntheticDrawings } from '../data/synthetic.js';
 import { type AppOptions, buildApp } from './app.js';
 import { type JobState, PROMOTION_RULE, promotionDecision } from './retrain.js';
@@ -172,6 +173,20 @@ describe('retraining', () => {
 
     const { events, job } = await waitForJob(app);
     assert.equal(job.status, 'succeeded', job.error ?? '');
+    // Its row keeps the end as the stream told it, for the other servers of a shared store.
+    const file = openStoreReadOnly(p.dbPath);
+    try {
+      const row = file.lastJob();
+      assert.equal(row?.status, 'succeeded');
+      assert.deepEqual(row?.progress?.log, job.log.slice(-STORED_JOB_LOG_LINES));
+      assert.equal(row?.progress?.logCount, job.log.length);
+      assert.deepEqual(
+        [row?.progress?.phase, row?.progress?.done, row?.progress?.total],
+        [job.phase, job.done, job.total],
+      );
+    } finally {
+      file.close();
+    }
     const progress = events
       .filter((e) => e.event === 'progress')
       .map((e) => e.data.job as JobState);

@@ -1,7 +1,9 @@
 /**
  * Retraining jobs: one at a time, each in a worker thread (`train-worker.ts`) so the server keeps
  * answering. Progress and log lines are kept in the job's state and broadcast to listeners (the
- * SSE route). When the worker's result arrives the candidate becomes a new version, promoted iff
+ * SSE route), and written to the job's row in the store a few times a second at most; a server
+ * sharing the store that does not run the job reads that row while a page follows it (`follow`)
+ * and emits the same events. When the worker's result arrives the candidate becomes a new version, promoted iff
  * it is not worse than the serving model on the held-out app drawings. A worker that throws, exits
  * or is cancelled leaves the serving model as it was (the job failed with its error, or cancelled).
  */
@@ -13,7 +15,14 @@ import { parseModelFile } from '../core/model-file.js';
 import { startModuleWorker } from '../data/module-worker.js';
 import { pct } from '../data/report/svg.js';
 import { MNIST_SOURCES, parseSourceSpec, samplesPath, syntheticCount } from '../data/sources.js';
-import type { JobClaim, ModelStatus, Store, StoredJob } from '../data/store.js';
+import {
+  type JobClaim,
+  type JobProgress,
+  type ModelStatus,
+  STORED_JOB_LOG_LINES,
+  type Store,
+  type StoredJob,
+} from '../data/store.js';
 import type { TrainConfig } from '../data/training.js';
 import { HttpError } from './http-error.js';
 import { figures, type ModelRegistry } from './models.js';
@@ -51,6 +60,11 @@ export function checkRetrainSources(config: TrainConfig, where: string): void {
 
 /** Log lines kept per job (the oldest are dropped). */
 export const JOB_LOG_LINES = 200;
+
+/** Least time between two writes of a running job's progress to the store, in ms. */
+export const PROGRESS_WRITE_MS = 250;
+/** How often a server reads the row of a job another server runs while a page follows it, in ms. */
+export const FOLLOW_POLL_MS = 500;
 
 /** What became of a finished job's candidate (see core's contracts). */
 export type JobResult = RetrainJobResult;
@@ -146,24 +160,54 @@ export function promotionDecision(
   };
 }
 
-/** A job of the store as the API reports it (no progress: another process runs or ran it). */
+/**
+ * A job of the store as the API reports it (another process runs or ran it): its progress and
+ * newest log lines as that process last wrote them, after a line naming that process.
+ */
 export function storedJobState(j: StoredJob): JobState {
+  const p = j.progress;
+  const running = j.status === 'running';
+  const wallClock =
+    (Date.parse(j.finishedAt ?? new Date().toISOString()) - Date.parse(j.startedAt)) / 1000;
   return {
     id: j.id,
     status: j.status,
     startedAt: j.startedAt,
     finishedAt: j.finishedAt,
-    phase: null,
-    label: null,
-    done: 0,
-    total: 0,
-    etaSeconds: null,
-    elapsedSeconds:
-      (Date.parse(j.finishedAt ?? new Date().toISOString()) - Date.parse(j.startedAt)) / 1000,
-    log: [`run by ${j.owner}`],
+    phase: p?.phase ?? null,
+    label: p?.label ?? null,
+    done: p?.done ?? 0,
+    total: p?.total ?? 0,
+    etaSeconds: running ? (p?.etaSeconds ?? null) : null,
+    elapsedSeconds: running || !p ? wallClock : p.elapsedSeconds,
+    log: [`run by ${j.owner}`, ...(p?.log ?? [])],
     error: j.error,
     result: j.result as unknown as JobResult | null,
   };
+}
+
+/** Whether the bar moved from `a` to `b` (a new log line alone is no progress event). */
+function moved(a: JobProgress | null, b: JobProgress): boolean {
+  // The running server reports progress only once its worker has: a row with a log line alone has none.
+  if (b.phase === null) return false;
+  return (
+    !a || a.phase !== b.phase || a.label !== b.label || a.done !== b.done || a.total !== b.total
+  );
+}
+
+/** A job another server runs, read from the store while someone follows it. */
+interface Followed {
+  stored: StoredJob;
+  followers: number;
+  timer: NodeJS.Timeout;
+  /** A read is under way (a slow store skips ticks instead of piling reads up). */
+  reading: boolean;
+}
+
+/** What `Retrainer.follow` answers: the job to start from, and how to stop following it. */
+export interface Following {
+  job: JobState | null;
+  stop: () => void;
 }
 
 /** Runs retraining jobs one at a time; emits `event` with each `JobEvent`. */
@@ -173,6 +217,12 @@ export class Retrainer extends EventEmitter<{ event: [JobEvent] }> {
   #phaseStart = 0;
   #t0 = 0;
   #claim: JobClaim | null = null;
+  /** Lines the current job has logged in all (its row's `logCount`). */
+  #logged = 0;
+  /** Progress writes: the pending timer, one under way, a change not yet written, the last's time. */
+  #save = { timer: null as NodeJS.Timeout | null, busy: false, dirty: false, at: -Infinity };
+  /** Jobs of other servers being followed, by id. */
+  readonly #followed = new Map<number, Followed>();
   readonly #o: RetrainerOptions;
   readonly #rule: PromotionRule;
 
@@ -198,10 +248,89 @@ export class Retrainer extends EventEmitter<{ event: [JobEvent] }> {
    * server sharing the database, or before a restart; without progress or log), or null.
    */
   async report(): Promise<JobState | null> {
+    return (await this.#latest()).job;
+  }
+
+  /** `report()`'s job, and its row when it is the store's (not this process's). */
+  async #latest(): Promise<{ job: JobState | null; stored?: StoredJob }> {
     const stored = await this.#o.store.lastJob();
     const local = this.state;
-    if (local && (!stored || stored.id <= local.id)) return local;
-    return stored ? storedJobState(stored) : null;
+    if (local && (!stored || stored.id <= local.id)) return { job: local };
+    return stored ? { job: storedJobState(stored), stored } : { job: null };
+  }
+
+  /**
+   * Follows the job `report()` names: while it runs, `listener` hears each of its events until
+   * `stop()`. When another server runs it, this one reads its row every `FOLLOW_POLL_MS` while
+   * anyone follows it (one read a tick however many follow) and emits what changed as the events
+   * the running server emits: new log lines, then progress, and `done` when it has ended.
+   */
+  async follow(listener: (e: JobEvent) => void): Promise<Following> {
+    const { job, stored } = await this.#latest();
+    if (job?.status !== 'running') return { job, stop: () => {} };
+    const id = job.id;
+    const heard = (e: JobEvent) => {
+      if (e.job.id === id) listener(e);
+    };
+    this.on('event', heard);
+    if (!stored) return { job, stop: () => this.off('event', heard) };
+    let f = this.#followed.get(id);
+    if (!f) {
+      f = {
+        stored,
+        followers: 0,
+        reading: false,
+        timer: setInterval(() => this.#read(id), FOLLOW_POLL_MS),
+      };
+      this.#followed.set(id, f);
+    }
+    const followed = f;
+    followed.followers++;
+    let stopped = false;
+    return {
+      // Followed already: its last read, so that the next events continue from what it says.
+      job: storedJobState(followed.stored),
+      stop: () => {
+        if (stopped) return;
+        stopped = true;
+        this.off('event', heard);
+        if (--followed.followers === 0) this.#unfollow(id, followed);
+      },
+    };
+  }
+
+  #unfollow(id: number, f: Followed): void {
+    clearInterval(f.timer);
+    if (this.#followed.get(id) === f) this.#followed.delete(id);
+  }
+
+  /** One read of a followed job's row, its changes emitted as events. */
+  async #read(id: number): Promise<void> {
+    const f = this.#followed.get(id);
+    if (!f || f.reading) return;
+    f.reading = true;
+    let now: StoredJob | undefined;
+    try {
+      now = await this.#o.store.job(id);
+    } catch (err) {
+      this.#o.log?.(`training job ${id}: its row could not be read: ${(err as Error).message}`);
+    } finally {
+      f.reading = false;
+    }
+    if (!now || this.#followed.get(id) !== f) return;
+    const before = f.stored;
+    f.stored = now;
+    const job = storedJobState(now);
+    const p = now.progress;
+    if (p) {
+      const fresh = Math.min(p.logCount - (before.progress?.logCount ?? 0), p.log.length);
+      for (const line of fresh > 0 ? p.log.slice(-fresh) : [])
+        this.emit('event', { type: 'log', line, job });
+    }
+    if (now.status !== 'running') {
+      this.#unfollow(id, f);
+      this.emit('event', { type: 'done', job });
+    } else if (p && moved(before.progress, p)) this.emit('event', { type: 'progress', job });
   }
 
   /** Starts a job; 409 while one is running here or on another server of the store. */
@@ -254,6 +383,8 @@ export class Retrainer extends EventEmitter<{ event: [JobEvent] }> {
       result: null,
     };
     this.#job = job;
+    this.#logged = 0;
+    this.#save.at = -Infinity;
     this.#t0 = performance.now();
     const input: TrainWorkerInput = {
       database: this.#o.database,
@@ -307,6 +438,7 @@ export class Retrainer extends EventEmitter<{ event: [JobEvent] }> {
 
   /** Terminates a running worker (the app is closing). */
   async close(): Promise<void> {
+    for (const [id, f] of this.#followed) this.#unfollow(id, f);
     const worker = this.#worker;
     if (this.#job?.status === 'running')
       this.#finish(this.#job, 'failed', 'the server stopped during training', null);
@@ -326,14 +458,61 @@ export class Retrainer extends EventEmitter<{ event: [JobEvent] }> {
         ? (elapsed * (m.total - m.done)) / m.done
         : null;
     job.elapsedSeconds = (now - this.#t0) / 1000;
+    this.#saveSoon();
     this.emit('event', { type: 'progress', job });
   }
 
   #log(job: JobState, line: string): void {
     job.log.push(line);
     if (job.log.length > JOB_LOG_LINES) job.log.splice(0, job.log.length - JOB_LOG_LINES);
+    this.#logged++;
     this.#o.log?.(`training job ${job.id}: ${line}`);
+    this.#saveSoon();
     this.emit('event', { type: 'log', line, job });
+  }
+
+  /** The current job's progress as its row keeps it. */
+  #progressOf(job: JobState): JobProgress {
+    return {
+      phase: job.phase,
+      label: job.label,
+      done: job.done,
+      total: job.total,
+      etaSeconds: job.etaSeconds,
+      elapsedSeconds: job.elapsedSeconds,
+      log: job.log.slice(-STORED_JOB_LOG_LINES),
+      logCount: this.#logged,
+    };
+  }
+
+  /** Writes the running job's progress to its row, at most once every `PROGRESS_WRITE_MS`. */
+  #saveSoon(): void {
+    const save = this.#save;
+    save.dirty = true;
+    if (save.timer || save.busy || !this.#claim) return;
+    const wait = Math.max(0, save.at + PROGRESS_WRITE_MS - performance.now());
+    save.timer = setTimeout(() => this.#saveNow(), wait);
+  }
+
+  #saveNow(): void {
+    const save = this.#save;
+    save.timer = null;
+    const claim = this.#claim;
+    const job = this.#job;
+    if (!save.dirty || !claim || job?.status !== 'running') return;
+    save.dirty = false;
+    save.busy = true;
+    save.at = performance.now();
+    job.elapsedSeconds = (save.at - this.#t0) / 1000;
+    claim
+      .progress(this.#progressOf(job))
+      .catch((err: Error) =>
+        this.#o.log?.(`training job ${job.id}: its progress was not stored: ${err.message}`),
+      )
+      .finally(() => {
+        save.busy = false;
+        if (save.dirty) this.#saveSoon();
+      });
   }
 
   #finish(
@@ -354,12 +533,16 @@ export class Retrainer extends EventEmitter<{ event: [JobEvent] }> {
     if (this.#job === job) this.#worker = null;
     const claim = this.#claim;
     this.#claim = null;
+    if (this.#save.timer) clearTimeout(this.#save.timer);
+    this.#save.timer = null;
+    this.#save.dirty = false;
     claim
       ?.finish({
         status,
         finishedAt: job.finishedAt,
         error,
         result: result as unknown as Record<string, unknown> | null,
+        progress: this.#progressOf(job),
       })
       .catch((err: Error) =>
         this.#o.log?.(`training job ${job.id}: its row was not updated: ${err.message}`),

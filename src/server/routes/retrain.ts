@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Other, Refs, TrainState } from '../../contracts/schemas.js';
 import { splitHeldOut } from '../../data/holdout.js';
 import { readStoreDrawings } from '../../data/samples.js';
-import type { JobEvent, JobState } from '../retrain.js';
+import { FOLLOW_POLL_MS, type JobEvent, PROGRESS_WRITE_MS } from '../retrain.js';
 import { ADMIN_ERRORS, ADMIN_SECURITY, errorResponse, type RouteContext } from './context.js';
 
 export const retrainRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
@@ -83,7 +83,9 @@ export const retrainRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
         summary: 'The running or last job as Server-Sent Events (admin).',
         description:
           'First `state` with `{job}`; while it runs, `progress` `{job}` and `log` `{line}`; ' +
-          'finally `done` `{job}`, then the stream ends (at once when no job is running).',
+          'finally `done` `{job}`, then the stream ends (at once when no job is running). A job ' +
+          'another server of a shared PostgreSQL store runs streams alike, read from its row ' +
+          `every ${FOLLOW_POLL_MS} ms (it writes its progress there at most every ${PROGRESS_WRITE_MS} ms).`,
         security: ADMIN_SECURITY,
         response: {
           200: Other<never>('OK', { 'text/event-stream': { schema: { type: 'string' } } }),
@@ -102,37 +104,14 @@ export const retrainRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       });
       const send = (type: string, data: unknown) =>
         res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
-      const state: JobState | null = await retrainer.report();
-      send('state', { job: state });
-      if (state?.status !== 'running') {
-        send('done', { job: state });
-        res.end();
-        return;
-      }
-      if (retrainer.state?.id !== state.id) {
-        // Another server of the shared database runs it: its row is watched until it ends.
-        const watch = setInterval(() => {
-          retrainer.report().then(
-            (now) => {
-              if (now?.status === 'running') return;
-              clearInterval(watch);
-              send('done', { job: now });
-              res.end();
-            },
-            () => {},
-          );
-        }, 1000);
-        res.on('close', () => clearInterval(watch));
-        return;
-      }
-      // A comment line now and then keeps proxies from closing an idle stream.
-      const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15000);
+      let heartbeat: NodeJS.Timeout | undefined;
+      // Events heard before the first `state` is sent wait for it.
+      let early: JobEvent[] | null = [];
       const stop = () => {
         clearInterval(heartbeat);
-        retrainer.off('event', listener);
+        following.stop();
       };
-      const listener = (e: JobEvent) => {
-        if (e.job.id !== state.id) return;
+      const forward = (e: JobEvent) => {
         if (e.type === 'log') send('log', { line: e.line });
         else send(e.type, { job: e.job });
         if (e.type === 'done') {
@@ -140,8 +119,22 @@ export const retrainRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
           res.end();
         }
       };
-      retrainer.on('event', listener);
+      // A job another server of the shared store runs is followed in its row, with the same events.
+      const following = await retrainer.follow((e) => (early ? early.push(e) : forward(e)));
+      const state = following.job;
+      send('state', { job: state });
+      if (state?.status !== 'running') {
+        following.stop();
+        send('done', { job: state });
+        res.end();
+        return;
+      }
+      // A comment line now and then keeps proxies from closing an idle stream.
+      heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15000);
       res.on('close', stop);
+      const heard = early;
+      early = null;
+      for (const e of heard) if (!res.writableEnded) forward(e);
     },
   );
 };
