@@ -274,6 +274,13 @@ if (missing) {
       });
       assert.equal(res.status, 200);
       assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
+      // Only the server running a job can cancel it, and B says which one that is.
+      const refused = await fetch(`${b.base}/api/admin/train`, { method: 'DELETE', headers: AUTH });
+      assert.equal(refused.status, 409);
+      assert.match(
+        ((await refused.json()) as { message: string }).message,
+        new RegExp(`^training job ${job.id} runs on another server \\(.+:${a.child.pid}\\)`),
+      );
       const events = parseSse(await res.text());
       const [first, ...rest] = events;
       assert.equal(first.event, 'state');

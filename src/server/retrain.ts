@@ -425,11 +425,18 @@ export class Retrainer extends EventEmitter<{ event: [JobEvent] }> {
     return job;
   }
 
-  /** Stops the running job (its worker is terminated); 409 when none is running. */
+  /** Stops the running job (its worker is terminated); 409 when none is running here. */
   async cancel(): Promise<JobState> {
     const job = this.#job;
-    if (job?.status !== 'running' || !this.#worker)
+    if (job?.status !== 'running' || !this.#worker) {
+      const other = await this.#o.store.lastJob();
+      if (other?.status === 'running')
+        throw new HttpError(
+          409,
+          `training job ${other.id} runs on another server (${other.owner}): only that server can cancel it`,
+        );
       throw new HttpError(409, 'no training job is running');
+    }
     const worker = this.#worker;
     this.#finish(job, 'cancelled', 'cancelled by an admin: the worker was terminated', null);
     await worker.terminate();
