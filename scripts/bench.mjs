@@ -1066,12 +1066,80 @@ async function shared() {
         for (const s of servers) await s.stop();
       }
     }
+    out.direct = await directPgWrites(cluster, drawings, seconds);
   } finally {
     cluster.stop();
     rmSync(dir, { recursive: true, force: true });
   }
   out.client =
     'own closed loop over http.Agent keep-alive, in the bench process; servers, PostgreSQL and client share the 2 cores';
+  return out;
+}
+
+/**
+ * PostgreSQL's own sample-write ceiling, without the servers (no HTTP, no recognition): 1, 4, 16
+ * and 64 concurrent clients in the bench process insert samples through `PgStore.insert` (one
+ * transaction and commit each, fsync on) for `seconds` after a 1 s warm-up, each client on its
+ * own connection. The samples are the test digits' strokes with a 784-byte image, as the app
+ * stores them.
+ */
+async function directPgWrites(cluster, drawings, seconds) {
+  const { openPgStore } = await import('../dist/data/pg-store.js');
+  const samples = drawings.map((drawing, i) => ({
+    label: i % 10,
+    drawing,
+    image: new Uint8Array(784).map((_, j) => (j * 7 + i) % 256),
+    source: 'collect',
+    sessionId: `bench-direct-${i % 50}`,
+    pointerType: 'mouse',
+    modelVersion: 'bench',
+    predicted: i % 10,
+    confidence: 0.9,
+  }));
+  const out = {};
+  for (const clients of [1, 4, 16, 64]) {
+    const name = `direct${clients}`;
+    cluster.createDatabase(name);
+    const store = await openPgStore(cluster.url(name), { maxConnections: clients });
+    try {
+      const latencies = [];
+      let errors = 0;
+      const warmEnd = performance.now() + 1000;
+      const end = warmEnd + seconds * 1000;
+      const client = async (c) => {
+        for (let i = c; performance.now() < end; i += clients) {
+          const t0 = performance.now();
+          try {
+            await store.insert(samples[i % samples.length]);
+            if (t0 >= warmEnd) latencies.push(performance.now() - t0);
+          } catch {
+            if (t0 >= warmEnd) errors++;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: clients }, (_, c) => client(c)));
+      const stored = await store.count();
+      out[`${clients} clients`] = {
+        clients,
+        seconds,
+        writesPerSecond: Math.round(latencies.length / seconds),
+        p50Ms: round(median(latencies)),
+        p99Ms: round(quantile(latencies, 0.99)),
+        errors,
+        stored,
+        loadAverageAfter: os.loadavg().map((x) => round(x)),
+      };
+      const r = out[`${clients} clients`];
+      row(
+        `PostgreSQL alone: PgStore.insert, ${clients} in-process client${clients === 1 ? '' : 's'}`,
+        `${r.writesPerSecond} writes/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${errors} errors`,
+        '—',
+        null,
+      );
+    } finally {
+      await store.close();
+    }
+  }
   return out;
 }
 
