@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
+import type { RetrainJob } from '../core/contracts.js';
 import type { Drawing, Stroke } from '../core/types.js';
 import { CANONICAL_SIZE } from '../core/types.js';
 
@@ -212,21 +213,16 @@ export const STORED_JOB_LINE_CHARS = 1000;
 
 /**
  * How far a job has got, as the server running it last wrote it to its row (a few times a
- * second at most), for the other servers sharing the store to report.
+ * second at most), for the other servers sharing the store to report: the API's fields, `log`
+ * holding the newest lines only (at most `STORED_JOB_LOG_LINES`).
  */
-export interface JobProgress {
-  /** The current phase and its progress bar's label, or null before the first. */
-  phase: string | null;
-  label: string | null;
-  done: number;
-  total: number;
-  etaSeconds: number | null;
-  elapsedSeconds: number;
-  /** The newest log lines, oldest first (at most `STORED_JOB_LOG_LINES`). */
-  log: string[];
+export type JobProgress = Pick<
+  RetrainJob,
+  'phase' | 'label' | 'done' | 'total' | 'etaSeconds' | 'elapsedSeconds' | 'log'
+> & {
   /** How many lines the job has logged in all: a reader takes the lines it has not seen from it. */
   logCount: number;
-}
+};
 
 /** `p` as a job row keeps it: the newest `STORED_JOB_LOG_LINES` lines, each cut to `STORED_JOB_LINE_CHARS`. */
 export function boundedProgress(p: JobProgress): JobProgress {

@@ -15,6 +15,7 @@ import { DEFAULT_MODEL_PATH } from '../data/model-io.js';
 import { type PgCluster, pgUnavailable, startCluster } from '../data/pg-cluster.js';
 import { ORPHANED_JOB_ERROR } from '../data/store.js';
 import { DIGIT_STROKES, drawingOf } from './test-digits.js';
+import { parseSse } from './test-sse.js';
 
 // The built server (npm test builds first), as `npm start` runs it: it starts faster than via tsx.
 const MAIN = join(import.meta.dirname, '..', '..', 'dist', 'server', 'main.js');
@@ -92,17 +93,6 @@ interface Job {
   total: number;
   log: string[];
   result: { version: number; status: string; promoted: boolean } | null;
-}
-
-/** The events of a Server-Sent Events body, in order. */
-function parseSse(body: string): { event: string; data: { job?: Job | null; line?: string } }[] {
-  return body
-    .split('\n\n')
-    .filter((block) => block.startsWith('event:'))
-    .map((block) => {
-      const [event, data] = block.split('\n');
-      return { event: event.slice(7), data: JSON.parse(data.slice(6)) };
-    });
 }
 
 /** A training configuration small enough for a test, big enough to report progress a while. */
@@ -281,7 +271,7 @@ if (missing) {
         ((await refused.json()) as { message: string }).message,
         new RegExp(`^training job ${job.id} runs on another server \\(.+:${a.child.pid}\\)`),
       );
-      const events = parseSse(await res.text());
+      const events = parseSse<{ job?: Job | null; line?: string }>(await res.text());
       const [first, ...rest] = events;
       assert.equal(first.event, 'state');
       const state = first.data.job as Job;
@@ -347,7 +337,7 @@ if (missing) {
         ],
       );
       // After the end, B's stream says so at once.
-      const after = parseSse(
+      const after = parseSse<{ job?: Job | null }>(
         await (await fetch(`${b.base}/api/admin/train/events`, { headers: AUTH })).text(),
       );
       assert.deepEqual(

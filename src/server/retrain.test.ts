@@ -27,6 +27,7 @@ import { openStoreReadOnly, STORED_JOB_LOG_LINES } from '../data/store.js';
 import { syntheticDrawings } from '../data/synthetic.js';
 import { type AppOptions, buildApp } from './app.js';
 import { type JobState, PROMOTION_RULE, promotionDecision } from './retrain.js';
+import { parseSse } from './test-sse.js';
 
 const TOKEN = 'retrain-admin-token';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -90,17 +91,6 @@ async function postSamples(app: FastifyInstance): Promise<LabelledDrawing[]> {
     if (isHeldOutGroup(writerOf(i))) heldOut.push(d);
   }
   return heldOut;
-}
-
-/** Events of an SSE body: `event:` and `data:` lines per block. */
-function parseSse(body: string): { event: string; data: Record<string, unknown> }[] {
-  return body
-    .split('\n\n')
-    .filter((block) => block.startsWith('event:'))
-    .map((block) => {
-      const [event, data] = block.split('\n');
-      return { event: event.slice(7), data: JSON.parse(data.slice(6)) };
-    });
 }
 
 /** Follows the event stream to the job's end; returns its events and the final state. */
