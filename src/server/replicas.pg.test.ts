@@ -2,8 +2,8 @@
  * Two server processes (`npm start`'s main.ts) on one PostgreSQL database (a throwaway cluster):
  * what one writes the other reads, what one promotes the other serves, a server killed with
  * SIGKILL during writes loses nothing it acknowledged, one killed during training leaves the
- * job failed and the serving model as it was, and the event stream of a job one runs reaches a
- * page connected to the other. Skipped, saying so, without PostgreSQL.
+ * job failed (a page following it on the other hears so) and the serving model as it was, and
+ * the event stream of a job one runs reaches a page connected to the other. Skipped, saying so, without PostgreSQL.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -369,8 +369,22 @@ if (missing) {
         ((await refused.json()) as { message: string }).message,
         /running on another server/,
       );
+      // A page on A follows B's job: when B dies, its stream ends with the job failed.
+      const following = await fetch(`${a.base}/api/admin/train/events`, {
+        headers: AUTH,
+        signal: AbortSignal.timeout(60_000),
+      });
+      const stream = following.text();
       b.child.kill('SIGKILL');
       await killed(b.child);
+      const heard = parseSse<{ job?: { id: number; status: string; error: string } }>(await stream);
+      assert.deepEqual(
+        [heard[0].event, heard[0].data.job?.status, heard.at(-1)?.event],
+        ['state', 'running', 'done'],
+      );
+      assert.equal(heard.at(-1)?.data.job?.id, job.id);
+      assert.equal(heard.at(-1)?.data.job?.status, 'failed');
+      assert.equal(heard.at(-1)?.data.job?.error, ORPHANED_JOB_ERROR);
       const failed = await eventually('the job reads as failed on A', async () => {
         const s = await getJson(`${a.base}/api/admin/train`, AUTH);
         const j = s.job as { id: number; status: string; error: string };
