@@ -3,7 +3,8 @@
  * what one writes the other reads, what one promotes the other serves, a server killed with
  * SIGKILL during writes loses nothing it acknowledged, one killed during training leaves the
  * job failed (a page following it on the other hears so) and the serving model as it was, and
- * the event stream of a job one runs reaches a page connected to the other. Skipped, saying so, without PostgreSQL.
+ * the event stream of a job one runs reaches a page connected to the other (the Data page too, in
+ * Chromium). Skipped, saying so, without PostgreSQL.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -11,9 +12,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { chromium } from 'playwright-core';
 import { DEFAULT_MODEL_PATH } from '../data/model-io.js';
 import { type PgCluster, pgUnavailable, startCluster } from '../data/pg-cluster.js';
 import { ORPHANED_JOB_ERROR } from '../data/store.js';
+import { CHROMIUM_ARGS } from './browser-harness.js';
 import { DIGIT_STROKES, drawingOf } from './test-digits.js';
 import { parseSse } from './test-sse.js';
 
@@ -347,6 +350,52 @@ if (missing) {
           ['done', 'succeeded'],
         ],
       );
+      for (const r of [a, b]) r.child.kill('SIGTERM');
+      await Promise.all([a, b].map((r) => killed(r.child)));
+    });
+
+    test("the Data page on one server follows the other's job in Chromium: the bar moves, the log and the end arrive", async () => {
+      const url = cluster.createDatabase('page');
+      const env = { DIGITREC_DATABASE_URL: url, DIGITREC_RETRAIN_CONFIG: tinyConfig(dir, 3000) };
+      const a = await start(env);
+      const b = await start(env);
+      const browser = await chromium.launch({
+        executablePath: '/usr/bin/chromium',
+        args: CHROMIUM_ARGS,
+      });
+      try {
+        const page = await (
+          await browser.newContext({ viewport: { width: 1280, height: 800 } })
+        ).newPage();
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(e.message));
+        await page.goto(`${b.base}/data`);
+        await page.waitForSelector('body[data-ready="true"]');
+        // The page records its bar's value every 10 ms from the moment the token is set.
+        await page.evaluate(`window.barValues = [];
+          setInterval(() => window.barValues.push(document.getElementById('train-bar').value), 10);`);
+        const started = await fetch(`${a.base}/api/admin/train`, { method: 'POST', headers: AUTH });
+        assert.equal(started.status, 202);
+        await page.locator('#token').fill(TOKEN);
+        await page.getByRole('button', { name: 'Use', exact: true }).click();
+        await page.waitForSelector('#train-phase:text-matches("done in")', { timeout: 120_000 });
+        const phase = (await page.locator('#train-phase').textContent()) ?? '';
+        assert.match(phase, /^Job 1 done in .*: version 2 was not promoted/);
+        const values = (await page.evaluate('window.barValues')) as number[];
+        assert.ok(
+          values.some((v) => v > 0 && v < 1),
+          `the bar showed progress between 0 and 1: ${[...new Set(values)].join(', ')}`,
+        );
+        assert.equal(values.at(-1), 1);
+        const log = (await page.locator('#train-log').textContent()) ?? '';
+        assert.match(log, new RegExp(`^run by .+:${a.child.pid}\n`));
+        assert.match(log, /cross-validation: best C 1/);
+        assert.match(log, /version 2: no held-out app drawings to compare on/);
+        await page.waitForSelector('#versions tr[data-version="2"]');
+        assert.deepEqual(errors, []);
+      } finally {
+        await browser.close();
+      }
       for (const r of [a, b]) r.child.kill('SIGTERM');
       await Promise.all([a, b].map((r) => killed(r.child)));
     });
