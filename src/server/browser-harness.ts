@@ -28,6 +28,14 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** A phone's browser context: 390×844 CSS px at 2× with touch, for `browser.newContext`. */
+export const PHONE = Object.freeze({
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+});
+
 /** A running server and browser; `close` stops both and removes the database. */
 export interface BrowserHarness {
   base: string;

@@ -22,6 +22,7 @@ import {
   mouseWrite,
   onNumberPad,
   openPage,
+  PHONE,
   startHarness,
   touchDraw,
 } from './browser-harness.js';
@@ -269,12 +270,7 @@ describe('<digit-pad> in a blank page', () => {
   });
 
   test('on a phone, offline once loaded: a finger-drawn 4 gives a digit event', async () => {
-    const context = await h.browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-    });
+    const context = await h.browser.newContext(PHONE);
     try {
       const page = await openBlank(context);
       await context.setOffline(true);
@@ -433,12 +429,7 @@ describe('<digit-pad mode="number"> in a blank page', () => {
   });
 
   test('on a phone, offline once loaded: "2026" written with a finger reads 2026', async () => {
-    const context = await h.browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-    });
+    const context = await h.browser.newContext(PHONE);
     try {
       const page = await openBlank(context, 'mode="number"');
       await context.setOffline(true);
