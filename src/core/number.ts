@@ -171,7 +171,8 @@ function checkHints(h: NumberHints): void {
 /** The longest number (digits) the hints may ask for. */
 export const NUMBER_LIMITS = Object.freeze({ digits: 20 });
 
-function withinRange(s: string, h: NumberHints): boolean {
+/** Whether the digit string `s` fits the hints' length and range (`digitsOnly` aside). */
+export function fitsHints(s: string, h: NumberHints): boolean {
   if (h.length !== undefined && s.length !== h.length) return false;
   if (h.min === undefined && h.max === undefined) return true;
   const v = Number(s);
@@ -349,7 +350,7 @@ export function recognizeNumber(
   let allowed = 0;
   const kept: NumberAlternative[] = [];
   for (const [s, p] of mass) {
-    if (!withinRange(s, hints)) continue;
+    if (!fitsHints(s, hints)) continue;
     allowed += p;
     kept.push({ number: s, probability: p });
   }

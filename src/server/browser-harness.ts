@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { NUMBER_PAD_ASPECT } from '../contracts/limits.js';
 import type { ModelFile } from '../core/contracts.js';
 import type { Drawing } from '../core/types.js';
 import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
@@ -26,6 +27,14 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/** A phone's browser context: 390×844 CSS px at 2× with touch, for `browser.newContext`. */
+export const PHONE = Object.freeze({
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+});
 
 /** A running server and browser; `close` stops both and removes the database. */
 export interface BrowserHarness {
@@ -85,17 +94,21 @@ interface CanvasBox {
   getBoundingClientRect(): { left: number; top: number };
 }
 
-/** Page coordinates of logical canvas coordinates (of the canvas `selector` finds). */
+/**
+ * Page coordinates of logical canvas coordinates (of the canvas `selector` finds, `width` logical
+ * pixels wide: the model's canvas side unless given, as for a wide number pad).
+ */
 export async function canvasMapper(
   page: Page,
   model: ModelFile,
   selector = '#pad',
+  width = model.canvas.size,
 ): Promise<(x: number, y: number) => [number, number]> {
   const box = await page.locator(selector).evaluate((c: CanvasBox) => {
     const r = c.getBoundingClientRect();
     return { left: r.left + c.clientLeft, top: r.top + c.clientTop, width: c.clientWidth };
   });
-  const k = box.width / model.canvas.size;
+  const k = box.width / width;
   return (x, y) => [box.left + x * k, box.top + y * k];
 }
 
@@ -122,7 +135,10 @@ export async function mouseStroke(
   if (lift) await page.mouse.up();
 }
 
-/** Draws with touch events through the DevTools protocol (pointerType "touch"), as fast as it can. */
+/**
+ * Draws with touch events through the DevTools protocol (pointerType "touch"), as fast as it can,
+ * on a canvas `drawing.width` logical pixels wide.
+ */
 export async function touchDraw(
   page: Page,
   context: BrowserContext,
@@ -130,7 +146,7 @@ export async function touchDraw(
   drawing: Drawing,
   selector = '#pad',
 ): Promise<void> {
-  const at = await canvasMapper(page, model, selector);
+  const at = await canvasMapper(page, model, selector, drawing.width);
   const cdp = await context.newCDPSession(page);
   for (const stroke of drawing.strokes) {
     const points = stroke.map((p) => at(p.x, p.y));
@@ -145,6 +161,49 @@ export async function touchDraw(
     await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
   }
   await cdp.detach();
+}
+
+/** A number's strokes moved onto the wide number pad (`size` high): centred, 60% of its height. */
+export function onNumberPad(d: Drawing, size: number): Drawing {
+  const pts = d.strokes.flat();
+  const minX = Math.min(...pts.map((p) => p.x));
+  const maxX = Math.max(...pts.map((p) => p.x));
+  const minY = Math.min(...pts.map((p) => p.y));
+  const maxY = Math.max(...pts.map((p) => p.y));
+  const width = Math.round(size * NUMBER_PAD_ASPECT);
+  const k = Math.min((0.6 * size) / (maxY - minY), (0.85 * width) / (maxX - minX));
+  const cx = (minX + maxX) / 2;
+  const cy = (minY + maxY) / 2;
+  return {
+    ...d,
+    width,
+    height: size,
+    strokes: d.strokes.map((s) =>
+      s.map((p) => ({ x: width / 2 + (p.x - cx) * k, y: size / 2 + (p.y - cy) * k })),
+    ),
+  };
+}
+
+/**
+ * Writes every stroke of `drawing` with the mouse on the canvas `selector` finds (`drawing.width`
+ * logical pixels wide); the button stays down at the end of the last one when `lift` is false.
+ */
+export async function mouseWrite(
+  page: Page,
+  model: ModelFile,
+  drawing: Drawing,
+  selector: string,
+  lift = true,
+): Promise<void> {
+  await page.locator(selector).scrollIntoViewIfNeeded();
+  for (const [i, stroke] of drawing.strokes.entries()) {
+    const at = await canvasMapper(page, model, selector, drawing.width);
+    const [x0, y0] = at(stroke[0].x, stroke[0].y);
+    await page.mouse.move(x0, y0);
+    await page.mouse.down();
+    for (const p of stroke.slice(1)) await page.mouse.move(...at(p.x, p.y));
+    if (lift || i < drawing.strokes.length - 1) await page.mouse.up();
+  }
 }
 
 /** Opens a page and waits until it says it is ready; fails on any page error. */

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Page } from 'playwright-core';
-import { NUMBER_PAD_ASPECT } from '../contracts/limits.js';
 import { createRng } from '../core/random.js';
 import { templateNumber } from '../core/synth/numbers.js';
-import type { Drawing } from '../core/types.js';
 import {
   type BrowserHarness,
   fixtureFor,
   mouseStroke,
+  mouseWrite,
+  onNumberPad,
   openPage,
   startHarness,
 } from './browser-harness.js';
@@ -30,55 +29,12 @@ interface CanvasPixels {
   } | null;
 }
 
-interface CanvasBox {
-  clientWidth: number;
-  clientLeft: number;
-  clientTop: number;
-  getBoundingClientRect(): { left: number; top: number };
-}
-
 // A real server with the default model, and Debian's Chromium.
 let h: BrowserHarness;
 before(async () => {
   h = await startHarness();
 });
 after(() => h?.close());
-
-/** A number's strokes moved onto the number pad (`size` high): centred, 60% of its height. */
-function onPad(d: Drawing, size: number): Drawing {
-  const pts = d.strokes.flat();
-  const minX = Math.min(...pts.map((p) => p.x));
-  const maxX = Math.max(...pts.map((p) => p.x));
-  const minY = Math.min(...pts.map((p) => p.y));
-  const maxY = Math.max(...pts.map((p) => p.y));
-  const width = Math.round(size * NUMBER_PAD_ASPECT);
-  const k = Math.min((0.6 * size) / (maxY - minY), (0.85 * width) / (maxX - minX));
-  const cx = (minX + maxX) / 2;
-  const cy = (minY + maxY) / 2;
-  return {
-    ...d,
-    width,
-    height: size,
-    strokes: d.strokes.map((s) =>
-      s.map((p) => ({ x: width / 2 + (p.x - cx) * k, y: size / 2 + (p.y - cy) * k })),
-    ),
-  };
-}
-
-/** Writes every stroke with the mouse on the number pad (logical coordinates of `width`). */
-async function mouseWrite(page: Page, drawing: Drawing): Promise<void> {
-  const box = await page.locator('#number-pad').evaluate((c: CanvasBox) => {
-    const r = c.getBoundingClientRect();
-    return { left: r.left + c.clientLeft, top: r.top + c.clientTop, width: c.clientWidth };
-  });
-  const k = box.width / drawing.width;
-  for (const stroke of drawing.strokes) {
-    await page.mouse.move(box.left + stroke[0].x * k, box.top + stroke[0].y * k);
-    await page.mouse.down();
-    for (const p of stroke.slice(1)) await page.mouse.move(box.left + p.x * k, box.top + p.y * k);
-    await page.mouse.up();
-  }
-}
 
 for (const viewport of [
   { width: 1280, height: 800 },
@@ -100,8 +56,11 @@ for (const viewport of [
         await page.getByRole('button', { name: 'A number' }).getAttribute('aria-pressed'),
         'true',
       );
-      const written = onPad(templateNumber('2026', createRng(2026)).drawing, h.model.canvas.size);
-      await mouseWrite(page, written);
+      const written = onNumberPad(
+        templateNumber('2026', createRng(2026)).drawing,
+        h.model.canvas.size,
+      );
+      await mouseWrite(page, h.model, written, '#number-pad');
       await page.waitForFunction(
         () =>
           /^2026 — \d+% sure$/.test(document.getElementById('number-status')?.textContent ?? ''),
@@ -117,7 +76,12 @@ for (const viewport of [
       );
       if (process.env.DIGITREC_SCREENSHOTS) {
         await page.getByRole('button', { name: 'Undo' }).click();
-        await mouseWrite(page, { ...written, strokes: written.strokes.slice(-2) });
+        await mouseWrite(
+          page,
+          h.model,
+          { ...written, strokes: written.strokes.slice(-2) },
+          '#number-pad',
+        );
         await page.waitForTimeout(800);
         await page.screenshot({
           path: `${process.env.DIGITREC_SCREENSHOTS}/number-${viewport.width}.png`,

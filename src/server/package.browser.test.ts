@@ -3,8 +3,9 @@
  * installed into a fresh folder under the system's temp directory with the clone's pinned
  * dependency versions (`npm ci --offline` from the npm cache, scripts off: the native SQLite
  * module is not built, and nothing here needs it), then `npx digitrec predict`, the library by
- * name, and `<digit-pad>` served from the installed files to real Chromium. Slow (about 20 s:
- * the install copies 130 packages); bounded by a 110 s timeout. Needs `npm run build` first.
+ * name, and `<digit-pad>` served from the installed files to real Chromium (a digit, then the
+ * same element in number mode). Slow (about 20 s: the install copies 130 packages); bounded by a
+ * 110 s timeout. Needs `npm run build` first.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -15,9 +16,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { chromium } from 'playwright-core';
+import { createRng } from '../core/random.js';
+import { templateNumber } from '../core/synth/numbers.js';
 import { parseDrawingJson } from '../data/drawing-json.js';
 import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
-import { CHROMIUM_ARGS, mouseStroke } from './browser-harness.js';
+import { CHROMIUM_ARGS, mouseStroke, mouseWrite, onNumberPad } from './browser-harness.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
@@ -33,6 +36,7 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 // Browser globals used inside page callbacks: this file is typechecked without the DOM library.
 declare const window: { events: { type: string; detail: Record<string, unknown> }[] };
+declare const document: { querySelector(s: string): unknown };
 
 /** npm's own environment variables left out, so the outer `npm test` does not steer the inner npm. */
 function cleanEnv(): NodeJS.ProcessEnv {
@@ -155,7 +159,7 @@ console.log(JSON.stringify({ digit: r.digit, verdict: r.verdict, model: DEFAULT_
     '/': [
       'text/html',
       `<!doctype html><title>x</title><script src="digit-pad.js"></script><digit-pad></digit-pad>
-<script>window.events = []; document.querySelector('digit-pad').addEventListener('digit', (e) => window.events.push({ type: 'digit', detail: e.detail }));</script>`,
+<script>window.events = []; for (const type of ['digit', 'number']) document.querySelector('digit-pad').addEventListener(type, (e) => window.events.push({ type, detail: e.detail }));</script>`,
     ],
     '/digit-pad.js': [
       'text/javascript',
@@ -190,6 +194,19 @@ console.log(JSON.stringify({ digit: r.digit, verdict: r.verdict, model: DEFAULT_
     const detail = await page.evaluate(() => window.events[0].detail);
     assert.equal(detail.digit, 4);
     assert.equal(detail.verdict, 'digit');
+    // The same element switched to number mode: a wide pad that reads "2026".
+    await page.evaluate(() =>
+      (
+        document.querySelector('digit-pad') as { setAttribute(k: string, v: string): void }
+      ).setAttribute('mode', 'number'),
+    );
+    const year = onNumberPad(templateNumber('2026', createRng(2026)).drawing, model.canvas.size);
+    await mouseWrite(page, model, year, 'digit-pad canvas');
+    await page.waitForFunction(
+      () => window.events.some((e) => e.type === 'number' && e.detail.number === '2026'),
+      undefined,
+      { timeout: 10_000 },
+    );
   } finally {
     await browser.close();
     server.close();

@@ -8,9 +8,9 @@ import { LIMITS, NUMBER_PAD_ASPECT } from '../contracts/limits.js';
 import type { ModelFile, Recognizer } from '../core/contracts.js';
 import { type NumberReading, recognizeNumber } from '../core/number.js';
 import { byId, SERVER_LIMITS } from './api.js';
+import { renderDigits, renderMarks } from './number-view.js';
 import { numberWords } from './number-words.js';
 import { DrawingPad, type PadChange } from './pad.js';
-import { formatConfidence } from './present.js';
 
 /** How long after a pen-up the verdict waits for another stroke. */
 const VERDICT_PAUSE_MS = 400;
@@ -72,63 +72,17 @@ export function setupNumberMode(model: ModelFile, recognizer: () => Recognizer):
     hint.hidden = !pad.isEmpty;
     undo.disabled = !pad.canUndo;
     clear.disabled = pad.isEmpty;
-    const { width, height } = pad.drawing;
-    marks.replaceChildren(
-      ...reading.digits.map((d, i) => {
-        const box = document.createElement('div');
-        box.className = 'number-mark';
-        box.classList.toggle('unsure', final && w.digits[i].unsure);
-        const m = model.canvas.brushWidth / 2;
-        box.style.left = `${(100 * (d.box.minX - m)) / width}%`;
-        box.style.top = `${(100 * (d.box.minY - m)) / height}%`;
-        box.style.width = `${(100 * (d.box.maxX - d.box.minX + 2 * m)) / width}%`;
-        box.style.height = `${(100 * (d.box.maxY - d.box.minY + 2 * m)) / height}%`;
-        return box;
-      }),
-    );
-    row.replaceChildren(
-      ...w.digits.map((d, i) => {
-        const card = document.createElement('li');
-        card.className = 'number-digit';
-        card.classList.toggle('unsure', final && d.unsure);
-        card.classList.toggle('picked', d.picked);
-        const big = document.createElement('span');
-        big.className = 'number-digit-value';
-        big.textContent = String(d.digit);
-        const conf = document.createElement('span');
-        conf.className = 'number-digit-confidence';
-        conf.textContent = d.picked ? 'picked' : formatConfidence(d.confidence);
-        card.append(big, conf);
-        if (final && d.unsure) {
-          const choices = document.createElement('span');
-          choices.className = 'number-digit-choices';
-          for (const c of d.choices) {
-            const b = document.createElement('button');
-            b.type = 'button';
-            b.textContent = String(c);
-            b.title = `The ${i + 1}. digit is ${c}`;
-            b.addEventListener('click', () => {
-              picks.set(i, c);
-              render(true);
-            });
-            choices.append(b);
-          }
-          const redraw = document.createElement('button');
-          redraw.type = 'button';
-          redraw.className = 'number-redraw';
-          redraw.textContent = 'Redraw';
-          redraw.title = 'Erase just this digit and write it again';
-          redraw.addEventListener('click', () => {
-            const strokes = reading?.digits[i]?.strokes ?? [];
-            pad?.removeStrokes(strokes);
-            canvas.focus();
-          });
-          choices.append(redraw);
-          card.append(choices);
-        }
-        return card;
-      }),
-    );
+    renderMarks(marks, reading, w, final, pad.drawing);
+    renderDigits(row, w, final, {
+      pick(i, c) {
+        picks.set(i, c);
+        render(true);
+      },
+      redraw(i) {
+        pad?.removeStrokes(reading?.digits[i]?.strokes ?? []);
+        canvas.focus();
+      },
+    });
   }
 
   function onChange(change: PadChange): void {
