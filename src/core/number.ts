@@ -4,6 +4,7 @@
  * in reading order, `segment.ts`) is read once; a grouping of the strokes scores
  *
  *   Σ over its digits  log(1 − P(not a digit)) + log(confidence)       — the readers
+ * + Σ over its digits  log P(one digit | shape) − a width penalty      — the group's shape
  * + Σ over its joins   log P(new digit) or log(1 − P(new digit))       — the geometry
  *
  * and the probabilities of groupings are their scores' softmax over every grouping (a forward

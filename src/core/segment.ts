@@ -2,7 +2,8 @@
  * The geometry of a number written as several digits side by side: the strokes in reading order
  * (left to right by their left edge), the cue between each stroke and the ones before it that it
  * starts a new digit (a clear vertical gap, a long pen-up move or pause), the candidate digits
- * (runs of 1–3 consecutive strokes) and each candidate as a drawing of its own, scaled as a
+ * (runs of 1–3 consecutive strokes), how likely a candidate's shape is one digit (its height and
+ * width against the line, its strokes) and each candidate as a drawing of its own, scaled as a
  * digit on the model's canvas so that every reader sees it as it sees a single digit.
  */
 import type { Drawing, Stroke } from './types.js';
