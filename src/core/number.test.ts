@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { Recognizer } from './contracts.js';
 import { parseModelFile } from './model-file.js';
-import { recognizeNumber } from './number.js';
+import { NUMBER_THRESHOLD, recognizeNumber } from './number.js';
 import { createRng } from './random.js';
 import { createRecognizer } from './recognizer.js';
 import {
@@ -83,12 +83,13 @@ test('group shape: its features and P(one digit | shape), worked by hand from GR
   assert.ok(groupShapeLogProb({ minX: 0, maxX: 55, minY: 0, maxY: 100 }, 1, 100) <= 0);
 });
 
+const loop = (cx: number, cy: number, rx: number, ry: number): Stroke =>
+  Array.from({ length: 41 }, (_, i) => ({
+    x: cx + rx * Math.sin((2 * Math.PI * i) / 40),
+    y: cy - ry * Math.cos((2 * Math.PI * i) / 40),
+  }));
+
 test('group shape: an 8 whose loops barely overlap is one digit with the cue, "00" without', () => {
-  const loop = (cx: number, cy: number, rx: number, ry: number): Stroke =>
-    Array.from({ length: 41 }, (_, i) => ({
-      x: cx + rx * Math.sin((2 * Math.PI * i) / 40),
-      y: cy - ry * Math.cos((2 * Math.PI * i) / 40),
-    }));
   // The lower loop (x 112–156) starts 8 px before the upper one ends (x 80–120): only 18% of it
   // lies over the upper, so the geometry of the join alone says "a new digit".
   const drawing: Drawing = {
@@ -106,6 +107,42 @@ test('group shape: an 8 whose loops barely overlap is one digit with the cue, "0
   assert.deepEqual(read.digits[0].strokes, [0, 1]);
   assert.ok(read.digits[0].groupProbability > 0.99, `${read.digits[0].groupProbability}`);
   assert.equal(read.accepted, true);
+});
+
+test('thresholds: a digit not surely one group is marked; a whole number below 0.95 marks one', () => {
+  // An 8 whose lower loop starts 22 (or 25) px right of the upper one, read without the shape
+  // cue: every reader is sure of the 8, but the join's geometry leaves the grouping in doubt.
+  const eight = (dx: number): Drawing => ({
+    width: 300,
+    height: 200,
+    brushWidth: 8,
+    strokes: [loop(100, 50, 20, 24), loop(100 + dx, 100, 22, 26)],
+  });
+  const noCue = { shapeWeight: 0 };
+  const a = recognizeNumber(recognizer, eight(22), {}, noCue);
+  assert.equal(a.number, '8');
+  const g = a.digits[0].groupProbability;
+  assert.ok(g > 0.95 && g < 0.975, `group probability ${g}`);
+  // Below the group threshold (0.975): marked, though the number's probability is above 0.95.
+  assert.ok(a.confidence >= 0.95);
+  assert.equal(a.digits[0].unsure, true);
+  assert.equal(a.accepted, false);
+  // At the earlier group threshold 0.9 it passes.
+  const a9 = recognizeNumber(recognizer, eight(22), {}, { ...noCue, groupThreshold: 0.9 });
+  assert.equal(a9.accepted, true);
+  // Further apart: the group passes 0.9 but the whole number (0.90–0.95) is below NUMBER_THRESHOLD.
+  const b = recognizeNumber(recognizer, eight(25), {}, { ...noCue, groupThreshold: 0.9 });
+  assert.equal(b.number, '8');
+  assert.ok(b.confidence > 0.9 && b.confidence < NUMBER_THRESHOLD, `${b.confidence}`);
+  assert.equal(b.digits[0].unsure, true);
+  assert.equal(b.accepted, false);
+  const b85 = recognizeNumber(
+    recognizer,
+    eight(25),
+    {},
+    { ...noCue, groupThreshold: 0.9, numberThreshold: 0.85 },
+  );
+  assert.equal(b85.accepted, true);
 });
 
 test('reads numbers written with the stroke templates: 2026 and 40 random ones', () => {
