@@ -3,10 +3,17 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { Recognizer } from './contracts.js';
 import { parseModelFile } from './model-file.js';
-import { recognizeNumber } from './number.js';
+import { NUMBER_THRESHOLD, recognizeNumber } from './number.js';
 import { createRng } from './random.js';
 import { createRecognizer } from './recognizer.js';
-import { candidateCount, candidateGroups, layoutStrokes } from './segment.js';
+import {
+  candidateCount,
+  candidateGroups,
+  GROUP_SHAPE,
+  groupShapeFeatures,
+  groupShapeLogProb,
+  layoutStrokes,
+} from './segment.js';
 import { templateNumber } from './synth/numbers.js';
 import type { Drawing, Stroke } from './types.js';
 
@@ -53,6 +60,89 @@ test('candidates: every run of 1–3 consecutive strokes, counted without buildi
     [5, 1],
   ])
     assert.equal(candidateCount(n, m), candidateGroups(n, m).length);
+});
+
+test('group shape: its features and P(one digit | shape), worked by hand from GROUP_SHAPE', () => {
+  // A box 50 px wide and 100 px tall on a 100 px line, two strokes: h 1, w 0.5.
+  const box = { minX: 10, maxX: 60, minY: 0, maxY: 100 };
+  assert.deepEqual(groupShapeFeatures(box, 2, 100), [1, 1, 0.5, 0.25, 0.5, 1, 0]);
+  assert.deepEqual(groupShapeFeatures(box, 4, 200).slice(5), [0, 1]);
+  // One stroke: z = −47.1938 + 90.5776 − 43.1657 + 25.857·0.5 − 9.13062·0.25 − 17.5507·0.5
+  // = 2.088595, log σ(z) = −0.116770 (worked by hand).
+  assert.equal(GROUP_SHAPE.coef.length, 7);
+  assert.ok(Math.abs(groupShapeLogProb(box, 1, 100) - -0.11677011) < 1e-6);
+  // Half the line's height (half an 8, a 5's bar): z = −6.438255, log σ(z) = −6.439853.
+  const half = { minX: 10, maxX: 35, minY: 0, maxY: 25 };
+  assert.ok(Math.abs(groupShapeLogProb(half, 1, 50) - -6.4398529) < 1e-6);
+  // Two digits as one: 1.3 line heights wide, 0.95 tall, two strokes: z = −4.700037.
+  const wide = { minX: 0, maxX: 130, minY: 0, maxY: 95 };
+  assert.ok(Math.abs(groupShapeLogProb(wide, 2, 100) - -4.7090904) < 1e-6);
+  // Never positive, and finite far from the fitted range.
+  const far = groupShapeLogProb({ minX: 0, maxX: 1000, minY: 0, maxY: 1 }, 3, 100);
+  assert.ok(Number.isFinite(far) && far < -100, `${far}`);
+  assert.ok(groupShapeLogProb({ minX: 0, maxX: 55, minY: 0, maxY: 100 }, 1, 100) <= 0);
+});
+
+const loop = (cx: number, cy: number, rx: number, ry: number): Stroke =>
+  Array.from({ length: 41 }, (_, i) => ({
+    x: cx + rx * Math.sin((2 * Math.PI * i) / 40),
+    y: cy - ry * Math.cos((2 * Math.PI * i) / 40),
+  }));
+
+test('group shape: an 8 whose loops barely overlap is one digit with the cue, "00" without', () => {
+  // The lower loop (x 112–156) starts 8 px before the upper one ends (x 80–120): only 18% of it
+  // lies over the upper, so the geometry of the join alone says "a new digit".
+  const drawing: Drawing = {
+    width: 300,
+    height: 200,
+    brushWidth: 8,
+    strokes: [loop(100, 50, 20, 24), loop(134, 100, 22, 26)],
+  };
+  const without = recognizeNumber(recognizer, drawing, {}, { shapeWeight: 0 });
+  assert.equal(without.number, '00');
+  assert.equal(without.accepted, false);
+  // Each loop is half the line's height: as a digit on its own it costs about 6 nats.
+  const read = recognizeNumber(recognizer, drawing);
+  assert.equal(read.number, '8');
+  assert.deepEqual(read.digits[0].strokes, [0, 1]);
+  assert.ok(read.digits[0].groupProbability > 0.99, `${read.digits[0].groupProbability}`);
+  assert.equal(read.accepted, true);
+});
+
+test('thresholds: a digit not surely one group is marked; a whole number below 0.95 marks one', () => {
+  // An 8 whose lower loop starts 22 (or 25) px right of the upper one, read without the shape
+  // cue: every reader is sure of the 8, but the join's geometry leaves the grouping in doubt.
+  const eight = (dx: number): Drawing => ({
+    width: 300,
+    height: 200,
+    brushWidth: 8,
+    strokes: [loop(100, 50, 20, 24), loop(100 + dx, 100, 22, 26)],
+  });
+  const noCue = { shapeWeight: 0 };
+  const a = recognizeNumber(recognizer, eight(22), {}, noCue);
+  assert.equal(a.number, '8');
+  const g = a.digits[0].groupProbability;
+  assert.ok(g > 0.95 && g < 0.975, `group probability ${g}`);
+  // Below the group threshold (0.975): marked, though the number's probability is above 0.95.
+  assert.ok(a.confidence >= 0.95);
+  assert.equal(a.digits[0].unsure, true);
+  assert.equal(a.accepted, false);
+  // At the earlier group threshold 0.9 it passes.
+  const a9 = recognizeNumber(recognizer, eight(22), {}, { ...noCue, groupThreshold: 0.9 });
+  assert.equal(a9.accepted, true);
+  // Further apart: the group passes 0.9 but the whole number (0.90–0.95) is below NUMBER_THRESHOLD.
+  const b = recognizeNumber(recognizer, eight(25), {}, { ...noCue, groupThreshold: 0.9 });
+  assert.equal(b.number, '8');
+  assert.ok(b.confidence > 0.9 && b.confidence < NUMBER_THRESHOLD, `${b.confidence}`);
+  assert.equal(b.digits[0].unsure, true);
+  assert.equal(b.accepted, false);
+  const b85 = recognizeNumber(
+    recognizer,
+    eight(25),
+    {},
+    { ...noCue, groupThreshold: 0.9, numberThreshold: 0.85 },
+  );
+  assert.equal(b85.accepted, true);
 });
 
 test('reads numbers written with the stroke templates: 2026 and 40 random ones', () => {

@@ -2,7 +2,8 @@
  * The geometry of a number written as several digits side by side: the strokes in reading order
  * (left to right by their left edge), the cue between each stroke and the ones before it that it
  * starts a new digit (a clear vertical gap, a long pen-up move or pause), the candidate digits
- * (runs of 1–3 consecutive strokes) and each candidate as a drawing of its own, scaled as a
+ * (runs of 1–3 consecutive strokes), how likely a candidate's shape is one digit (its height and
+ * width against the line, its strokes) and each candidate as a drawing of its own, scaled as a
  * digit on the model's canvas so that every reader sees it as it sees a single digit.
  */
 import type { Drawing, Stroke } from './types.js';
@@ -37,6 +38,11 @@ export interface SegmentOptions {
   penUpDistance?: number;
   /** Pen-up pause in ms beyond which a stroke is more likely a new digit (timestamps only). Default 600. */
   penUpPause?: number;
+  /**
+   * Weight of the group-shape cue in a candidate digit's score (`groupShapeLogProb`, the log of
+   * P(one digit | its height, width and strokes)): 0 leaves it out. Default 1.
+   */
+  shapeWeight?: number;
 }
 
 /** The defaults of `SegmentOptions`. */
@@ -50,6 +56,7 @@ export const SEGMENT_DEFAULTS: Required<SegmentOptions> = Object.freeze({
   widthSlope: 8,
   penUpDistance: 0.9,
   penUpPause: 600,
+  shapeWeight: 1,
 });
 
 /** A stroke's horizontal and vertical extent. */
@@ -228,4 +235,39 @@ export function groupDrawing(
     }),
   );
   return { strokes, width: side, height: side, brushWidth: drawing.brushWidth * scale };
+}
+
+/**
+ * The group-shape cue: a logistic P(one digit | shape) over the features of `groupShapeFeatures`
+ * (height h and width w of the group's box in line heights: h, h², w, w², w·h; two strokes; three
+ * or more). Fitted by `node scripts/fit-group-shape.mjs` (defaults: 6,000 synthetic digits, seed
+ * 11, 4,000 numbers composed from them, every candidate group of 1–3 strokes labelled by whether
+ * it is exactly one digit; no pen drawings). A group much shorter than the line (half an 8, a 5's
+ * bar) or much wider than a digit (two digits) is unlikely to be one digit; with h near 1 and w
+ * about half a line height the cue costs almost nothing. Its weight in the grouping score
+ * (`SegmentOptions.shapeWeight`, 1) was checked on the development writers' numbers (seeds 1–3):
+ * more numbers read right (96.1% → 96.9%, seed 1) and accepted, no more mistakes accepted.
+ */
+export const GROUP_SHAPE = Object.freeze({
+  intercept: -47.1938,
+  coef: Object.freeze([90.5776, -43.1657, 25.857, -9.13062, -17.5507, -1.10615, -2.40328]),
+});
+
+/**
+ * The shape features of a candidate digit (the inputs of `GROUP_SHAPE`): its box's height h and
+ * width w in line heights, as h, h², w, w², w·h, then 1 for two strokes, 1 for three or more.
+ */
+export function groupShapeFeatures(box: Box, strokes: number, lineHeight: number): number[] {
+  const w = (box.maxX - box.minX) / lineHeight;
+  const h = (box.maxY - box.minY) / lineHeight;
+  return [h, h * h, w, w * w, w * h, strokes === 2 ? 1 : 0, strokes >= 3 ? 1 : 0];
+}
+
+/** log P(one digit | the group's shape), by `GROUP_SHAPE` (≤ 0). */
+export function groupShapeLogProb(box: Box, strokes: number, lineHeight: number): number {
+  const x = groupShapeFeatures(box, strokes, lineHeight);
+  let z = GROUP_SHAPE.intercept;
+  for (let j = 0; j < x.length; j++) z += GROUP_SHAPE.coef[j] * x[j];
+  // log σ(z), computed without overflow on either side.
+  return z >= 0 ? -Math.log1p(Math.exp(-z)) : z - Math.log1p(Math.exp(z));
 }
