@@ -6,7 +6,16 @@ import { fitLogisticRegression } from './logistic.js';
 import type { ObjectiveProblem } from './objective.js';
 import { normal } from './random.js';
 import { randomProblem } from './random-problem.js';
-import { partition, SIMD_MAX_CLASSES, simdAvailable, simdBackend } from './simd.js';
+import {
+  instantiateKernel,
+  type KernelExports,
+  partition,
+  prepareSimd,
+  SIMD_MAX_CLASSES,
+  simdAvailable,
+  simdBackend,
+  singleThreadKernel,
+} from './simd.js';
 import { tsBackend } from './ts-objective.js';
 
 /**
@@ -102,6 +111,64 @@ test('simd: more classes than the kernel takes: auto falls back to TypeScript, s
   assert.deepEqual(gAuto, gTs);
   assert.throws(() => bindBackend('simd', problem), /at most 10 classes/);
   assert.throws(() => bindBackend('gpu' as 'ts', problem), TypeError);
+});
+
+/** The value and gradient of `problem` at (C, params) from a fresh kernel memory (a new pass). */
+function freshPass(problem: ObjectiveProblem, C: number, params: Float64Array) {
+  const data = prepareSimd(problem.X);
+  const grad = new Float64Array(params.length);
+  const f = singleThreadKernel(data, instantiateKernel(data), problem)(C, params, grad);
+  return { f, grad };
+}
+
+test('simd: a fit starting where the last pass ended (warm start, another C) reuses its sums: the same bits, no pass', () => {
+  const { X, y, k, col, rng } = randomProblem(400, 30, 10, 21, 0.4);
+  const rows = Int32Array.from({ length: 300 }, (_, t) => (t * 11) % 400);
+  const sampleWeight = new Float32Array(400).map(() => rng() * 2);
+  const params = new Float64Array(k * 30 + k).map(() => 0.3 * normal(rng));
+  const data = prepareSimd(X);
+  const real = instantiateKernel(data);
+  let passes = 0;
+  const counting: KernelExports = {
+    objective: (...args) => {
+      passes++;
+      return real.objective(...args);
+    },
+  };
+  const problem = { X, y, k, col, rows, sampleWeight };
+  const g1 = new Float64Array(params.length);
+  singleThreadKernel(data, counting, problem)(0.5, params, g1);
+  assert.equal(passes, 1);
+  // The next fit of a C path: a new binding of an equal problem (copies of its arrays).
+  const next = { X, y: y.slice(), k, col: col.slice(), rows: rows.slice(), sampleWeight };
+  const g2 = new Float64Array(params.length);
+  const f2 = singleThreadKernel(data, counting, next)(5, params, g2);
+  assert.equal(passes, 1, 'same problem, same parameters: the held sums serve');
+  const ref = freshPass(problem, 5, params);
+  assert.equal(f2, ref.f);
+  assert.deepEqual(g2, ref.grad);
+  // Anything different runs a pass, and gives that pass's bits.
+  const moved = params.slice();
+  moved[7] += 1e-12;
+  const other = [
+    { what: 'other parameters', problem: next, params: moved },
+    { what: 'other rows', problem: { ...next, rows: rows.subarray(1) }, params },
+    {
+      what: 'other weights',
+      problem: { ...next, sampleWeight: sampleWeight.map((w) => w + 1) },
+      params,
+    },
+    { what: 'no weights', problem: { X, y, k, col, rows }, params },
+    { what: 'other labels', problem: { ...next, y: y.map((v) => (v + 1) % k) }, params },
+  ];
+  for (const [i, c] of other.entries()) {
+    const g = new Float64Array(params.length);
+    const f = singleThreadKernel(data, counting, c.problem)(5, c.params, g);
+    assert.equal(passes, 2 + i, `${c.what}: a pass runs`);
+    const want = freshPass(c.problem, 5, c.params);
+    assert.equal(f, want.f, c.what);
+    assert.deepEqual(g, want.grad, c.what);
+  }
 });
 
 test('simd: rows wider than one 64-group mask word (d = 600, groups 0–149)', () => {

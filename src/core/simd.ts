@@ -145,6 +145,15 @@ export interface SimdData {
   readonly storedGroups: number;
   /** The problem whose rows, labels and weights are in memory now. */
   bound: BoundProblem | null;
+  /** What the thread areas' sums were computed for (see `heldLosses`); null before any pass. */
+  evaluated: KernelPass | null;
+}
+
+/** A kernel pass whose sums are still in the thread areas: its problem, parameters and losses. */
+export interface KernelPass {
+  readonly problem: ObjectiveProblem;
+  readonly params: Float64Array;
+  readonly losses: readonly number[];
 }
 
 /** A fit's fixed part, bound to a SimdData. */
@@ -269,6 +278,7 @@ export function prepareSimd(
     lanes,
     storedGroups: stored,
     bound: null,
+    evaluated: null,
   };
   return result;
 }
@@ -293,6 +303,7 @@ export function laneView(data: SimdData, lane: number): SimdData {
     areas: [l.area],
     lanes: [],
     bound: null,
+    evaluated: null,
   };
 }
 
@@ -310,10 +321,66 @@ export function singleThreadKernel(
   let bound = bindSimd(data, problem);
   return (C, params, grad) => {
     if (data.bound !== bound) bound = bindSimd(data, problem);
+    const held = heldLosses(bound, params);
+    if (held) return combine(bound, held, C, params, grad);
+    // The pass below overwrites the sums: until it ends, none are held.
+    data.evaluated = null;
     writeParams(bound, params);
-    const loss = kernel.objective(...kernelArgs(bound, 0));
-    return combine(bound, [loss], C, params, grad);
+    const losses = [kernel.objective(...kernelArgs(bound, 0))];
+    recordPass(bound, params, losses);
+    return combine(bound, losses, C, params, grad);
   };
+}
+
+/** Whether two typed arrays hold the same bits (both absent counts as the same). */
+function sameBits(a: ArrayBufferView | undefined, b: ArrayBufferView | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a.byteLength !== b.byteLength) return false;
+  const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const z = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  for (let i = 0; i < x.length; i++) if (x[i] !== z[i]) return false;
+  return true;
+}
+
+/** Whether two problems put the same rows, labels and weights of the same X into kernel memory. */
+function sameProblem(a: ObjectiveProblem, b: ObjectiveProblem): boolean {
+  if (a === b) return true;
+  return (
+    a.X.data === b.X.data &&
+    a.X.n === b.X.n &&
+    a.X.d === b.X.d &&
+    a.k === b.k &&
+    sameBits(a.col, b.col) &&
+    sameBits(a.rows, b.rows) &&
+    sameBits(a.y, b.y) &&
+    sameBits(a.sampleWeight, b.sampleWeight)
+  );
+}
+
+/**
+ * The per-thread losses of the last kernel pass on `bound`'s memory when that pass was for the
+ * same problem at exactly these parameters (its sums are then still in the thread areas), else
+ * null. A warm-started fit starts where the previous fit of its C path stopped, which was its last
+ * evaluation: the data part is the same, only the penalty (C) differs, so `combine` over the held
+ * sums gives the bits a new pass would give, without the pass.
+ */
+export function heldLosses(bound: BoundProblem, params: Float64Array): readonly number[] | null {
+  const last = bound.data.evaluated;
+  if (last === null || !sameBits(last.params, params)) return null;
+  return sameProblem(last.problem, bound.problem) ? last.losses : null;
+}
+
+/** Records that the thread areas now hold the sums of `bound` at `params` (see `heldLosses`). */
+export function recordPass(
+  bound: BoundProblem,
+  params: Float64Array,
+  losses: readonly number[],
+): void {
+  const { data } = bound;
+  const kept = data.evaluated?.params;
+  const copy = kept && kept.length === params.length ? kept : new Float64Array(params.length);
+  copy.set(params);
+  data.evaluated = { problem: bound.problem, params: copy, losses: [...losses] };
 }
 
 /** Writes a problem's row list, label columns and weights into the kernel memory. */

@@ -35,10 +35,24 @@ test('parallel: 2 and 3 threads agree with the TypeScript reference and one SIMD
       assert.ok(Math.abs(f - fOne) <= 1e-12 * Math.abs(fOne));
       assert.ok(maxAbsDiff(g, gRef) <= 1e-6 * 5, `${threads} threads vs reference`);
       assert.ok(maxAbsDiff(g, gOne) <= 1e-7 * 5, `${threads} threads vs one SIMD thread`);
-      // Bit-identical on repeat: fixed partition and summation order.
+      // Bit-identical on repeat (a pass elsewhere in between, so the repeat is a new pass):
+      // fixed partition and summation order.
+      kernel(0.3, new Float64Array(params.length), new Float64Array(params.length));
       const g2 = new Float64Array(params.length);
       assert.equal(kernel(0.3, params, g2), f);
       assert.deepEqual(g2, g);
+      // The next fit of a C path starts where this one ended, at another C: its first value and
+      // gradient come from the held sums, with the bits of a new backend's pass.
+      const g3 = new Float64Array(params.length);
+      const f3 = backend.bind({ ...problem, col: col.slice() })!(3, params, g3);
+      const fresh = createParallelBackend({ threads });
+      try {
+        const g4 = new Float64Array(params.length);
+        assert.equal(f3, fresh.bind(problem)!(3, params, g4));
+        assert.deepEqual(g3, g4);
+      } finally {
+        await fresh.close();
+      }
     } finally {
       await backend.close();
     }

@@ -13,11 +13,13 @@ import type { ObjectiveBackend, ObjectiveKernel, ObjectiveProblem } from '../../
 import {
   bindSimd,
   combine,
+  heldLosses,
   instantiateKernel,
   KERNEL_ARGS,
   type KernelExports,
   kernelArgs,
   prepareSimd,
+  recordPass,
   SIMD_MAX_CLASSES,
   type SimdData,
   simdModule,
@@ -179,6 +181,10 @@ export function createParallelBackend(options: ParallelOptions = {}): ParallelBa
       return (C, params, grad) => {
         if (team !== current) throw new Error('the parallel backend was closed during a fit');
         if (data.bound !== bound) bound = bindSimd(data, problem);
+        const held = heldLosses(bound, params);
+        if (held) return combine(bound, held, C, params, grad);
+        // The pass below overwrites the sums: until it ends, none are held.
+        data.evaluated = null;
         writeParams(bound, params);
         const gen = ++current.gen;
         for (let t = 1; t < threads; t++) args.set(kernelArgs(bound, t), t * ARG_SLOTS);
@@ -198,6 +204,7 @@ export function createParallelBackend(options: ParallelOptions = {}): ParallelBa
           }
           losses.push(args[t * ARG_SLOTS + KERNEL_ARGS]);
         }
+        recordPass(bound, params, losses);
         return combine(bound, losses, C, params, grad);
       };
     },
