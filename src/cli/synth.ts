@@ -16,9 +16,9 @@ export const SYNTH_HELP = `digitrec synth --count N --out FILE.jsonl [options]  
   --mix LIST           templates=W,restroked=W: share of template drawings and of
                        re-stroked MNIST training digits                    [templates=1,restroked=1]
   --augment P          probability a drawing is augmented (resampled, re-brushed, bent) [0.5]
-  --junk               non-digits instead (taps, dots, dashes, shapes, letters, scribbles,
-                       two digits at once, half-drawn digits), written with their "kind" and
-                       no label: the input of digitrec eval --junk
+  --junk               non-digits instead (taps, dots, dashes, shapes, letters, symbols,
+                       scribbles, two digits at once, half-drawn digits), written with their
+                       "kind" and no label: the input of digitrec eval --junk
   --kinds LIST         with --junk, only these kinds: ${JUNK_KINDS.join(', ')}
   --numbers            numbers of --digits digits instead, composed by writer from the
                        drawings of --from (every digit of a number by one writer, set side

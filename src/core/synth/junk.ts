@@ -1,5 +1,5 @@
 /**
- * Non-digits, drawn on a canvas the way digits are: taps and dots, dashes, shapes, letters,
+ * Non-digits, drawn on a canvas the way digits are: taps and dots, dashes, shapes, letters, symbols,
  * scribbles, two digits at once and digits left half-drawn. They teach the not-a-digit reader what
  * a digit is not, and whole kinds are held out to measure it on kinds it never saw. Shapes that
  * are digits to a reader (a plain circle is a 0, a vertical line a 1, an S a 5, a Z a 2) are left
@@ -31,6 +31,7 @@ export const JUNK_KINDS = [
   'spiral',
   'two-digits',
   'half-digit',
+  'symbol',
 ] as const;
 export type JunkKind = (typeof JUNK_KINDS)[number];
 
@@ -487,6 +488,164 @@ function halfDigit(rng: Rng, canvas: number): Drawing {
   return { ...whole, strokes };
 }
 
+/**
+ * Symbols a person may write on a pad instead of a digit: punctuation, arithmetic and currency
+ * marks, an arrow, a tick, a heart, infinity. A kind of its own, apart from the letters.
+ */
+const SYMBOLS: Record<string, Shape> = {
+  question: [
+    {
+      points: [
+        [0.05, 0.22],
+        [0.25, 0.02],
+        [0.5, 0.05],
+        [0.58, 0.25],
+        [0.45, 0.45],
+        [0.3, 0.58],
+        [0.3, 0.75],
+      ],
+    },
+    {
+      points: [
+        [0.3, 0.95],
+        [0.31, 0.98],
+      ],
+    },
+  ],
+  exclamation: [
+    {
+      points: [
+        [0.3, 0],
+        [0.28, 0.72],
+      ],
+    },
+    {
+      points: [
+        [0.28, 0.95],
+        [0.29, 0.98],
+      ],
+    },
+  ],
+  percent: [
+    {
+      points: [
+        [0.7, 0],
+        [0.05, 1],
+      ],
+    },
+    { closed: true, points: ellipsePoints(0.15, 0.15, 0.13, 0.14, 0, 6) },
+    { closed: true, points: ellipsePoints(0.6, 0.85, 0.13, 0.14, 0, 6) },
+  ],
+  equals: [
+    {
+      points: [
+        [0, 0.35],
+        [0.8, 0.35],
+      ],
+    },
+    {
+      points: [
+        [0, 0.65],
+        [0.8, 0.65],
+      ],
+    },
+  ],
+  arrow: [
+    {
+      points: [
+        [0, 0.5],
+        [1, 0.5],
+      ],
+    },
+    {
+      points: [
+        [0.72, 0.25],
+        [1, 0.5, C],
+        [0.72, 0.75],
+      ],
+    },
+  ],
+  tick: [
+    {
+      points: [
+        [0, 0.55],
+        [0.3, 1, C],
+        [0.9, 0],
+      ],
+    },
+  ],
+  heart: [
+    {
+      points: [
+        [0.5, 0.3],
+        [0.3, 0.02],
+        [0.05, 0.12],
+        [0.08, 0.45],
+        [0.5, 1, C],
+        [0.92, 0.45],
+        [0.95, 0.12],
+        [0.7, 0.02],
+        [0.5, 0.3, C],
+      ],
+    },
+  ],
+  infinity: [
+    {
+      points: [
+        [0.5, 0.5],
+        [0.75, 0.25],
+        [1, 0.5],
+        [0.75, 0.75],
+        [0.5, 0.5],
+        [0.25, 0.25],
+        [0, 0.5],
+        [0.25, 0.75],
+        [0.5, 0.5],
+      ],
+    },
+  ],
+  dollar: [
+    {
+      points: [
+        [0.62, 0.2],
+        [0.35, 0.1],
+        [0.08, 0.25],
+        [0.2, 0.45],
+        [0.5, 0.55],
+        [0.62, 0.75],
+        [0.35, 0.9],
+        [0.02, 0.8],
+      ],
+    },
+    {
+      points: [
+        [0.33, 0],
+        [0.33, 1],
+      ],
+    },
+  ],
+  less: [
+    {
+      points: [
+        [0.7, 0.1],
+        [0, 0.5, C],
+        [0.7, 0.9],
+      ],
+    },
+  ],
+  tilde: [
+    {
+      points: [
+        [0, 0.6],
+        [0.25, 0.4],
+        [0.5, 0.55],
+        [0.75, 0.6],
+        [1, 0.4],
+      ],
+    },
+  ],
+};
+
 function drawShape(rng: Rng, canvas: number, name: string, height: [number, number]): Drawing {
   return drawTemplate(asTemplate(name, SHAPES[name]), rng, { canvas, height });
 }
@@ -513,6 +672,12 @@ export function drawJunk(
       const names = Object.keys(LETTERS);
       const name = names[Math.floor(rng() * names.length)];
       const drawing = drawTemplate(asTemplate(`letter-${name}`, LETTERS[name]), rng, { canvas });
+      return { drawing, what: name };
+    }
+    case 'symbol': {
+      const names = Object.keys(SYMBOLS);
+      const name = names[Math.floor(rng() * names.length)];
+      const drawing = drawTemplate(asTemplate(`symbol-${name}`, SYMBOLS[name]), rng, { canvas });
       return { drawing, what: name };
     }
     case 'scribble':
