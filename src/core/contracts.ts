@@ -159,7 +159,7 @@ export interface Fusion {
 }
 
 /** The feature set of the not-a-digit reader (`junk.ts`): image features, trajectory, geometry. */
-export const JUNK_FEATURES = 'image+trajectory+geometry-2';
+export const JUNK_FEATURES = 'image+trajectory+geometry-3';
 
 /**
  * The not-a-digit reader: binary logistic regression (class 0 digit, class 1 not a digit) on the

@@ -12,7 +12,7 @@ import { TRAJECTORY_LENGTH } from './trajectory.js';
 import type { Drawing, Matrix } from './types.js';
 
 /** Number of geometric features. */
-export const GEOMETRY_LENGTH = 10;
+export const GEOMETRY_LENGTH = 11;
 
 /** Where each geometric feature sits in the row (see `geometryFeatures`). */
 export const GEOMETRY = {
@@ -26,6 +26,7 @@ export const GEOMETRY = {
   tiny: 7,
   dots: 8,
   corners: 9,
+  gap: 10,
 } as const;
 
 /** The ink's span (share of the canvas) above which size says nothing: a quarter of the canvas. */
@@ -34,6 +35,42 @@ const SIZE_SATURATION = 0.25;
 const RESAMPLE_PER_SPAN = 32;
 /** A turn of more than this between resampled steps is a corner (radians, 50°). */
 const CORNER_TURN = (50 * Math.PI) / 180;
+/**
+ * Side gaps up to a tenth of the ink's height count as none: a 4 whose arm stops short of its
+ * stem has one (the development pen writers' digits: 0.1% have a wider gap; two digits side by
+ * side, 98%). The gap saturates at twice the height.
+ */
+const GAP_DEAD_ZONE = 0.1;
+const GAP_SATURATION = 2;
+
+/**
+ * The widest empty vertical band between the strokes' horizontal extents, against the ink's
+ * height (less a dead zone): 0 when every stroke overlaps the next one left to right (a digit's
+ * strokes do, even a 5's detached flag or a 4's second stroke), large for marks written side by
+ * side (two digits, a word). Strokes are taken by their extent, so the sampling density does not matter.
+ */
+function sideGap(drawing: Drawing, height: number): number {
+  const spans: [number, number][] = [];
+  for (const stroke of drawing.strokes) {
+    if (stroke.length === 0) continue;
+    let lo = stroke[0].x;
+    let hi = lo;
+    for (const p of stroke) {
+      if (p.x < lo) lo = p.x;
+      if (p.x > hi) hi = p.x;
+    }
+    spans.push([lo, hi]);
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  let widest = 0;
+  let reach = spans.length > 0 ? spans[0][1] : 0;
+  for (const [lo, hi] of spans) {
+    if (lo > reach) widest = Math.max(widest, lo - reach);
+    reach = Math.max(reach, hi);
+  }
+  const gap = widest / Math.max(height, 1) - GAP_DEAD_ZONE;
+  return Math.min(Math.max(gap, 0), GAP_SATURATION) / GAP_SATURATION;
+}
 
 /**
  * Geometric features of a drawing, each scaled to about [0, 1]. Only two depend on the drawing's
@@ -41,8 +78,8 @@ const CORNER_TURN = (50 * Math.PI) / 180;
  * digit), and whether the span is under 5% of the canvas (a tap) — and none on how densely the
  * device sampled the pen: path length against the span, log stroke count, the share of the path
  * in the longest stroke, turning per span-length and corners on the path resampled every 1/32 of
- * the span, pen-up travel against the span, the share of strokes that are dots, and the box's
- * aspect. `sizeScale` draws the drawing that much smaller or larger first (for training on
+ * the span, pen-up travel against the span, the share of strokes that are dots, the box's
+ * aspect, and the widest side gap between strokes against the ink's height. `sizeScale` draws the drawing that much smaller or larger first (for training on
  * digits of every size: taps and dots are small, digits come in any size).
  */
 export function geometryFeatures(
@@ -116,6 +153,7 @@ export function geometryFeatures(
   out[GEOMETRY.tiny] = sizeScale * span < 0.05 * side ? 1 : 0;
   out[GEOMETRY.dots] = strokes > 0 ? dots / strokes : 0;
   out[GEOMETRY.corners] = Math.min(corners, 16) / 16;
+  out[GEOMETRY.gap] = sideGap(drawing, h);
   return out;
 }
 
@@ -151,11 +189,22 @@ export interface GeometryRange {
   high: (number | null)[];
 }
 
-/** The geometric features bounded below (size) and above (length, strokes, turning). */
+/** The geometric features bounded below (size) and above (length, strokes, turning, side gap). */
 export const RANGE_LOW: readonly number[] = [GEOMETRY.size];
-export const RANGE_HIGH: readonly number[] = [GEOMETRY.length, GEOMETRY.strokes, GEOMETRY.turning];
+export const RANGE_HIGH: readonly number[] = [
+  GEOMETRY.length,
+  GEOMETRY.strokes,
+  GEOMETRY.turning,
+  GEOMETRY.gap,
+];
 /** The stroke-count bound never refuses a digit of 3 strokes (a 4, a 5, a serifed 1). */
 const MIN_STROKES_BOUND = Math.fround(Math.log1p(3) / Math.log1p(100));
+/**
+ * The side-gap bound never refuses a gap under 0.15 of the ink's height: the template digits have
+ * none at all, which would put the bound at 0, while people's 4s and 0s have small ones (the
+ * development pen writers' digits: 0.1% have a gap over a tenth of the height, 0.02% over 0.15).
+ */
+const MIN_GAP_BOUND = Math.fround((0.15 - GAP_DEAD_ZONE) / GAP_SATURATION);
 
 /** The first geometric feature of `g` outside `range` (its index), or -1 when all are inside. */
 export function outsideRange(g: ArrayLike<number>, range: GeometryRange): number {
@@ -185,6 +234,7 @@ export function fitGeometryRange(G: Matrix, q: number): GeometryRange {
   for (const j of RANGE_LOW) low[j] = at(column(j), q);
   for (const j of RANGE_HIGH) high[j] = at(column(j), 1 - q);
   high[GEOMETRY.strokes] = Math.max(high[GEOMETRY.strokes] ?? 0, MIN_STROKES_BOUND);
+  high[GEOMETRY.gap] = Math.max(high[GEOMETRY.gap] ?? 0, MIN_GAP_BOUND);
   return { low, high };
 }
 

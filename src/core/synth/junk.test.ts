@@ -10,10 +10,10 @@ import {
 import { generateJunkDrawings, JUNK_KINDS } from './junk.js';
 
 test('non-digits: reproducible from the seed, kinds balanced, on the canvas', () => {
-  const a = generateJunkDrawings({ count: 150, seed: 4 });
-  const b = generateJunkDrawings({ count: 150, seed: 4 });
+  const a = generateJunkDrawings({ count: 160, seed: 4 });
+  const b = generateJunkDrawings({ count: 160, seed: 4 });
   assert.deepEqual(a, b);
-  assert.notDeepEqual(generateJunkDrawings({ count: 150, seed: 5 }), a);
+  assert.notDeepEqual(generateJunkDrawings({ count: 160, seed: 5 }), a);
   for (const kind of JUNK_KINDS) assert.equal(a.filter((j) => j.kind === kind).length, 10, kind);
   for (const j of a) {
     assert.ok(j.drawing.strokes.length > 0 && j.drawing.strokes.every((s) => s.length > 0), j.id);
@@ -158,4 +158,34 @@ test('geometry range: the stroke bound never refuses three strokes, even if no d
   assert.equal(outsideRange(g, range), -1, 'three strokes');
   g[GEOMETRY.strokes] = Math.log1p(4) / Math.log1p(100);
   assert.equal(outsideRange(g, range), GEOMETRY.strokes, 'four strokes');
+});
+
+/** A drawing of straight strokes, each given as its two ends. */
+function lines(...strokes: [number, number, number, number][]) {
+  return {
+    strokes: strokes.map(([x0, y0, x1, y1]) => [
+      { x: x0, y: y0 },
+      { x: x1, y: y1 },
+    ]),
+    width: 280,
+    height: 280,
+    brushWidth: 18,
+  };
+}
+
+test('geometry: the side gap is 0 for strokes that overlap left to right or nearly meet, and measures marks side by side', () => {
+  // A 4 as two strokes: the arm crosses the stem.
+  const crossing = lines([60, 40, 60, 140], [60, 140, 180, 140], [150, 40, 150, 240]);
+  assert.equal(geometryFeatures(crossing)[GEOMETRY.gap], 0);
+  // The arm stops 10 px (a twentieth of the 200-px height) short of the stem: inside the dead zone.
+  const short = lines([60, 40, 60, 140], [60, 140, 140, 140], [150, 40, 150, 240]);
+  assert.equal(geometryFeatures(short)[GEOMETRY.gap], 0);
+  // Two marks 100 px apart, 100 px tall: the gap is the height, 1 − 0.1 of it counted, halved.
+  const apart = lines([40, 90, 40, 190], [60, 90, 80, 190], [180, 90, 240, 190]);
+  assert.ok(Math.abs(geometryFeatures(apart)[GEOMETRY.gap] - 0.9 / 2) < 1e-6);
+  // The widest of several gaps counts, whatever the order the strokes were drawn in.
+  const reversed = lines([180, 90, 240, 190], [60, 90, 80, 190], [40, 90, 40, 190]);
+  assert.equal(geometryFeatures(reversed)[GEOMETRY.gap], geometryFeatures(apart)[GEOMETRY.gap]);
+  // Far apart, short marks: saturates at 1.
+  assert.equal(geometryFeatures(lines([10, 100, 10, 110], [270, 100, 270, 110]))[GEOMETRY.gap], 1);
 });
