@@ -344,7 +344,7 @@ export function notDigitSection(model: ModelFile): string {
     .join('');
   return (
     `<p>Trained on ${int(o.n.nonDigits)} generated non-digits of ${j.kinds.length} kinds (${esc(j.kinds.join(', '))}) against ${int(o.n.digits)} digit drawings; C = ${esc(formatC(j.C))}. ` +
-    `Its threshold (${j.threshold.toFixed(3)} on P(not a digit)) is fitted for at most ${pct(j.target, 1)} of digits called "not a digit"; a drawing outside the digits' geometric range (size below a quarter of the canvas, path length against the span, strokes, turning) is refused whatever the regression says.</p>` +
+    `Its threshold (${j.threshold.toFixed(3)} on P(not a digit)) is fitted for at most ${pct(j.target, 1)} of digits called "not a digit"; a drawing outside the digits' geometric range (size below a quarter of the canvas, path length against the span, strokes, turning, a side gap between marks written side by side) is refused whatever the regression says.</p>` +
     `<p class="junk-oof" data-digits-rejected="${o.digitsRejected}" data-non-digits-passed="${o.nonDigitsPassed}">Out of fold, each fold's non-digits of kinds its training never saw: <strong>${pct(o.digitsRejected, 2)}</strong> of digits called not a digit, <strong>${pct(o.nonDigitsPassed, 1)}</strong> of non-digits let through as digits or unsure.</p>` +
     `<table class="junk-kinds"><caption>Non-digits let through, by kind (held out of the fold)</caption><thead><tr><th scope="col">kind</th><th scope="col">let through</th></tr></thead><tbody>${rows}</tbody></table>`
   );
