@@ -650,6 +650,21 @@ function drawShape(rng: Rng, canvas: number, name: string, height: [number, numb
   return drawTemplate(asTemplate(name, SHAPES[name]), rng, { canvas, height });
 }
 
+/** One of the shapes of `table`, picked at random and drawn like a template, and its name. */
+function drawOneOf(
+  kind: string,
+  table: Record<string, Shape>,
+  rng: Rng,
+  canvas: number,
+): { drawing: Drawing; what: string } {
+  const names = Object.keys(table);
+  const name = names[Math.floor(rng() * names.length)];
+  return {
+    drawing: drawTemplate(asTemplate(`${kind}-${name}`, table[name]), rng, { canvas }),
+    what: name,
+  };
+}
+
 /** One drawing of `kind`, and which letter or shape it is. */
 export function drawJunk(
   kind: JunkKind,
@@ -668,18 +683,10 @@ export function drawJunk(
         drawing: drawShape(rng, canvas, rng() < 0.6 ? 'cross' : 'plus', [0.3, 0.8]),
         what: 'cross',
       };
-    case 'letter': {
-      const names = Object.keys(LETTERS);
-      const name = names[Math.floor(rng() * names.length)];
-      const drawing = drawTemplate(asTemplate(`letter-${name}`, LETTERS[name]), rng, { canvas });
-      return { drawing, what: name };
-    }
-    case 'symbol': {
-      const names = Object.keys(SYMBOLS);
-      const name = names[Math.floor(rng() * names.length)];
-      const drawing = drawTemplate(asTemplate(`symbol-${name}`, SYMBOLS[name]), rng, { canvas });
-      return { drawing, what: name };
-    }
+    case 'letter':
+      return drawOneOf('letter', LETTERS, rng, canvas);
+    case 'symbol':
+      return drawOneOf('symbol', SYMBOLS, rng, canvas);
     case 'scribble':
       return { drawing: scribble(rng, canvas), what: 'scribble' };
     case 'two-digits':
