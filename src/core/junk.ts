@@ -7,6 +7,7 @@
  * is fitted on data at training (see `data/training.ts`).
  */
 import { createRng } from './random.js';
+import { layoutStrokes } from './segment.js';
 import { boundingBox } from './synth/geometry.js';
 import { TRAJECTORY_LENGTH } from './trajectory.js';
 import type { Drawing, Matrix } from './types.js';
@@ -45,30 +46,13 @@ const GAP_SATURATION = 2;
 
 /**
  * The widest empty vertical band between the strokes' horizontal extents, against the ink's
- * height (less a dead zone): 0 when every stroke overlaps the next one left to right (a digit's
+ * height (less a dead zone): 0 when every stroke overlaps the strokes left of it (a digit's
  * strokes do, even a 5's detached flag or a 4's second stroke), large for marks written side by
- * side (two digits, a word). Strokes are taken by their extent, so the sampling density does not matter.
+ * side (two digits, a word). It is the widest of the gaps that reading a number measures
+ * (`layoutStrokes`); strokes are taken by their extent, so the sampling density does not matter.
  */
-function sideGap(drawing: Drawing, height: number): number {
-  const spans: [number, number][] = [];
-  for (const stroke of drawing.strokes) {
-    if (stroke.length === 0) continue;
-    let lo = stroke[0].x;
-    let hi = lo;
-    for (const p of stroke) {
-      if (p.x < lo) lo = p.x;
-      if (p.x > hi) hi = p.x;
-    }
-    spans.push([lo, hi]);
-  }
-  spans.sort((a, b) => a[0] - b[0]);
-  let widest = 0;
-  let reach = spans.length > 0 ? spans[0][1] : 0;
-  for (const [lo, hi] of spans) {
-    if (lo > reach) widest = Math.max(widest, lo - reach);
-    reach = Math.max(reach, hi);
-  }
-  const gap = widest / Math.max(height, 1) - GAP_DEAD_ZONE;
+function sideGap(drawing: Drawing): number {
+  const gap = Math.max(0, ...layoutStrokes(drawing).gaps) - GAP_DEAD_ZONE;
   return Math.min(Math.max(gap, 0), GAP_SATURATION) / GAP_SATURATION;
 }
 
@@ -79,8 +63,9 @@ function sideGap(drawing: Drawing, height: number): number {
  * device sampled the pen: path length against the span, log stroke count, the share of the path
  * in the longest stroke, turning per span-length and corners on the path resampled every 1/32 of
  * the span, pen-up travel against the span, the share of strokes that are dots, the box's
- * aspect, and the widest side gap between strokes against the ink's height. `sizeScale` draws the drawing that much smaller or larger first (for training on
- * digits of every size: taps and dots are small, digits come in any size).
+ * aspect, and the widest side gap between strokes against the ink's height. `sizeScale` draws the
+ * drawing that much smaller or larger first (for training on digits of every size: taps and dots
+ * are small, digits come in any size).
  */
 export function geometryFeatures(
   drawing: Drawing,
@@ -153,7 +138,7 @@ export function geometryFeatures(
   out[GEOMETRY.tiny] = sizeScale * span < 0.05 * side ? 1 : 0;
   out[GEOMETRY.dots] = strokes > 0 ? dots / strokes : 0;
   out[GEOMETRY.corners] = Math.min(corners, 16) / 16;
-  out[GEOMETRY.gap] = sideGap(drawing, h);
+  out[GEOMETRY.gap] = sideGap(drawing);
   return out;
 }
 
