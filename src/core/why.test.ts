@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parseModelFile } from './model-file.js';
-import { FIXTURE_FEATURES, fixtureModel } from './model-fixture.js';
+import { BAR, FIXTURE_FEATURES, fixtureModel } from './model-fixture.js';
 import { createRng } from './random.js';
 import { createRecognizer } from './recognizer.js';
 import { drawTemplate, TEMPLATES } from './synth/index.js';
@@ -22,18 +22,7 @@ test('pixel model: each pixel term is (w_a − w_r) · ink / T, the intercepts a
   const intercepts = new Array(10).fill(0);
   intercepts[7] = 0.5;
   const m = fixtureModel({ weights, intercepts, temperature: 2 });
-  const bar: Drawing = {
-    width: 280,
-    height: 280,
-    brushWidth: 18,
-    strokes: [
-      [
-        { x: 140, y: 60 },
-        { x: 140, y: 220 },
-      ],
-    ],
-  };
-  const e = explain(m, { image: createRecognizer(m).recognizeDrawing(bar).canonical }, 7, 2);
+  const e = explain(m, { image: createRecognizer(m).recognizeDrawing(BAR).canonical }, 7, 2);
   const ink = Array.from(e.canonical.data);
   for (let j = 0; j < d; j++) {
     const expected = ((2 - (j === 0 ? -1 : 0)) * ink[j]) / 2;
