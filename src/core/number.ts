@@ -143,7 +143,9 @@ interface Read {
   start: number;
   end: number;
   r: Recognition;
-  /** log(1 − P(not a digit)) + log(confidence). */
+  /** The box of its strokes. */
+  box: Box;
+  /** log(1 − P(not a digit)) + log(confidence), less the width penalty, plus the shape cue. */
   score: number;
   /** The group may be skipped as a mark (digitsOnly false): its score as a mark. */
   markScore: number;
@@ -262,23 +264,13 @@ export function recognizeNumber(
   const brush = recognizer.model.canvas.brushWidth;
   const maxWidth = options.maxDigitWidth ?? SEGMENT_DEFAULTS.maxDigitWidth;
   const widthSlope = options.widthSlope ?? SEGMENT_DEFAULTS.widthSlope;
-  const tooWide = (indices: number[]) => {
-    const b = unionBox(indices.map((i) => layout.boxes[i]));
-    return widthSlope * Math.max(0, (b.maxX - b.minX) / layout.lineHeight - maxWidth);
-  };
+  const tooWide = (b: Box) =>
+    widthSlope * Math.max(0, (b.maxX - b.minX) / layout.lineHeight - maxWidth);
   const shapeWeight = options.shapeWeight ?? SEGMENT_DEFAULTS.shapeWeight;
-  const shapeCue = (indices: number[]) =>
+  const shapeCue = (b: Box, strokes: number) =>
     shapeWeight === 0
       ? 0
-      : shapeWeight *
-        Math.max(
-          LOG_FLOOR,
-          groupShapeLogProb(
-            unionBox(indices.map((i) => layout.boxes[i])),
-            indices.length,
-            layout.lineHeight,
-          ),
-        );
+      : shapeWeight * Math.max(LOG_FLOOR, groupShapeLogProb(b, strokes, layout.lineHeight));
   const reads: Read[][] = Array.from({ length: n }, () => []);
   for (let start = 0; start < n; start++) {
     for (let end = start + 1; end <= Math.min(n, start + maxPer); end++) {
@@ -287,11 +279,13 @@ export function recognizeNumber(
       g.brushWidth = Math.min(1.4 * brush, Math.max(0.6 * brush, g.brushWidth));
       const r = recognizer.recognizeDrawing(g);
       const notDigit = r.notDigit ?? 0;
+      const box = unionBox(indices.map((i) => layout.boxes[i]));
       reads[start].push({
         start,
         end,
         r,
-        score: log(1 - notDigit) + log(r.confidence) - tooWide(indices) + shapeCue(indices),
+        box,
+        score: log(1 - notDigit) + log(r.confidence) - tooWide(box) + shapeCue(box, indices.length),
         markScore: digitsOnly ? -Infinity : log(notDigit),
       });
     }
@@ -402,7 +396,7 @@ export function recognizeNumber(
       recognition: strip(g.r),
       groupProbability,
       strokes,
-      box: unionBox(strokes.map((s) => layout.boxes[s])),
+      box: g.box,
       unsure: !g.r.accepted || g.r.digit !== digit || groupProbability < groupThreshold,
     };
   });
