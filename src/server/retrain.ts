@@ -3,9 +3,10 @@
  * answering. Progress and log lines are kept in the job's state and broadcast to listeners (the
  * SSE route), and written to the job's row in the store a few times a second at most; a server
  * sharing the store that does not run the job reads that row while a page follows it (`follow`)
- * and emits the same events. When the worker's result arrives the candidate becomes a new version, promoted iff
- * it is not worse than the serving model on the held-out app drawings. A worker that throws, exits
- * or is cancelled leaves the serving model as it was (the job failed with its error, or cancelled).
+ * and emits the same events. When the worker's result arrives the candidate becomes a new
+ * version, promoted iff it is not worse than the serving model on the held-out app drawings. A
+ * worker that throws, exits or is cancelled leaves the serving model as it was (the job failed
+ * with its error, or cancelled).
  */
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
