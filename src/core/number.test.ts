@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { Recognizer } from './contracts.js';
 import { parseModelFile } from './model-file.js';
-import { NUMBER_THRESHOLD, recognizeNumber } from './number.js';
+import { NUMBER_DEFAULTS, NUMBER_THRESHOLD, recognizeNumber } from './number.js';
 import { createRng } from './random.js';
 import { createRecognizer } from './recognizer.js';
 import {
@@ -109,7 +109,7 @@ test('group shape: an 8 whose loops barely overlap is one digit with the cue, "0
   assert.equal(read.accepted, true);
 });
 
-test('thresholds: a digit not surely one group is marked; a whole number below 0.95 marks one', () => {
+test('thresholds: a digit not surely one group is marked; a whole number below the threshold marks one', () => {
   // An 8 whose lower loop starts 22 (or 25) px right of the upper one, read without the shape
   // cue: every reader is sure of the 8, but the join's geometry leaves the grouping in doubt.
   const eight = (dx: number): Drawing => ({
@@ -123,17 +123,22 @@ test('thresholds: a digit not surely one group is marked; a whole number below 0
   assert.equal(a.number, '8');
   const g = a.digits[0].groupProbability;
   assert.ok(g > 0.95 && g < 0.975, `group probability ${g}`);
-  // Below the group threshold (0.975): marked, though the number's probability is above 0.95.
-  assert.ok(a.confidence >= 0.95);
+  // Below the group threshold (0.99): marked, though the number's probability is above 0.95.
+  assert.ok(g < NUMBER_DEFAULTS.groupThreshold);
+  assert.ok(a.confidence >= 0.95 && a.confidence < NUMBER_THRESHOLD, `${a.confidence}`);
   assert.equal(a.digits[0].unsure, true);
   assert.equal(a.accepted, false);
-  // At the earlier group threshold 0.9 it passes.
+  // With the earlier thresholds (group 0.9, whole number 0.95) it passes.
+  const earlier = { ...noCue, groupThreshold: 0.9, numberThreshold: 0.95 };
+  assert.equal(recognizeNumber(recognizer, eight(22), {}, earlier).accepted, true);
+  // The group passing alone is not enough: its number (0.95–0.98) is below NUMBER_THRESHOLD.
   const a9 = recognizeNumber(recognizer, eight(22), {}, { ...noCue, groupThreshold: 0.9 });
-  assert.equal(a9.accepted, true);
-  // Further apart: the group passes 0.9 but the whole number (0.90–0.95) is below NUMBER_THRESHOLD.
-  const b = recognizeNumber(recognizer, eight(25), {}, { ...noCue, groupThreshold: 0.9 });
+  assert.equal(a9.digits[0].unsure, true);
+  assert.equal(a9.accepted, false);
+  // Further apart: the group passes 0.9 but the whole number (0.90–0.95) is below even 0.95.
+  const b = recognizeNumber(recognizer, eight(25), {}, earlier);
   assert.equal(b.number, '8');
-  assert.ok(b.confidence > 0.9 && b.confidence < NUMBER_THRESHOLD, `${b.confidence}`);
+  assert.ok(b.confidence > 0.9 && b.confidence < 0.95, `${b.confidence}`);
   assert.equal(b.digits[0].unsure, true);
   assert.equal(b.accepted, false);
   const b85 = recognizeNumber(
