@@ -321,15 +321,31 @@ export function singleThreadKernel(
   let bound = bindSimd(data, problem);
   return (C, params, grad) => {
     if (data.bound !== bound) bound = bindSimd(data, problem);
-    const held = heldLosses(bound, params);
-    if (held) return combine(bound, held, C, params, grad);
-    // The pass below overwrites the sums: until it ends, none are held.
-    data.evaluated = null;
-    writeParams(bound, params);
-    const losses = [kernel.objective(...kernelArgs(bound, 0))];
-    recordPass(bound, params, losses);
-    return combine(bound, losses, C, params, grad);
+    return evaluateBound(bound, C, params, grad, () => [kernel.objective(...kernelArgs(bound, 0))]);
   };
+}
+
+/**
+ * One evaluation of the objective of `bound` at `params`, by either kernel driver: from the sums
+ * still in the thread areas when the last pass was for the same problem at these parameters
+ * (`heldLosses`), else by writing the parameters and running `pass`, which runs the kernel on
+ * every thread's rows and returns their losses in thread order; that pass is then recorded.
+ */
+export function evaluateBound(
+  bound: BoundProblem,
+  C: number,
+  params: Float64Array,
+  grad: Float64Array,
+  pass: () => number[],
+): number {
+  const held = heldLosses(bound, params);
+  if (held) return combine(bound, held, C, params, grad);
+  // The pass below overwrites the sums: until it ends, none are held.
+  bound.data.evaluated = null;
+  writeParams(bound, params);
+  const losses = pass();
+  recordPass(bound, params, losses);
+  return combine(bound, losses, C, params, grad);
 }
 
 /** Whether two typed arrays hold the same bits (both absent counts as the same). */
@@ -364,18 +380,14 @@ function sameProblem(a: ObjectiveProblem, b: ObjectiveProblem): boolean {
  * evaluation: the data part is the same, only the penalty (C) differs, so `combine` over the held
  * sums gives the bits a new pass would give, without the pass.
  */
-export function heldLosses(bound: BoundProblem, params: Float64Array): readonly number[] | null {
+function heldLosses(bound: BoundProblem, params: Float64Array): readonly number[] | null {
   const last = bound.data.evaluated;
   if (last === null || !sameBits(last.params, params)) return null;
   return sameProblem(last.problem, bound.problem) ? last.losses : null;
 }
 
 /** Records that the thread areas now hold the sums of `bound` at `params` (see `heldLosses`). */
-export function recordPass(
-  bound: BoundProblem,
-  params: Float64Array,
-  losses: readonly number[],
-): void {
+function recordPass(bound: BoundProblem, params: Float64Array, losses: readonly number[]): void {
   const { data } = bound;
   const kept = data.evaluated?.params;
   const copy = kept && kept.length === params.length ? kept : new Float64Array(params.length);
@@ -456,7 +468,7 @@ export interface KernelExports {
 }
 
 /** Writes params (k × d weights row-major, then k intercepts) into the kernel's layout. */
-export function writeParams(bound: BoundProblem, params: Float64Array): void {
+function writeParams(bound: BoundProblem, params: Float64Array): void {
   const { data, k } = bound;
   const { d, nGroups } = data;
   const buf = data.memory.buffer;
@@ -478,7 +490,7 @@ export function writeParams(bound: BoundProblem, params: Float64Array): void {
  * Sums the threads' partial results in thread order and applies the scaling of
  * `logisticObjective`: returns the objective and writes its gradient.
  */
-export function combine(
+function combine(
   bound: BoundProblem,
   losses: readonly number[],
   C: number,

@@ -12,18 +12,15 @@ import { Worker } from 'node:worker_threads';
 import type { ObjectiveBackend, ObjectiveKernel, ObjectiveProblem } from '../../core/objective.js';
 import {
   bindSimd,
-  combine,
-  heldLosses,
+  evaluateBound,
   instantiateKernel,
   KERNEL_ARGS,
   type KernelExports,
   kernelArgs,
   prepareSimd,
-  recordPass,
   SIMD_MAX_CLASSES,
   type SimdData,
   simdModule,
-  writeParams,
 } from '../../core/simd.js';
 
 /** Options of `createParallelBackend`. */
@@ -181,31 +178,27 @@ export function createParallelBackend(options: ParallelOptions = {}): ParallelBa
       return (C, params, grad) => {
         if (team !== current) throw new Error('the parallel backend was closed during a fit');
         if (data.bound !== bound) bound = bindSimd(data, problem);
-        const held = heldLosses(bound, params);
-        if (held) return combine(bound, held, C, params, grad);
-        // The pass below overwrites the sums: until it ends, none are held.
-        data.evaluated = null;
-        writeParams(bound, params);
-        const gen = ++current.gen;
-        for (let t = 1; t < threads; t++) args.set(kernelArgs(bound, t), t * ARG_SLOTS);
-        Atomics.store(ctrl, CMD, CMD_RUN);
-        Atomics.store(ctrl, GEN, gen);
-        Atomics.notify(ctrl, GEN);
-        const losses = [kernel.objective(...kernelArgs(bound, 0))];
-        for (let t = 1; t < threads; t++) {
-          const deadline = Date.now() + timeoutMs;
-          for (;;) {
-            const mark = Atomics.load(ctrl, DONE + t);
-            if (mark === gen) break;
-            if (mark === -gen) throw new Error(`worker ${t} failed while computing its rows`);
-            if (Date.now() > deadline)
-              throw new Error(`worker ${t} did not answer within ${timeoutMs} ms`);
-            Atomics.wait(ctrl, DONE + t, mark, 1000);
+        return evaluateBound(bound, C, params, grad, () => {
+          const gen = ++current.gen;
+          for (let t = 1; t < threads; t++) args.set(kernelArgs(bound, t), t * ARG_SLOTS);
+          Atomics.store(ctrl, CMD, CMD_RUN);
+          Atomics.store(ctrl, GEN, gen);
+          Atomics.notify(ctrl, GEN);
+          const losses = [kernel.objective(...kernelArgs(bound, 0))];
+          for (let t = 1; t < threads; t++) {
+            const deadline = Date.now() + timeoutMs;
+            for (;;) {
+              const mark = Atomics.load(ctrl, DONE + t);
+              if (mark === gen) break;
+              if (mark === -gen) throw new Error(`worker ${t} failed while computing its rows`);
+              if (Date.now() > deadline)
+                throw new Error(`worker ${t} did not answer within ${timeoutMs} ms`);
+              Atomics.wait(ctrl, DONE + t, mark, 1000);
+            }
+            losses.push(args[t * ARG_SLOTS + KERNEL_ARGS]);
           }
-          losses.push(args[t * ARG_SLOTS + KERNEL_ARGS]);
-        }
-        recordPass(bound, params, losses);
-        return combine(bound, losses, C, params, grad);
+          return losses;
+        });
       };
     },
   };
