@@ -22,6 +22,7 @@ import { LIMITS } from '../contracts/limits.js';
 import { SHARED_SCHEMAS } from '../contracts/schemas.js';
 import type { ModelFile } from '../core/contracts.js';
 import { DataFormatError } from '../data/errors.js';
+import { decodeImage } from '../data/image-decode.js';
 import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
 import { isPostgresUrl, openPgStore, processName, redactUrl } from '../data/pg-store.js';
 import { openStore, SqliteStore, type Store, type StoreOptions } from '../data/store.js';
@@ -30,6 +31,7 @@ import { HttpError, sendError } from './http-error.js';
 import { checkModelId, ModelRegistry } from './models.js';
 import { openApiOptions } from './openapi.js';
 import { SharedWindowStore } from './rate-limit-store.js';
+import { defaultRecognitionThreads, RecognitionPool } from './recognition-pool.js';
 import {
   checkRetrainSources,
   type PromotionRule,
@@ -126,6 +128,11 @@ export interface AppOptions {
   trustProxy?: readonly string[];
   /** Serve the web app's source maps (`*.map`); default false, so production shows no sources. */
   sourceMaps?: boolean;
+  /**
+   * Worker threads that recognise the drawings and images of `POST /api/predict` (0: in the
+   * event loop); default `defaultRecognitionThreads()`, one per core beyond the main thread's.
+   */
+  recognitionThreads?: number;
 }
 
 /**
@@ -386,7 +393,14 @@ export function buildApp(options: AppOptions): FastifyInstance {
     clearInterval(poll);
     await retrainer?.close();
   });
-  app.addHook('onClose', async () => store?.close());
+  const pool = new RecognitionPool(
+    options.recognitionThreads ?? defaultRecognitionThreads(),
+    (bytes) => decodeImage(bytes, 'image', { maxSide: LIMITS.maxImageSide }),
+  );
+  app.addHook('onClose', async () => {
+    await pool.close();
+    await store?.close();
+  });
   // JSON only, except where a route's plugin adds image or file parsers: Fastify's own parser,
   // which refuses `__proto__` and `constructor.prototype` keys, with its errors made precise.
   app.removeContentTypeParser(['text/plain', 'application/json']);
@@ -604,6 +618,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       registry,
       retrainer,
       serving: () => registry.current,
+      pool,
       limited,
       rates,
       adminRoute,

@@ -17,7 +17,9 @@
  * - DIGITREC_DB_MAX_MB: the largest the database may grow, in MiB (writes beyond answer 507);
  * - DIGITREC_TRUST_PROXY: comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For
  *   names the client (rate limits per client behind a load balancer);
- * - DIGITREC_SOURCE_MAPS=1: serve the web app's source maps (development).
+ * - DIGITREC_SOURCE_MAPS=1: serve the web app's source maps (development);
+ * - DIGITREC_RECOGNITION_THREADS: worker threads that recognise predict's drawings and images
+ *   (default one per core beyond the main thread's, at most 8; 0: in the event loop).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -30,6 +32,7 @@ import {
   type RateLimits,
   SERVER_LIMITS,
 } from './app.js';
+import { defaultRecognitionThreads, MAX_RECOGNITION_THREADS } from './recognition-pool.js';
 
 /** The default database file, relative to the working directory. */
 export const DEFAULT_DB_PATH = './data/digitrec.db';
@@ -63,6 +66,17 @@ function rateLimits(): Partial<RateLimits> {
   if (writes !== undefined) out.writesPerMinute = writes;
   if (failedAdmin !== undefined) out.failedAdminPerMinute = failedAdmin;
   return out;
+}
+
+/** DIGITREC_RECOGNITION_THREADS: a count from 0 to the maximum, or the default when unset. */
+function recognitionThreads(text: string | undefined): number {
+  if (text === undefined || text === '') return defaultRecognitionThreads();
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_RECOGNITION_THREADS)
+    throw new RangeError(
+      `DIGITREC_RECOGNITION_THREADS must be an integer from 0 to ${MAX_RECOGNITION_THREADS}, got ${JSON.stringify(text)}`,
+    );
+  return n;
 }
 
 function port(text: string | undefined): number {
@@ -100,6 +114,7 @@ async function main(): Promise<void> {
   const host = process.env.HOST || 'localhost';
   const drainMs = shutdownMs(process.env.DIGITREC_SHUTDOWN_MS);
   const maxMb = positiveInt('DIGITREC_DB_MAX_MB');
+  const threads = recognitionThreads(process.env.DIGITREC_RECOGNITION_THREADS);
   const app = buildApp({
     dbPath,
     databaseUrl,
@@ -116,6 +131,7 @@ async function main(): Promise<void> {
       .map((h) => h.trim())
       .filter((h) => h !== ''),
     sourceMaps: process.env.DIGITREC_SOURCE_MAPS === '1',
+    recognitionThreads: threads,
     trustProxy: (process.env.DIGITREC_TRUST_PROXY ?? '')
       .split(',')
       .map((h) => h.trim())

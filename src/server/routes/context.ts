@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorAnswer } from '../../contracts/schemas.js';
 import type { Store } from '../../data/store.js';
 import type { ModelRegistry } from '../models.js';
+import type { RecognitionPool } from '../recognition-pool.js';
 import type { Retrainer } from '../retrain.js';
 
 /** The options every route plugin is registered with. */
@@ -16,6 +17,8 @@ export interface RouteContext {
   retrainer: Retrainer;
   /** The serving model, read per request: promotion swaps it. */
   serving: () => ModelRegistry['current'];
+  /** Where predict's recognitions run (worker threads, or the event loop). */
+  pool: RecognitionPool;
   /** Route options of a rate-limited route (`group` shares one budget between routes). */
   limited: (max: number | undefined, group: string) => object;
   /** Requests per minute of predict and writes; undefined: no limits. */

@@ -2,13 +2,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { LIMITS } from '../../contracts/limits.js';
 import { PredictBody, Refs } from '../../contracts/schemas.js';
-import type { ModelFile, Recognition as RecognitionResult } from '../../core/contracts.js';
-import { decodeImage } from '../../data/image-decode.js';
+import type { ModelFile } from '../../core/contracts.js';
+import type { PoolRecognition } from '../recognition-protocol.js';
 import { checkImageBytes, predictInput } from '../validate.js';
 import { errorResponse, type RouteContext } from './context.js';
 
 /** How a recognition is reported by `POST /api/predict`. */
-function recognitionJson(r: RecognitionResult, model: ModelFile) {
+function recognitionJson(r: PoolRecognition, model: ModelFile) {
   return {
     empty: r.empty,
     digit: r.digit,
@@ -29,7 +29,7 @@ const IMAGE_BODY = { schema: { description: 'The image file.' } };
 
 export const predictRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
   scope,
-  { serving, limited, rates },
+  { serving, pool, limited, rates },
 ) => {
   scope.addContentTypeParser(
     ['image/png', 'image/jpeg'],
@@ -62,15 +62,8 @@ export const predictRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
       const input = Buffer.isBuffer(request.body)
         ? { kind: 'image' as const, bytes: checkImageBytes(new Uint8Array(request.body)) }
         : predictInput(request.body as PredictBody);
-      const { recognizer, model } = serving();
-      let r: RecognitionResult;
-      if (input.kind === 'drawing') r = recognizer.recognizeDrawing(input.drawing);
-      else if (input.kind === 'pixels') r = recognizer.recognizeImage(input.image);
-      else
-        r = recognizer.recognizeImage(
-          decodeImage(input.bytes, 'image', { maxSide: LIMITS.maxImageSide }),
-        );
-      return recognitionJson(r, model);
+      const current = serving();
+      return recognitionJson(await pool.read(current, input), current.model);
     },
   );
 };
