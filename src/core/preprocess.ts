@@ -7,7 +7,7 @@ import { checkTypedArray } from './check.js';
 import type { PreprocessOptions } from './contracts.js';
 import { deskew } from './deskew.js';
 import { checkImage } from './image.js';
-import { rasteriseRegion } from './rasterise.js';
+import { rasteriseRegionTransient } from './rasterise.js';
 import type { Drawing, GrayImage } from './types.js';
 
 /**
@@ -58,11 +58,12 @@ export function preprocessImage(img: GrayImage, options: PreprocessOptions): Pre
 /**
  * A drawing → canonical 28×28, deskewed if asked: exactly `preprocessImage(rasterise(drawing))`,
  * bit for bit, but rasterising and cropping only the region the strokes can touch
- * (`rasteriseRegion`, `canonicaliseRegion`). The recognizer uses it for every drawing.
+ * (`rasteriseRegionTransient`, `canonicaliseRegion`, which keeps nothing of the region). The
+ * recognizer uses it for every drawing.
  */
 export function preprocessDrawing(drawing: Drawing, options: PreprocessOptions): Preprocessed {
   checkOptions(options);
-  const canonical = canonicaliseRegion(rasteriseRegion(drawing), {
+  const canonical = canonicaliseRegion(rasteriseRegionTransient(drawing), {
     downscaleTo: options.downscaleTo,
   });
   return finish(canonical, options);

@@ -134,6 +134,10 @@ function drawCapsule(out: Target, ax: number, ay: number, bx: number, by: number
     reach <= SPAN_REACH_LIMIT &&
     Math.max(Math.abs(ax), Math.abs(ay), Math.abs(bx), Math.abs(by)) <= SPAN_LIMIT;
   const visit2 = (reach + SPAN_MARGIN) * (reach + SPAN_MARGIN) + len2 / 4;
+  // Pixels whose centre is within r − 0.5 − SPAN_MARGIN of A or B (or between two such on a row:
+  // the capsule is the convex hull of its end discs) are surely inked 1.
+  const fillR = inner - SPAN_MARGIN;
+  const fill2 = fillR > 0 ? fillR * fillR : 0;
   for (let y = y0; y <= y1; y++) {
     const py = y + 0.5 - ay;
     // py · dy is the same product for the whole row (hoisting it changes no bit).
@@ -161,20 +165,69 @@ function drawCapsule(out: Target, ax: number, ay: number, bx: number, by: number
       to = Math.min(to, x1);
       if (from > to) continue;
     }
-    for (let x = from; x <= to; x++) {
-      const i = row + x;
-      if (data[i] === 1) continue;
-      const px = x + 0.5 - ax;
-      // Project the pixel centre on the segment, clamped to its ends (the round caps).
-      let t = len2 > 0 ? (px * dx + pyDy) / len2 : 0;
-      t = Math.max(0, Math.min(1, t));
-      const ex = px - t * dx;
-      const ey = py - t * dy;
-      const d2 = ex * ex + ey * ey;
-      if (d2 >= reach2) continue;
-      const v = d2 <= inner2 ? 1 : Math.min(1, reach - Math.sqrt(d2));
-      if (v > data[i]) data[i] = v;
+    // The run of this row the capsule surely inks fully (empty when fillFrom > fillTo).
+    let fillFrom = to + 1;
+    let fillTo = to;
+    if (spans && fill2 > 0) {
+      const qa = py * py;
+      const qb = (py - dy) * (py - dy);
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = Number.NEGATIVE_INFINITY;
+      if (qa < fill2) {
+        const h = Math.sqrt(fill2 - qa);
+        lo = Math.ceil(ax - h - 0.5);
+        hi = Math.floor(ax + h - 0.5);
+      }
+      if (qb < fill2) {
+        const h = Math.sqrt(fill2 - qb);
+        lo = Math.min(lo, Math.ceil(bx - h - 0.5));
+        hi = Math.max(hi, Math.floor(bx + h - 0.5));
+      }
+      lo = Math.max(lo, from);
+      hi = Math.min(hi, to);
+      if (lo <= hi) {
+        fillFrom = lo;
+        fillTo = hi;
+      }
     }
+    inkPixels(data, row, from, fillFrom - 1, ax, py, pyDy, dx, dy, len2, reach, reach2, inner2);
+    for (let i = row + fillFrom; i <= row + fillTo; i++) data[i] = 1;
+    inkPixels(data, row, fillTo + 1, to, ax, py, pyDy, dx, dy, len2, reach, reach2, inner2);
+  }
+}
+
+/**
+ * The pixels `from … to` of one row of `drawCapsule`, each tested against the capsule: its value
+ * clamp(reach − d, 0, 1) kept by max.
+ */
+function inkPixels(
+  data: Float32Array,
+  row: number,
+  from: number,
+  to: number,
+  ax: number,
+  py: number,
+  pyDy: number,
+  dx: number,
+  dy: number,
+  len2: number,
+  reach: number,
+  reach2: number,
+  inner2: number,
+): void {
+  for (let x = from; x <= to; x++) {
+    const i = row + x;
+    if (data[i] === 1) continue;
+    const px = x + 0.5 - ax;
+    // Project the pixel centre on the segment, clamped to its ends (the round caps).
+    let t = len2 > 0 ? (px * dx + pyDy) / len2 : 0;
+    t = Math.max(0, Math.min(1, t));
+    const ex = px - t * dx;
+    const ey = py - t * dy;
+    const d2 = ex * ex + ey * ey;
+    if (d2 >= reach2) continue;
+    const v = d2 <= inner2 ? 1 : Math.min(1, reach - Math.sqrt(d2));
+    if (v > data[i]) data[i] = v;
   }
 }
 
@@ -250,6 +303,39 @@ export interface RasterRegion {
  * at (0, 0).
  */
 export function rasteriseRegion(drawing: Drawing, options?: RasteriseOptions): RasterRegion {
+  return regionOf(drawing, options, (n) => new Float32Array(n));
+}
+
+/** Pixels up to which `rasteriseRegionTransient` keeps its canvas for the next call (4 MiB). */
+const KEPT_PIXELS = 1 << 20;
+/** `rasteriseRegionTransient`'s canvas: all zeros between calls' use of it. */
+let kept = new Float32Array(0);
+
+/**
+ * `rasteriseRegion` into a buffer it keeps and reuses, zeroed anew on every call: the region's
+ * image is valid only until the next call. For a caller that reads the region at once and keeps
+ * nothing of it (`preprocessDrawing`): a fresh canvas of a drawing's size costs more to allocate
+ * than to draw on. Regions larger than `KEPT_PIXELS` get a buffer of their own.
+ */
+export function rasteriseRegionTransient(
+  drawing: Drawing,
+  options?: RasteriseOptions,
+): RasterRegion {
+  return regionOf(drawing, options, (n) => {
+    if (n > KEPT_PIXELS) return new Float32Array(n);
+    if (kept.length < n) kept = new Float32Array(Math.max(n, 2 * kept.length));
+    const data = kept.subarray(0, n);
+    data.fill(0);
+    return data;
+  });
+}
+
+/** The region of `rasteriseRegion`, drawn into the zeroed pixels `canvas(n)` gives. */
+function regionOf(
+  drawing: Drawing,
+  options: RasteriseOptions | undefined,
+  canvas: (n: number) => Float32Array,
+): RasterRegion {
   const { width, height, scale, r } = outputGeometry(drawing, options);
   const reach = r + 0.5;
   // The union of the pixel ranges `drawCapsule` loops over on the whole canvas.
@@ -257,9 +343,9 @@ export function rasteriseRegion(drawing: Drawing, options?: RasteriseOptions): R
   let x1 = -1;
   let y0 = height;
   let y1 = -1;
-  const canvas = { x: 0, y: 0, width, height };
+  const whole = { x: 0, y: 0, width, height };
   forEachCapsule(drawing, scale, (ax, ay, bx, by) => {
-    const b = capsuleBox(ax, ay, bx, by, reach, canvas);
+    const b = capsuleBox(ax, ay, bx, by, reach, whole);
     if (b.x0 > b.x1 || b.y0 > b.y1) return;
     if (b.x0 < x0) x0 = b.x0;
     if (b.x1 > x1) x1 = b.x1;
@@ -277,7 +363,7 @@ export function rasteriseRegion(drawing: Drawing, options?: RasteriseOptions): R
   }
   const w = x1 - x0 + 1;
   const h = y1 - y0 + 1;
-  const out: Target = { data: new Float32Array(w * h), x: x0, y: y0, width: w, height: h };
+  const out: Target = { data: canvas(w * h), x: x0, y: y0, width: w, height: h };
   forEachCapsule(drawing, scale, (ax, ay, bx, by) => drawCapsule(out, ax, ay, bx, by, r));
   return {
     image: { width: w, height: h, data: out.data },
