@@ -130,7 +130,7 @@ export interface AppOptions {
   sourceMaps?: boolean;
   /**
    * Worker threads that recognise the drawings and images of `POST /api/predict` (0: in the
-   * event loop); default `defaultRecognitionThreads()`, one per core beyond the main thread's.
+   * event loop); default `defaultRecognitionThreads()`, one per core (none on one core).
    */
   recognitionThreads?: number;
 }

@@ -19,7 +19,7 @@
  *   names the client (rate limits per client behind a load balancer);
  * - DIGITREC_SOURCE_MAPS=1: serve the web app's source maps (development);
  * - DIGITREC_RECOGNITION_THREADS: worker threads that recognise predict's drawings and images
- *   (default one per core beyond the main thread's, at most 8; 0: in the event loop).
+ *   (default one per core, at most 8, none on one core; 0: in the event loop).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
