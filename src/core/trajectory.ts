@@ -162,6 +162,9 @@ export function trajectoryFeatures(
   // step's length at its midpoint, split between the two nearest direction bins.
   let firstTheta = Number.NaN;
   let lastTheta = Number.NaN;
+  // The coordinates `wx` and `wy` were last worked out for (NaN: not yet).
+  let lastU = Number.NaN;
+  let lastV = Number.NaN;
   for (let s = 0; s < paths.length; s++) {
     const { x, y } = paths[s];
     let carry = 0;
@@ -184,8 +187,12 @@ export function trajectoryFeatures(
       while (t <= len) {
         const u = u0 + (du * t) / len;
         const v = v0 + (dv * t) / len;
-        cellWeights(u * DIRECTION_GRID, DIRECTION_GRID, SPATIAL_SIGMA, wx);
-        cellWeights(v * DIRECTION_GRID, DIRECTION_GRID, SPATIAL_SIGMA, wy);
+        // Along an upright or level segment one coordinate stays put: its weights are the last
+        // deposit's, the same numbers, so they are not worked out again.
+        if (u !== lastU) cellWeights(u * DIRECTION_GRID, DIRECTION_GRID, SPATIAL_SIGMA, wx);
+        if (v !== lastV) cellWeights(v * DIRECTION_GRID, DIRECTION_GRID, SPATIAL_SIGMA, wy);
+        lastU = u;
+        lastV = v;
         const oLo = L.directions + lo * DIRECTION_GRID * DIRECTION_GRID;
         const oHi = L.directions + hi * DIRECTION_GRID * DIRECTION_GRID;
         for (let r = 0; r < DIRECTION_GRID; r++) {
