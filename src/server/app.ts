@@ -129,8 +129,9 @@ export interface AppOptions {
   /** Serve the web app's source maps (`*.map`); default false, so production shows no sources. */
   sourceMaps?: boolean;
   /**
-   * Worker threads that recognise the drawings and images of `POST /api/predict` (0: in the
-   * event loop); default `defaultRecognitionThreads()`, one per core (none on one core).
+   * Worker threads that recognise the drawings and images of `POST /api/predict` and the numbers
+   * of `POST /api/recognize-number` (0: in the event loop); default
+   * `defaultRecognitionThreads()`, one per core (none on one core).
    */
   recognitionThreads?: number;
 }

@@ -18,7 +18,8 @@
  * - DIGITREC_TRUST_PROXY: comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For
  *   names the client (rate limits per client behind a load balancer);
  * - DIGITREC_SOURCE_MAPS=1: serve the web app's source maps (development);
- * - DIGITREC_RECOGNITION_THREADS: worker threads that recognise predict's drawings and images
+ * - DIGITREC_RECOGNITION_THREADS: worker threads that recognise predict's drawings and images and
+ *   the numbers of recognize-number
  *   (default one per core, at most 8, none on one core; 0: in the event loop).
  */
 import { mkdirSync, readFileSync } from 'node:fs';

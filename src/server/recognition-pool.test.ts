@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ModelFile, Recognizer } from '../core/contracts.js';
+import { createRng } from '../core/random.js';
 import { rasterise } from '../core/rasterise.js';
 import { createRecognizer } from '../core/recognizer.js';
+import { templateNumber } from '../core/synth/numbers.js';
 import { decodeImage, encodePng } from '../data/image-decode.js';
 import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
 import { HttpError } from './http-error.js';
 import type { ServingModel } from './models.js';
 import { checkRecognitionThreads, RecognitionPool } from './recognition-pool.js';
-import { withoutCanonical } from './recognition-protocol.js';
+import { readNumber, withoutCanonical } from './recognition-protocol.js';
 import { DIGIT_STROKES, drawingOf } from './test-digits.js';
 
 let model: ModelFile;
@@ -57,6 +59,20 @@ for (const threads of [0, 1, 2]) {
         );
         // The caller's buffers are copied, not taken: they are still readable afterwards.
         assert.equal(png.byteLength > 0 && small.data.length, small.width * small.height);
+      }
+    });
+
+    test('reads numbers exactly as a reading in the calling thread does', async () => {
+      for (const [text, hints] of [
+        ['2026', {}],
+        ['17', { max: 99 }],
+        ['305', { length: 3, digitsOnly: false }],
+      ] as const) {
+        const { drawing } = templateNumber(text, createRng(text.length));
+        const got = await pool.readNumber(serving, drawing, hints);
+        assert.deepEqual(got, readNumber(recognizer, drawing, hints));
+        assert.equal(got.digits.length, text.length);
+        assert.equal(got.modelVersion, model.id);
       }
     });
 

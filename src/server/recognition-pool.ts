@@ -1,6 +1,6 @@
 /**
  * Recognition off the event loop: a few worker threads (`recognition-worker.ts`) read the
- * drawings and images of `POST /api/predict`, so the main thread only parses, checks and answers
+ * drawings and images of `POST /api/predict` and the numbers of `POST /api/recognize-number`, so the main thread only parses, checks and answers
  * while the other cores recognise, and a long read never holds up other requests. With no threads
  * (a one-core machine, or `DIGITREC_RECOGNITION_THREADS=0`) it reads in the main thread with the
  * serving recognizer. Either way the answer is the same, bit for bit: the threads run the same
@@ -9,17 +9,20 @@
 import { availableParallelism } from 'node:os';
 import type { TransferListItem, Worker } from 'node:worker_threads';
 import type { Recognition } from '../core/contracts.js';
+import type { NumberHints } from '../core/number.js';
 import type { Drawing, GrayImage } from '../core/types.js';
 import { DataFormatError } from '../data/errors.js';
 import { startModuleWorker } from '../data/module-worker.js';
 import { HttpError } from './http-error.js';
 import type { ServingModel } from './models.js';
 import {
+  type NumberReadingJson,
   type PoolAnswer,
   type PoolInput,
   type PoolRecognition,
   type PoolRequest,
   packDrawing,
+  readNumber,
   withoutCanonical,
 } from './recognition-protocol.js';
 
@@ -53,7 +56,7 @@ export type ReadInput =
   | { kind: 'image'; bytes: Uint8Array };
 
 interface Pending {
-  resolve: (r: PoolRecognition) => void;
+  resolve: (r: unknown) => void;
   reject: (err: Error) => void;
 }
 
@@ -84,19 +87,8 @@ export class RecognitionPool {
 
   /** Reads `input` with the serving model `serving`. */
   read(serving: ServingModel, input: ReadInput): Promise<PoolRecognition> {
-    if (this.#closed) return Promise.reject(new Error('the recognition pool is closed'));
-    if (this.threads === 0) {
-      try {
-        return Promise.resolve(withoutCanonical(this.#readInline(serving, input)));
-      } catch (err) {
-        // As a thread reports it: a file that cannot be read is the client's error.
-        return Promise.reject(
-          err instanceof DataFormatError ? new HttpError(400, err.message) : err,
-        );
-      }
-    }
-    const thread = this.#leastBusy();
-    const id = this.#nextId++;
+    if (this.threads === 0 || this.#closed)
+      return this.#inline(() => withoutCanonical(this.#readInline(serving, input)));
     const transfer: TransferListItem[] = [];
     let packed: PoolInput;
     if (input.kind === 'drawing') {
@@ -111,7 +103,42 @@ export class RecognitionPool {
       packed = { kind: 'image', bytes };
       transfer.push(bytes.buffer as ArrayBuffer);
     }
-    const request: PoolRequest = { id, version: serving.version, input: packed };
+    return this.#send(serving, packed, transfer) as Promise<PoolRecognition>;
+  }
+
+  /** Reads the number written in `drawing` (see `readNumber`) with the serving model. */
+  readNumber(
+    serving: ServingModel,
+    drawing: Drawing,
+    hints: NumberHints,
+  ): Promise<NumberReadingJson> {
+    if (this.threads === 0 || this.#closed)
+      return this.#inline(() => readNumber(serving.recognizer, drawing, hints));
+    const packed = packDrawing(drawing);
+    const transfer = [packed.xy.buffer as ArrayBuffer, packed.lengths.buffer as ArrayBuffer];
+    return this.#send(
+      serving,
+      { kind: 'number', drawing: packed, hints },
+      transfer,
+    ) as Promise<NumberReadingJson>;
+  }
+
+  /** A read in the calling thread, or the pool's refusal once closed. */
+  #inline<T>(read: () => T): Promise<T> {
+    if (this.#closed) return Promise.reject(new Error('the recognition pool is closed'));
+    try {
+      return Promise.resolve(read());
+    } catch (err) {
+      // As a thread reports it: a file that cannot be read is the client's error.
+      return Promise.reject(err instanceof DataFormatError ? new HttpError(400, err.message) : err);
+    }
+  }
+
+  /** Posts a request to the least busy thread, with the model file if the thread lacks it. */
+  #send(serving: ServingModel, input: PoolInput, transfer: TransferListItem[]): Promise<unknown> {
+    const thread = this.#leastBusy();
+    const id = this.#nextId++;
+    const request: PoolRequest = { id, version: serving.version, input };
     if (!thread.versions.has(serving.version)) {
       request.model = serving.json;
       thread.versions.add(serving.version);

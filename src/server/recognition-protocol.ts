@@ -4,7 +4,9 @@
  * strokes' lengths) instead of an array of point objects, which is cheaper to copy between
  * threads; its values are the same numbers, so it is read exactly as it would be in place.
  */
-import type { Recognition } from '../core/contracts.js';
+import { LIMITS } from '../contracts/limits.js';
+import type { ModelFile, Recognition, Recognizer } from '../core/contracts.js';
+import { type NumberHints, type NumberReading, recognizeNumber } from '../core/number.js';
 import type { Drawing } from '../core/types.js';
 
 /** A drawing as flat numbers: x0, y0, x1, y1, … and how many points each stroke has. */
@@ -21,7 +23,8 @@ export interface PackedDrawing {
 export type PoolInput =
   | PackedDrawing
   | { kind: 'pixels'; width: number; height: number; data: Float32Array }
-  | { kind: 'image'; bytes: Uint8Array };
+  | { kind: 'image'; bytes: Uint8Array }
+  | { kind: 'number'; drawing: PackedDrawing; hints: NumberHints };
 
 /** A request: its id, the model version to read with, and that version's file when first sent. */
 export interface PoolRequest {
@@ -35,9 +38,12 @@ export interface PoolRequest {
 /** A recognition without its canonical image, which the routes do not send. */
 export type PoolRecognition = Omit<Recognition, 'canonical'>;
 
-/** A thread's answer: the recognition, or the error's message (statusCode 400: bad input). */
+/**
+ * A thread's answer: the recognition (a number's reading as `POST /api/recognize-number` reports
+ * it), or the error's message (statusCode 400: bad input).
+ */
 export type PoolAnswer =
-  | { id: number; ok: true; result: PoolRecognition }
+  | { id: number; ok: true; result: PoolRecognition | NumberReadingJson }
   | { id: number; ok: false; message: string; statusCode?: number };
 
 /** Flattens a drawing's points (only x and y: recognition reads nothing else). */
@@ -74,4 +80,49 @@ export function unpackDrawing(p: PackedDrawing): Drawing {
 export function withoutCanonical(r: Recognition): PoolRecognition {
   const { canonical: _, ...rest } = r;
   return rest;
+}
+
+/** How a number reading is reported by `POST /api/recognize-number`. */
+export function numberReadingJson(r: NumberReading, model: ModelFile) {
+  return {
+    empty: r.empty,
+    number: r.number,
+    confidence: r.confidence,
+    accepted: r.accepted,
+    digits: r.digits.map((d) => ({
+      digit: d.digit,
+      confidence: d.confidence,
+      groupProbability: d.groupProbability,
+      unsure: d.unsure,
+      verdict: d.recognition.verdict,
+      probabilities: d.recognition.probabilities,
+      top2: d.recognition.top2,
+      notDigit: d.recognition.notDigit,
+      strokes: d.strokes,
+      box: d.box,
+    })),
+    alternatives: r.alternatives,
+    segmentationProbability: r.segmentationProbability,
+    skipped: r.skipped,
+    candidates: r.candidates,
+    ...(r.problem !== undefined ? { problem: r.problem } : {}),
+    threshold: model.fusion?.threshold ?? model.threshold,
+    modelVersion: model.id,
+  };
+}
+
+/** A number's reading as reported. */
+export type NumberReadingJson = ReturnType<typeof numberReadingJson>;
+
+/** Reads a number as the route does: at most the API's strokes and candidate digits. */
+export function readNumber(
+  recognizer: Recognizer,
+  drawing: Drawing,
+  hints: NumberHints,
+): NumberReadingJson {
+  const reading = recognizeNumber(recognizer, drawing, hints, {
+    maxStrokes: LIMITS.numberStrokes,
+    maxCandidates: LIMITS.numberCandidates,
+  });
+  return numberReadingJson(reading, recognizer.model);
 }

@@ -13,6 +13,7 @@ import { decodeImage } from '../data/image-decode.js';
 import {
   type PoolAnswer,
   type PoolRequest,
+  readNumber,
   unpackDrawing,
   withoutCanonical,
 } from './recognition-protocol.js';
@@ -39,13 +40,23 @@ port.on('message', (m: PoolRequest) => {
   try {
     const r = recognizerFor(m.version, m.model);
     const { input } = m;
-    const result =
-      input.kind === 'drawing'
-        ? r.recognizeDrawing(unpackDrawing(input))
-        : input.kind === 'pixels'
-          ? r.recognizeImage({ width: input.width, height: input.height, data: input.data })
-          : r.recognizeImage(decodeImage(input.bytes, 'image', { maxSide: LIMITS.maxImageSide }));
-    answer = { id: m.id, ok: true, result: withoutCanonical(result) };
+    let result: PoolAnswer & { ok: true };
+    if (input.kind === 'number') {
+      result = {
+        id: m.id,
+        ok: true,
+        result: readNumber(r, unpackDrawing(input.drawing), input.hints),
+      };
+    } else {
+      const read =
+        input.kind === 'drawing'
+          ? r.recognizeDrawing(unpackDrawing(input))
+          : input.kind === 'pixels'
+            ? r.recognizeImage({ width: input.width, height: input.height, data: input.data })
+            : r.recognizeImage(decodeImage(input.bytes, 'image', { maxSide: LIMITS.maxImageSide }));
+      result = { id: m.id, ok: true, result: withoutCanonical(read) };
+    }
+    answer = result;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     answer = {

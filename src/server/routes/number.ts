@@ -2,43 +2,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { LIMITS } from '../../contracts/limits.js';
 import { NumberBody, Refs } from '../../contracts/schemas.js';
-import type { ModelFile } from '../../core/contracts.js';
-import { type NumberReading, recognizeNumber } from '../../core/number.js';
 import { numberInput } from '../validate.js';
 import { errorResponse, type RouteContext } from './context.js';
 
-/** How a number reading is reported. */
-export function numberReadingJson(r: NumberReading, model: ModelFile, threshold: number) {
-  return {
-    empty: r.empty,
-    number: r.number,
-    confidence: r.confidence,
-    accepted: r.accepted,
-    digits: r.digits.map((d) => ({
-      digit: d.digit,
-      confidence: d.confidence,
-      groupProbability: d.groupProbability,
-      unsure: d.unsure,
-      verdict: d.recognition.verdict,
-      probabilities: d.recognition.probabilities,
-      top2: d.recognition.top2,
-      notDigit: d.recognition.notDigit,
-      strokes: d.strokes,
-      box: d.box,
-    })),
-    alternatives: r.alternatives,
-    segmentationProbability: r.segmentationProbability,
-    skipped: r.skipped,
-    candidates: r.candidates,
-    ...(r.problem !== undefined ? { problem: r.problem } : {}),
-    threshold,
-    modelVersion: model.id,
-  };
-}
-
 export const numberRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
   scope,
-  { serving, limited, rates },
+  { serving, pool, limited, rates },
 ) => {
   scope.post(
     '/api/recognize-number',
@@ -62,13 +31,7 @@ export const numberRoutes: FastifyPluginAsyncTypebox<RouteContext> = async (
     },
     async (request) => {
       const { drawing, hints } = numberInput(request.body);
-      const { recognizer, model } = serving();
-      const reading = recognizeNumber(recognizer, drawing, hints, {
-        maxStrokes: LIMITS.numberStrokes,
-        maxCandidates: LIMITS.numberCandidates,
-      });
-      const threshold = model.fusion?.threshold ?? model.threshold;
-      return numberReadingJson(reading, model, threshold);
+      return pool.readNumber(serving(), drawing, hints);
     },
   );
 };
