@@ -102,7 +102,7 @@ test('SIGTERM with idle, half-sent and kept-alive connections open exits 0 after
   }
 });
 
-test('an admin token under 16 characters or a bad rate budget stops with a message and exit code 1', async () => {
+test('an admin token under 16 characters, a bad rate budget or thread count stops with a message and exit code 1', async () => {
   for (const [env, pattern] of [
     [
       { DIGITREC_ADMIN_TOKEN: 'hunter2' },
@@ -111,6 +111,10 @@ test('an admin token under 16 characters or a bad rate budget stops with a messa
     [
       { DIGITREC_PREDICT_PER_MINUTE: 'lots' },
       /DIGITREC_PREDICT_PER_MINUTE must be a positive integer, got "lots"/,
+    ],
+    [
+      { DIGITREC_RECOGNITION_THREADS: '12' },
+      /DIGITREC_RECOGNITION_THREADS must be an integer from 0 to 8, got "12"/,
     ],
   ] as const) {
     const child = start({ PORT: '0', DIGITREC_DB: join(dir, 'd.db'), ...env });

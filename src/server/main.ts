@@ -157,6 +157,9 @@ async function main(): Promise<void> {
   console.log(`  model    ${modelPath}`);
   console.log(`  versions ${databaseUrl ? 'in the database' : modelsDir}`);
   console.log(
+    `  reading  ${threads === 0 ? 'in the event loop' : `${threads} recognition thread${threads === 1 ? '' : 's'}`} (DIGITREC_RECOGNITION_THREADS)`,
+  );
+  console.log(
     `  admin    ${adminToken ? 'on (DIGITREC_ADMIN_TOKEN)' : 'off (set DIGITREC_ADMIN_TOKEN)'}`,
   );
 }
