@@ -114,6 +114,21 @@ for (const threads of [0, 1, 2]) {
   });
 }
 
+test('a rollback to a version the thread has dropped sends its file again', async () => {
+  const pool = new RecognitionPool(1, decode);
+  try {
+    const seven = drawingOf(DIGIT_STROKES.seven, model.canvas.brushWidth, model.canvas.size);
+    const versions = [1, 2, 3, 1, 3, 2, 1].map((version) => ({ ...serving, version }));
+    // More versions than a thread keeps, then back to the first: every read still answers.
+    for (const v of versions) {
+      const r = await pool.read(v, { kind: 'drawing', drawing: seven });
+      assert.equal(r.digit, 7);
+    }
+  } finally {
+    await pool.close();
+  }
+});
+
 test('a closed pool refuses reads, saying so', async () => {
   const pool = new RecognitionPool(1, decode);
   await pool.close();

@@ -23,6 +23,7 @@ import {
   type PoolRequest,
   packDrawing,
   readNumber,
+  THREAD_MODELS,
   withoutCanonical,
 } from './recognition-protocol.js';
 
@@ -142,6 +143,9 @@ export class RecognitionPool {
     if (!thread.versions.has(serving.version)) {
       request.model = serving.json;
       thread.versions.add(serving.version);
+      // As the thread will: the oldest file sent goes.
+      while (thread.versions.size > THREAD_MODELS)
+        thread.versions.delete(thread.versions.values().next().value as number);
     }
     return new Promise((resolve, reject) => {
       // A thread with work keeps the process alive; an idle one does not.

@@ -26,6 +26,13 @@ export type PoolInput =
   | { kind: 'image'; bytes: Uint8Array }
   | { kind: 'number'; drawing: PackedDrawing; hints: NumberHints };
 
+/**
+ * Model versions a thread keeps, the newest sent last. The pool drops the oldest from its record
+ * of a thread exactly when the thread drops it (both in the order the files were sent), so it
+ * sends a version again to a thread that no longer holds it (a rollback to an older version).
+ */
+export const THREAD_MODELS = 2;
+
 /** A request: its id, the model version to read with, and that version's file when first sent. */
 export interface PoolRequest {
   id: number;

@@ -14,6 +14,7 @@ import {
   type PoolAnswer,
   type PoolRequest,
   readNumber,
+  THREAD_MODELS,
   unpackDrawing,
   withoutCanonical,
 } from './recognition-protocol.js';
@@ -21,9 +22,8 @@ import {
 const port = parentPort;
 if (!port) throw new Error('recognition-worker.ts runs as a worker thread only');
 
-/** Recognizers by model version, the newest last; at most `KEEP` of them. */
+/** Recognizers by model version, in the order their files came; at most `THREAD_MODELS`. */
 const recognizers = new Map<number, Recognizer>();
-const KEEP = 2;
 
 function recognizerFor(version: number, modelJson: string | undefined): Recognizer {
   let r = recognizers.get(version);
@@ -31,7 +31,8 @@ function recognizerFor(version: number, modelJson: string | undefined): Recogniz
   if (modelJson === undefined) throw new Error(`model version ${version} was never sent`);
   r = createRecognizer(parseModelFile(JSON.parse(modelJson)));
   recognizers.set(version, r);
-  while (recognizers.size > KEEP) recognizers.delete(recognizers.keys().next().value as number);
+  while (recognizers.size > THREAD_MODELS)
+    recognizers.delete(recognizers.keys().next().value as number);
   return r;
 }
 
