@@ -22,7 +22,6 @@ import { LIMITS } from '../contracts/limits.js';
 import { SHARED_SCHEMAS } from '../contracts/schemas.js';
 import type { ModelFile } from '../core/contracts.js';
 import { DataFormatError } from '../data/errors.js';
-import { decodeImage } from '../data/image-decode.js';
 import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
 import { isPostgresUrl, openPgStore, processName, redactUrl } from '../data/pg-store.js';
 import { openStore, SqliteStore, type Store, type StoreOptions } from '../data/store.js';
@@ -394,10 +393,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     clearInterval(poll);
     await retrainer?.close();
   });
-  const pool = new RecognitionPool(
-    options.recognitionThreads ?? defaultRecognitionThreads(),
-    (bytes) => decodeImage(bytes, 'image', { maxSide: LIMITS.maxImageSide }),
-  );
+  const pool = new RecognitionPool(options.recognitionThreads ?? defaultRecognitionThreads());
   app.addHook('onClose', async () => {
     await pool.close();
     await store?.close();

@@ -5,18 +5,17 @@ import { createRng } from '../core/random.js';
 import { rasterise } from '../core/rasterise.js';
 import { createRecognizer } from '../core/recognizer.js';
 import { templateNumber } from '../core/synth/numbers.js';
-import { decodeImage, encodePng } from '../data/image-decode.js';
+import { encodePng } from '../data/image-decode.js';
 import { DEFAULT_MODEL_PATH, loadModel } from '../data/model-io.js';
 import { HttpError } from './http-error.js';
 import type { ServingModel } from './models.js';
 import { checkRecognitionThreads, RecognitionPool } from './recognition-pool.js';
-import { readNumber, withoutCanonical } from './recognition-protocol.js';
+import { decodeUpload, readNumber, withoutCanonical } from './recognition-protocol.js';
 import { DIGIT_STROKES, drawingOf } from './test-digits.js';
 
 let model: ModelFile;
 let recognizer: Recognizer;
 let serving: ServingModel;
-const decode = (bytes: Uint8Array) => decodeImage(bytes, 'image');
 
 before(() => {
   model = loadModel(DEFAULT_MODEL_PATH);
@@ -35,7 +34,7 @@ for (const threads of [0, 1, 2]) {
   describe(`a pool of ${threads} recognition thread(s)`, () => {
     let pool: RecognitionPool;
     before(() => {
-      pool = new RecognitionPool(threads, decode);
+      pool = new RecognitionPool(threads);
     });
     after(() => pool.close());
 
@@ -55,10 +54,11 @@ for (const threads of [0, 1, 2]) {
         const png = encodePng(rasterise(d));
         assert.deepEqual(
           await pool.read(serving, { kind: 'image', bytes: png }),
-          withoutCanonical(recognizer.recognizeImage(decode(png))),
+          withoutCanonical(recognizer.recognizeImage(decodeUpload(png))),
         );
-        // The caller's buffers are copied, not taken: they are still readable afterwards.
-        assert.equal(png.byteLength > 0 && small.data.length, small.width * small.height);
+        // The caller's buffers are copied, not taken (a transferred one reads as empty).
+        assert.equal(small.data.length, small.width * small.height);
+        assert.ok(png.byteLength > 0);
       }
     });
 
@@ -115,7 +115,7 @@ for (const threads of [0, 1, 2]) {
 }
 
 test('a rollback to a version the thread has dropped sends its file again', async () => {
-  const pool = new RecognitionPool(1, decode);
+  const pool = new RecognitionPool(1);
   try {
     const seven = drawingOf(DIGIT_STROKES.seven, model.canvas.brushWidth, model.canvas.size);
     const versions = [1, 2, 3, 1, 3, 2, 1].map((version) => ({ ...serving, version }));
@@ -130,7 +130,7 @@ test('a rollback to a version the thread has dropped sends its file again', asyn
 });
 
 test('a closed pool refuses reads, saying so', async () => {
-  const pool = new RecognitionPool(1, decode);
+  const pool = new RecognitionPool(1);
   await pool.close();
   const seven = drawingOf(DIGIT_STROKES.seven);
   await assert.rejects(pool.read(serving, { kind: 'drawing', drawing: seven }), /closed/);

@@ -16,6 +16,7 @@ import { startModuleWorker } from '../data/module-worker.js';
 import { HttpError } from './http-error.js';
 import type { ServingModel } from './models.js';
 import {
+  decodeUpload,
   type NumberReadingJson,
   type PoolAnswer,
   type PoolInput,
@@ -73,17 +74,11 @@ export class RecognitionPool {
   #slots: (Thread | null)[];
   #nextId = 1;
   #closed = false;
-  /** Reads the image files of inline reads (given when the pool has no threads). */
-  readonly #decode: (bytes: Uint8Array) => GrayImage;
 
-  /**
-   * `threads` worker threads (0: read in the calling thread). `decode` turns an uploaded file
-   * into an image for inline reads, as the threads do.
-   */
-  constructor(threads: number, decode: (bytes: Uint8Array) => GrayImage) {
+  /** `threads` worker threads (0: read in the calling thread). */
+  constructor(threads: number) {
     this.threads = checkRecognitionThreads(threads);
     this.#slots = Array.from({ length: threads }, () => null);
-    this.#decode = decode;
   }
 
   /** Reads `input` with the serving model `serving`. */
@@ -159,7 +154,7 @@ export class RecognitionPool {
     const r = serving.recognizer;
     if (input.kind === 'drawing') return r.recognizeDrawing(input.drawing);
     if (input.kind === 'pixels') return r.recognizeImage(input.image);
-    return r.recognizeImage(this.#decode(input.bytes));
+    return r.recognizeImage(decodeUpload(input.bytes));
   }
 
   /** The thread with the fewest unanswered requests, started if its slot is empty. */

@@ -7,7 +7,8 @@
 import { LIMITS } from '../contracts/limits.js';
 import type { ModelFile, Recognition, Recognizer } from '../core/contracts.js';
 import { type NumberHints, type NumberReading, recognizeNumber } from '../core/number.js';
-import type { Drawing } from '../core/types.js';
+import type { Drawing, GrayImage } from '../core/types.js';
+import { decodeImage } from '../data/image-decode.js';
 
 /** A drawing as flat numbers: x0, y0, x1, y1, … and how many points each stroke has. */
 export interface PackedDrawing {
@@ -52,6 +53,11 @@ export type PoolRecognition = Omit<Recognition, 'canonical'>;
 export type PoolAnswer =
   | { id: number; ok: true; result: PoolRecognition | NumberReadingJson }
   | { id: number; ok: false; message: string; statusCode?: number };
+
+/** An uploaded PNG or JPEG as the image predict reads, at most `LIMITS.maxImageSide` a side. */
+export function decodeUpload(bytes: Uint8Array): GrayImage {
+  return decodeImage(bytes, 'image', { maxSide: LIMITS.maxImageSide });
+}
 
 /** Flattens a drawing's points (only x and y: recognition reads nothing else). */
 export function packDrawing(drawing: Drawing): PackedDrawing {

@@ -4,13 +4,12 @@
  * recognizers of the versions it was sent, the newest two.
  */
 import { parentPort } from 'node:worker_threads';
-import { LIMITS } from '../contracts/limits.js';
 import type { Recognizer } from '../core/contracts.js';
 import { parseModelFile } from '../core/model-file.js';
 import { createRecognizer } from '../core/recognizer.js';
 import { DataFormatError } from '../data/errors.js';
-import { decodeImage } from '../data/image-decode.js';
 import {
+  decodeUpload,
   type PoolAnswer,
   type PoolRequest,
   readNumber,
@@ -54,7 +53,7 @@ port.on('message', (m: PoolRequest) => {
           ? r.recognizeDrawing(unpackDrawing(input))
           : input.kind === 'pixels'
             ? r.recognizeImage({ width: input.width, height: input.height, data: input.data })
-            : r.recognizeImage(decodeImage(input.bytes, 'image', { maxSide: LIMITS.maxImageSide }));
+            : r.recognizeImage(decodeUpload(input.bytes));
       result = { id: m.id, ok: true, result: withoutCanonical(read) };
     }
     answer = result;
