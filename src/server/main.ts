@@ -33,7 +33,11 @@ import {
   type RateLimits,
   SERVER_LIMITS,
 } from './app.js';
-import { defaultRecognitionThreads, MAX_RECOGNITION_THREADS } from './recognition-pool.js';
+import {
+  defaultRecognitionThreads,
+  isRecognitionThreads,
+  MAX_RECOGNITION_THREADS,
+} from './recognition-pool.js';
 
 /** The default database file, relative to the working directory. */
 export const DEFAULT_DB_PATH = './data/digitrec.db';
@@ -73,7 +77,7 @@ function rateLimits(): Partial<RateLimits> {
 function recognitionThreads(text: string | undefined): number {
   if (text === undefined || text === '') return defaultRecognitionThreads();
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > MAX_RECOGNITION_THREADS)
+  if (!isRecognitionThreads(n))
     throw new RangeError(
       `DIGITREC_RECOGNITION_THREADS must be an integer from 0 to ${MAX_RECOGNITION_THREADS}, got ${JSON.stringify(text)}`,
     );

@@ -41,9 +41,14 @@ export function defaultRecognitionThreads(): number {
   return cores < 2 ? 0 : Math.min(MAX_RECOGNITION_THREADS, cores);
 }
 
+/** Whether `n` is a thread count the pool accepts: an integer from 0 to the maximum. */
+export function isRecognitionThreads(n: number): boolean {
+  return Number.isInteger(n) && n >= 0 && n <= MAX_RECOGNITION_THREADS;
+}
+
 /** Throws unless `n` is a thread count the pool accepts, naming what was expected. */
 export function checkRecognitionThreads(n: number): number {
-  if (!Number.isInteger(n) || n < 0 || n > MAX_RECOGNITION_THREADS) {
+  if (!isRecognitionThreads(n)) {
     throw new RangeError(
       `recognition threads: expected an integer from 0 to ${MAX_RECOGNITION_THREADS}, got ${n}`,
     );
