@@ -145,6 +145,9 @@ function drawCapsule(out: Target, ax: number, ay: number, bx: number, by: number
     const row = (y - out.y) * out.width - out.x;
     let from = x0;
     let to = x1;
+    // The run of this row the capsule surely inks fully (empty when fillFrom > fillTo).
+    let fillFrom = to + 1;
+    let fillTo = to;
     if (spans) {
       // Pixel x's centre is x + 0.5; it is within h of A's column when |x + 0.5 − ax| ≤ h.
       const qa = py * py;
@@ -164,13 +167,9 @@ function drawCapsule(out: Target, ax: number, ay: number, bx: number, by: number
       from = Math.max(from, x0);
       to = Math.min(to, x1);
       if (from > to) continue;
-    }
-    // The run of this row the capsule surely inks fully (empty when fillFrom > fillTo).
-    let fillFrom = to + 1;
-    let fillTo = to;
-    if (spans && fill2 > 0) {
-      const qa = py * py;
-      const qb = (py - dy) * (py - dy);
+      fillFrom = to + 1;
+      fillTo = to;
+      // The same two discs, at the fill radius: the run between their chords.
       let lo = Number.POSITIVE_INFINITY;
       let hi = Number.NEGATIVE_INFINITY;
       if (qa < fill2) {
