@@ -153,6 +153,41 @@ test('scale renders at a lower resolution with a scaled brush', () => {
   assert.deepEqual([canvas.width, canvas.height], [28, 20]);
 });
 
+test('maxSide lowers the scale until the ink spans at most that many pixels, never raises it', () => {
+  const line = (x0: number, x1: number): Drawing => ({
+    width: 280,
+    height: 280,
+    brushWidth: 20,
+    strokes: [
+      [
+        { x: x0, y: 100 },
+        { x: x1, y: 100 },
+      ],
+    ],
+  });
+  // Ink from x = 30 to 250 (points 40 … 240, brush radius 10): 220 px, so 55 px is scale 1/4.
+  const long = line(40, 240);
+  const quarter = rasterise(long, { maxSide: 55 });
+  assert.deepEqual([quarter.width, quarter.height], [70, 70]);
+  assert.deepEqual(quarter, rasterise(long, { scale: 0.25 }));
+  assert.deepEqual(
+    rasterise(long, { maxSide: 110, scale: 0.25 }),
+    rasterise(long, { scale: 0.25 }),
+  );
+  // Ink that already fits, and 0, leave the scale alone.
+  assert.deepEqual(rasterise(long, { maxSide: 220 }), rasterise(long));
+  assert.deepEqual(rasterise(long, { maxSide: 0 }), rasterise(long));
+  // Ink beyond the canvas does not count: x from 0 to 250 here, so 125 px is scale 1/2.
+  const off = line(-5000, 240);
+  assert.deepEqual(rasterise(off, { maxSide: 125 }), rasterise(off, { scale: 0.5 }));
+  for (const maxSide of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {
+    assert.throws(
+      () => rasterise(long, { maxSide }),
+      /RangeError: options.maxSide must be a finite number ≥ 0, got /,
+    );
+  }
+});
+
 test('strokes partly or wholly off the canvas are clipped', () => {
   const img = rasterise(
     drawing(

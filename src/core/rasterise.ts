@@ -14,6 +14,12 @@ export interface RasteriseOptions {
    * `round(height × scale)` pixels (at least 1). Default 1.
    */
   scale?: number;
+  /**
+   * Render at a lower scale when needed so the drawing's ink (its points' extent plus the brush)
+   * spans at most this many output pixels along its longer side; 0 (the default) never lowers
+   * it. The output is the whole canvas at that scale, as for `scale`.
+   */
+  maxSide?: number;
 }
 
 /** Throws unless `v` is a positive integer, naming the parameter. */
@@ -255,16 +261,48 @@ function forEachCapsule(
   }
 }
 
-/** Validates the drawing and `options.scale`; the output size and brush radius in output pixels. */
+/**
+ * The longer side of a drawing's ink in canvas pixels: its points' bounding box widened by the
+ * brush's radius and clipped to the canvas (ink beyond it is never drawn); 0 without any.
+ */
+function inkSide(drawing: Drawing): number {
+  let x0 = Number.POSITIVE_INFINITY;
+  let x1 = Number.NEGATIVE_INFINITY;
+  let y0 = Number.POSITIVE_INFINITY;
+  let y1 = Number.NEGATIVE_INFINITY;
+  for (const stroke of drawing.strokes) {
+    for (const p of stroke) {
+      if (p.x < x0) x0 = p.x;
+      if (p.x > x1) x1 = p.x;
+      if (p.y < y0) y0 = p.y;
+      if (p.y > y1) y1 = p.y;
+    }
+  }
+  const r = drawing.brushWidth / 2;
+  const w = Math.min(x1 + r, drawing.width) - Math.max(x0 - r, 0);
+  const h = Math.min(y1 + r, drawing.height) - Math.max(y0 - r, 0);
+  return w > 0 && h > 0 ? Math.max(w, h) : 0;
+}
+
+/**
+ * Validates the drawing and the options; the output size, the scale (lowered to `maxSide` when
+ * asked) and the brush radius in output pixels.
+ */
 function outputGeometry(
   drawing: Drawing,
   options: RasteriseOptions | undefined,
 ): { width: number; height: number; scale: number; r: number } {
   validateDrawing(drawing);
-  const scale = options?.scale ?? 1;
+  let scale = options?.scale ?? 1;
   if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0) {
     throw new RangeError(`options.scale must be a finite number > 0, got ${scale}`);
   }
+  const maxSide = options?.maxSide ?? 0;
+  if (typeof maxSide !== 'number' || !Number.isFinite(maxSide) || maxSide < 0) {
+    throw new RangeError(`options.maxSide must be a finite number ≥ 0, got ${maxSide}`);
+  }
+  const side = inkSide(drawing);
+  if (maxSide > 0 && side * scale > maxSide) scale = maxSide / side;
   const width = Math.max(1, Math.round(drawing.width * scale));
   const height = Math.max(1, Math.round(drawing.height * scale));
   return { width, height, scale, r: (drawing.brushWidth * scale) / 2 };
