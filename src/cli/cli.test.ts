@@ -164,6 +164,23 @@ test('--memory and --warm-start reach the fits; bad values are refused, naming t
   }
 });
 
+test('--raster-side is recorded in the model file; a value outside 0 … 4096 is refused', () => {
+  const r = run(...SMALL_TRAIN, '--raster-side', '40', '--out', 'r.json');
+  assert.equal(r.code, 0, r.err);
+  assert.equal(loadModel(join(dir, 'r.json')).preprocessing.rasterSide, 40);
+  const plain = loadModel(join(dir, 'plain.json'));
+  assert.equal(plain.preprocessing.rasterSide, 64);
+  for (const [value, message] of [
+    ['-1', /--raster-side must be an integer from 0 to 4096, got -1/],
+    ['2.5', /--raster-side must be an integer from 0 to 4096, got 2.5/],
+    ['half', /--raster-side must be a number/],
+  ] as const) {
+    const bad = run(...SMALL_TRAIN, '--raster-side', value, '--out', 'x.json');
+    assert.equal(bad.code, 2, bad.err);
+    assert.match(bad.err, message);
+  }
+});
+
 test('bad input: unknown option, missing file, malformed CSV — non-zero exit, the problem named', () => {
   const u = run('eval', '--modle', 'x');
   assert.equal(u.code, 2);

@@ -31,6 +31,7 @@ const SPEC: OptionSpec = {
   deskew: 'boolean',
   'no-deskew': 'boolean',
   'downscale-to': 'string',
+  'raster-side': 'string',
   Cs: 'string',
   cv: 'string',
   'group-cv': 'boolean',
@@ -59,6 +60,8 @@ export const TRAIN_HELP = `digitrec train [options]
   --features KIND      hog | hog2 | pixels                              [hog]
   --deskew, --no-deskew  straighten by image moments                    [on]
   --downscale-to N     area-average to N×N before cropping (0: off)     [0]
+  --raster-side N      draw a drawing's ink at most N px a side (0: at the canvas's
+                       resolution)                                      [64]
   --Cs N|LIST          N log-spaced values 1e-4…1e4, or a list          [10]
   --cv K               number of folds                                  [5]
   --group-cv           require group-aware folds (a writer/session in one fold); used
@@ -112,6 +115,7 @@ export function trainConfig(argv: string[]): TrainConfig {
   if (options['no-deskew']) config.deskew = false;
   if (o['downscale-to'])
     config.downscaleTo = integerOption('downscale-to', o['downscale-to'], 0, 4096);
+  if (o['raster-side']) config.rasterSide = numberOption('raster-side', o['raster-side']);
   if (o.Cs) config.Cs = parseCs(o.Cs);
   if (o.cv) config.cv = integerOption('cv', o.cv, 2, 100);
   if (options['group-cv']) config.groupCv = true;

@@ -14,6 +14,13 @@ export interface PreprocessOptions {
    * (e.g. 28: canonicalise from a 28×28 downscale of the canvas); 0 means crop at full size.
    */
   downscaleTo: number;
+  /**
+   * Drawings are rasterised at a lower resolution than their canvas's when their ink (points
+   * plus brush) would span more than this many pixels, so that it spans this many; 0 always
+   * draws at the canvas's resolution. Images are unaffected. A model file written without it was
+   * trained at 0, and reads so.
+   */
+  rasterSide: number;
 }
 
 /** The canvas the model expects drawings from, so the page's brush matches training. */

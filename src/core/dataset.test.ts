@@ -5,7 +5,7 @@ import { extractFeatures } from './features.js';
 import { preprocessDrawing } from './preprocess.js';
 import type { ImageSet, LabelledDrawing } from './types.js';
 
-const pre = { deskew: true, downscaleTo: 28 };
+const pre = { deskew: true, downscaleTo: 28, rasterSide: 0 };
 
 /** Three 28×28 byte images: a bar, an empty one, a square ring. */
 function threeImages(): ImageSet {

@@ -18,7 +18,7 @@ function tinyModel(overrides: Partial<ModelFile> = {}): ModelFile {
     intercepts: [0.1, -0.2, 0.3],
     temperature: 1.5,
     threshold: 0.8,
-    preprocessing: { deskew: true, downscaleTo: 28 },
+    preprocessing: { deskew: true, downscaleTo: 28, rasterSide: 64 },
     ...overrides,
   });
 }
@@ -81,6 +81,23 @@ test('wrong shapes and values are rejected with the field named', () => {
     () => parseModelFile({ ...m, preprocessing: { deskew: 'yes', downscaleTo: 28 } }),
     /preprocessing.deskew must be true or false/,
   );
+  for (const rasterSide of [-1, 2.5, 5000, 'half', null]) {
+    assert.throws(
+      () => parseModelFile({ ...m, preprocessing: { ...m.preprocessing, rasterSide } }),
+      /preprocessing.rasterSide must be an integer from 0 to 4096, got /,
+    );
+  }
+});
+
+test('a model file written before rasterSide existed was trained at full resolution, and reads so', () => {
+  const m = tinyModel();
+  assert.equal(parseModelFile(m).preprocessing.rasterSide, 64);
+  const { rasterSide: _, ...older } = m.preprocessing;
+  assert.deepEqual(parseModelFile({ ...m, preprocessing: older }).preprocessing, {
+    deskew: true,
+    downscaleTo: 28,
+    rasterSide: 0,
+  });
 });
 
 /** A v2 model with an online reader: 3 classes, weights i + c / 10 on trajectory feature i. */

@@ -23,6 +23,7 @@ import {
   type PreprocessOptions,
 } from './contracts.js';
 import { GEOMETRY_LENGTH, junkFeatureLength } from './junk.js';
+import { isRasterSide, MAX_RASTER_SIDE } from './preprocess.js';
 import { TRAJECTORY_LENGTH } from './trajectory.js';
 import type { FeatureKind } from './types.js';
 
@@ -89,7 +90,14 @@ function parsePreprocessing(o: Json): PreprocessOptions {
   if (typeof deskew !== 'boolean') {
     throw new ModelFormatError('model file: preprocessing.deskew must be true or false');
   }
-  return { deskew, downscaleTo: num(o, 'downscaleTo', 'preprocessing.') };
+  // Files written before drawings could be rasterised at a lower resolution were trained at 0.
+  const rasterSide = o.rasterSide === undefined ? 0 : o.rasterSide;
+  if (!isRasterSide(rasterSide)) {
+    throw new ModelFormatError(
+      `model file: preprocessing.rasterSide must be an integer from 0 to ${MAX_RASTER_SIDE}, got ${JSON.stringify(rasterSide)}`,
+    );
+  }
+  return { deskew, downscaleTo: num(o, 'downscaleTo', 'preprocessing.'), rasterSide };
 }
 
 function checkWeights(weights: unknown, name: string, k: number, d: number): void {

@@ -18,7 +18,7 @@ export function fixtureModel(overrides: Partial<ModelFile> = {}): ModelFile {
     id: 'fixture',
     createdAt: '2026-11-24',
     features: 'pixels',
-    preprocessing: { deskew: false, downscaleTo: 0 },
+    preprocessing: { deskew: false, downscaleTo: 0, rasterSide: 0 },
     canvas: { size: 280, brushWidth: 18 },
     classes,
     nFeatures: d,

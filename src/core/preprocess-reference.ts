@@ -256,12 +256,36 @@ export function referenceCanonicalise(
   return { image: centerByMass(referenceScaleToFit(cropped, DEFAULT_BOX), size), empty: false };
 }
 
-/** The reference of `preprocessDrawing` with the default options: rasterise, canonicalise, deskew. */
-export function referencePreprocessDrawing(drawing: Drawing): {
+/**
+ * The scale `rasterise` draws at given `maxSide` (0: none), worked out plainly: the box of the
+ * points, widened by the brush's radius and cut to the canvas, must span at most `maxSide` pixels.
+ */
+export function referenceMaxSideScale(drawing: Drawing, maxSide: number): number {
+  const points = drawing.strokes.flat();
+  if (maxSide === 0 || points.length === 0) return 1;
+  const r = drawing.brushWidth / 2;
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  const w = Math.min(Math.max(...xs) + r, drawing.width) - Math.max(Math.min(...xs) - r, 0);
+  const h = Math.min(Math.max(...ys) + r, drawing.height) - Math.max(Math.min(...ys) - r, 0);
+  if (!(w > 0 && h > 0)) return 1;
+  const side = Math.max(w, h);
+  return side > maxSide ? maxSide / side : 1;
+}
+
+/**
+ * The reference of `preprocessDrawing` with the default options but `rasterSide` (0: the full
+ * canvas): rasterise, canonicalise, deskew.
+ */
+export function referencePreprocessDrawing(
+  drawing: Drawing,
+  rasterSide = 0,
+): {
   canonical: GrayImage;
   empty: boolean;
 } {
-  const { image, empty } = referenceCanonicalise(referenceRasterise(drawing));
+  const scale = referenceMaxSideScale(drawing, rasterSide);
+  const { image, empty } = referenceCanonicalise(referenceRasterise(drawing, scale));
   return { canonical: empty ? image : deskew(image), empty };
 }
 

@@ -27,27 +27,36 @@ const drawing: Drawing = {
   ],
 };
 
-test('preprocessDrawing is rasterise, then preprocessImage', () => {
-  for (const options of [DEFAULT_PREPROCESS, { deskew: false, downscaleTo: 0 }]) {
+test('preprocessDrawing is rasterise with maxSide rasterSide, then preprocessImage', () => {
+  const full = { deskew: false, downscaleTo: 0, rasterSide: 0 };
+  for (const options of [DEFAULT_PREPROCESS, full, { ...full, rasterSide: 30 }]) {
     const a = preprocessDrawing(drawing, options);
-    const b = preprocessImage(rasterise(drawing), options);
+    const b = preprocessImage(rasterise(drawing, { maxSide: options.rasterSide }), options);
     assert.deepEqual(a, b);
     assert.equal(a.empty, false);
     assert.deepEqual([a.canonical.width, a.canonical.height], [28, 28]);
   }
+  // Drawn 64 px tall (about a third of the resolution), the same digit is a different picture,
+  // close to the full one.
+  const half = preprocessDrawing(drawing, { ...full, rasterSide: 64 }).canonical.data;
+  const whole = preprocessDrawing(drawing, full).canonical.data;
+  let diff = 0;
+  for (let i = 0; i < 784; i++) diff += Math.abs(half[i] - whole[i]);
+  assert.ok(diff > 0 && diff / 784 < 0.03, `mean difference ${diff / 784}`);
 });
 
 test('preprocessImage canonicalises, then deskews when asked', () => {
   const img = rasterise(drawing);
   const canonical = canonicalise(img, { downscaleTo: 28 }).image;
-  assert.deepEqual(preprocessImage(img, { deskew: false, downscaleTo: 28 }).canonical, canonical);
-  const straight = preprocessImage(img, { deskew: true, downscaleTo: 28 }).canonical;
+  const options = { deskew: false, downscaleTo: 28, rasterSide: 0 };
+  assert.deepEqual(preprocessImage(img, options).canonical, canonical);
+  const straight = preprocessImage(img, { ...options, deskew: true }).canonical;
   assert.deepEqual(straight, deskew(canonical));
   assert.notDeepEqual(straight, canonical);
 });
 
-test('the default is deskew, canonicalising at full resolution', () => {
-  assert.deepEqual(DEFAULT_PREPROCESS, { deskew: true, downscaleTo: 0 });
+test('the default is deskew, drawing the ink at most 64 px a side and canonicalising at that size', () => {
+  assert.deepEqual(DEFAULT_PREPROCESS, { deskew: true, downscaleTo: 0, rasterSide: 64 });
   assert.ok(Object.isFrozen(DEFAULT_PREPROCESS));
 });
 
@@ -79,25 +88,33 @@ test('bad arguments are rejected', () => {
   );
   assert.throws(() => imageFromBytes(bytes, 0, 3), /RangeError: width/);
   assert.throws(
-    () => preprocessDrawing(drawing, { deskew: 'yes' as never, downscaleTo: 28 }),
+    () => preprocessDrawing(drawing, { deskew: 'yes' as never, downscaleTo: 28, rasterSide: 0 }),
     /TypeError: options.deskew/,
   );
   assert.throws(
-    () => preprocessImage(rasterise(drawing), { deskew: true, downscaleTo: -1 }),
+    () => preprocessImage(rasterise(drawing), { deskew: true, downscaleTo: -1, rasterSide: 0 }),
     /RangeError: options.downscaleTo/,
   );
+  for (const rasterSide of [-1, 0.5, 4097, Number.NaN, '64' as never]) {
+    assert.throws(
+      () => preprocessDrawing(drawing, { ...DEFAULT_PREPROCESS, rasterSide }),
+      /RangeError: options.rasterSide must be an integer from 0 to 4096, got /,
+    );
+  }
 });
 
 test('preprocessDrawing gives the reference full-canvas preprocessing, bit for bit', () => {
   let digits = 0;
   for (const [i, d] of randomDrawings(5, 1500).entries()) {
-    const got = preprocessDrawing(d, DEFAULT_PREPROCESS);
-    const want = referencePreprocessDrawing(d);
-    assert.equal(got.empty, want.empty, `drawing ${i}`);
-    assert.ok(sameImage(got.canonical, want.canonical), `drawing ${i}`);
-    if (!got.empty) digits++;
+    for (const rasterSide of [0, DEFAULT_PREPROCESS.rasterSide, 7]) {
+      const got = preprocessDrawing(d, { ...DEFAULT_PREPROCESS, rasterSide });
+      const want = referencePreprocessDrawing(d, rasterSide);
+      assert.equal(got.empty, want.empty, `drawing ${i} at ${rasterSide}`);
+      assert.ok(sameImage(got.canonical, want.canonical), `drawing ${i} at ${rasterSide}`);
+      if (!got.empty && rasterSide === 0) digits++;
+    }
     // Every other preprocessing takes the same path as an image.
-    const options = { deskew: false, downscaleTo: 28 };
+    const options = { deskew: false, downscaleTo: 28, rasterSide: 0 };
     const image = preprocessImage(rasterise(d), options);
     assert.ok(sameImage(preprocessDrawing(d, options).canonical, image.canonical), `drawing ${i}`);
   }

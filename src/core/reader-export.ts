@@ -229,7 +229,7 @@ export function preprocessingDescription(file: ModelFile): Record<string, unknow
   return {
     canvas: file.canvas,
     image: [
-      'rasterise the strokes with a round anti-aliased brush of canvas.brushWidth (ink 1 on 0), or take a grayscale image in [0, 1] and make its ink high (the border median is the background)',
+      'rasterise the strokes with a round anti-aliased brush of canvas.brushWidth (ink 1 on 0) at the canvas resolution, or lower so the ink (points plus brush, within the canvas) spans at most preprocessing.rasterSide px (0: never lower; coordinates and brush scaled), or take a grayscale image in [0, 1] and make its ink high (the border median is the background)',
       'crop to the ink, scale the longer side to 20 px keeping the aspect, centre the centre of mass in 28×28 (MNIST)',
       ...(file.preprocessing.deskew ? ['deskew by the second moments (MNIST-style shear)'] : []),
     ],

@@ -91,17 +91,20 @@ test('recognizeDrawing equals recognizeImage of the rasterised drawing, and batc
   assert.equal(m.n, 1);
 });
 
-test('recognizeDrawing answers exactly as recognizeImage of the whole rasterised canvas', () => {
+test('recognizeDrawing answers exactly as recognizeImage of the whole canvas rasterised with its rasterSide', () => {
   const weights = Array.from({ length: 10 }, (_, c) =>
     Array.from({ length: D }, (_, j) => Math.cos(c * 17 + j) * 0.2),
   );
   for (const preprocessing of [
-    { deskew: true, downscaleTo: 0 },
-    { deskew: false, downscaleTo: 0 },
+    { deskew: true, downscaleTo: 0, rasterSide: 0 },
+    { deskew: false, downscaleTo: 0, rasterSide: 0 },
+    { deskew: true, downscaleTo: 0, rasterSide: 64 },
   ]) {
     const rec = createRecognizer(pixelModel({ weights, preprocessing, temperature: 0.7 }));
+    const maxSide = preprocessing.rasterSide;
     for (const [i, d] of randomDrawings(6, 300).entries()) {
-      assert.deepEqual(rec.recognizeDrawing(d), rec.recognizeImage(rasterise(d)), `drawing ${i}`);
+      const image = rec.recognizeImage(rasterise(d, { maxSide }));
+      assert.deepEqual(rec.recognizeDrawing(d), image, `drawing ${i} at ${maxSide}`);
     }
   }
 });

@@ -21,7 +21,12 @@ import { generateJunkDrawings, type JunkKind } from '../core/synth/junk.js';
 import type { Matrix } from '../core/types.js';
 import { crossValidateReader } from './reader-cv.js';
 import { featurizeData } from './sources.js';
-import type { OnlineData, TrainConfig, TrainingEvent } from './training-config.js';
+import {
+  type OnlineData,
+  preprocessingOf,
+  type TrainConfig,
+  type TrainingEvent,
+} from './training-config.js';
 
 /** The lowest threshold t with at most `target` of `digitP` at or above it. */
 export function rejectThreshold(digitP: Float64Array, target: number): number {
@@ -86,7 +91,7 @@ export function trainJunkReader(
       source: 'non-digits',
     },
     config.features,
-    { deskew: config.deskew, downscaleTo: config.downscaleTo },
+    preprocessingOf(config),
   );
   const kept = Array.from(fs.sourceIndex, (i) => junk[i]);
   const junkTraj = trajectoryMatrix(kept.map((j) => j.drawing.strokes));

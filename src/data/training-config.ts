@@ -1,10 +1,10 @@
 /**
  * The types the training pipeline (data/training.ts) shares with the readers it calls
  * (data/reader-cv.ts, data/junk-training.ts): its configuration, its events and the online
- * reader's rows. Kept apart so that those modules and the pipeline do not import each other.
+ * reader's rows (and `preprocessingOf`). Kept apart so that those modules and the pipeline do not import each other.
  */
 import type { Calibration, SourceScore } from '../core/combined.js';
-import type { CvTable, Metrics } from '../core/contracts.js';
+import type { CvTable, Metrics, PreprocessOptions } from '../core/contracts.js';
 import type { WarmStart } from '../core/cv.js';
 import type { FeatureKind, Matrix, Scoring } from '../core/types.js';
 import type { ParallelMode } from './parallel/cv.js';
@@ -24,6 +24,8 @@ export interface TrainConfig {
   features: FeatureKind;
   deskew: boolean;
   downscaleTo: number;
+  /** The most pixels a drawing's ink spans when rasterised, 0: no limit (core's `PreprocessOptions`). */
+  rasterSide: number;
   /** A count (log-spaced 1e-4…1e4) or a list of C values. */
   Cs: number | number[];
   cv: number;
@@ -119,4 +121,15 @@ export interface OnlineData {
   G: Matrix;
   /** Row of the combined data of each online row. */
   rows: Int32Array;
+}
+
+/** The preprocessing a configuration trains with, as its model file records it. */
+export function preprocessingOf(
+  config: Pick<TrainConfig, keyof PreprocessOptions>,
+): PreprocessOptions {
+  return {
+    deskew: config.deskew,
+    downscaleTo: config.downscaleTo,
+    rasterSide: config.rasterSide,
+  };
 }

@@ -23,13 +23,21 @@ import {
   sourceScores,
   type TrainingSource,
 } from '../core/combined.js';
-import type { CvTable, DataSourceSummary, Fusion, Metrics, ModelFile } from '../core/contracts.js';
+import type {
+  CvTable,
+  DataSourceSummary,
+  Fusion,
+  Metrics,
+  ModelFile,
+  PreprocessOptions,
+} from '../core/contracts.js';
 import { type CvResult, WARM_STARTS } from '../core/cv.js';
 import type { FeatureSet } from '../core/dataset.js';
 import { chooseFusionWeight, drawingTrajectories, type FusionScore } from '../core/fusion.js';
 import { digitSizeScales, GEOMETRY_LENGTH, geometryMatrix } from '../core/junk.js';
 import { evaluate } from '../core/metrics.js';
 import { FEATURE_KINDS, modelFileOf } from '../core/model-file.js';
+import { DEFAULT_PREPROCESS, isRasterSide, MAX_RASTER_SIDE } from '../core/preprocess.js';
 import { RESTROKED_GROUP, TEMPLATE_GROUP } from '../core/synth/index.js';
 import { JUNK_KINDS } from '../core/synth/junk.js';
 import type { Matrix } from '../core/types.js';
@@ -46,7 +54,12 @@ import {
   sourceKind,
   summarise,
 } from './sources.js';
-import type { OnlineData, TrainConfig, TrainingEvent } from './training-config.js';
+import {
+  type OnlineData,
+  preprocessingOf,
+  type TrainConfig,
+  type TrainingEvent,
+} from './training-config.js';
 
 export type { OnlineData, TrainConfig, TrainingEvent } from './training-config.js';
 
@@ -58,6 +71,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   features: 'hog',
   deskew: true,
   downscaleTo: 0,
+  rasterSide: DEFAULT_PREPROCESS.rasterSide,
   Cs: 10,
   cv: 5,
   groupCv: false,
@@ -131,6 +145,10 @@ export function checkTrainConfig(config: TrainConfig): void {
   if (!PARALLEL_MODES.includes(config.parallel)) {
     throw new TrainConfigError(`--parallel must be rows or folds, got ${config.parallel}`);
   }
+  if (!isRasterSide(config.rasterSide))
+    throw new TrainConfigError(
+      `--raster-side must be an integer from 0 to ${MAX_RASTER_SIDE}, got ${JSON.stringify(config.rasterSide)}`,
+    );
   if (!Number.isInteger(config.memory) || config.memory < 1 || config.memory > 1000)
     throw new TrainConfigError(`--memory must be an integer in 1 … 1000, got ${config.memory}`);
   if (!WARM_STARTS.includes(config.warmStart))
@@ -229,7 +247,7 @@ function limitSet(fs: FeatureSet, limit?: number): FeatureSet {
 /** Loads (or takes from `preloaded`) and featurises one source, named without its `@WEIGHT`. */
 export function prepareSource(
   spec: string,
-  config: Pick<TrainConfig, 'features' | 'deskew' | 'downscaleTo' | 'limit'> &
+  config: Pick<TrainConfig, 'features' | 'limit' | keyof PreprocessOptions> &
     Partial<Pick<TrainConfig, 'seed' | 'synthetic'>>,
   options: TrainingOptions = {},
 ) {
@@ -248,7 +266,7 @@ export function prepareSource(
               total,
             }),
         });
-  const pre = { deskew: config.deskew, downscaleTo: config.downscaleTo };
+  const pre = preprocessingOf(config);
   const label = `features ${spec}`;
   const fs = limitSet(
     featurizeData(data, config.features, pre, (done, total) =>
@@ -608,7 +626,7 @@ function trainOnlineReader(
  */
 export function trainModel(config: TrainConfig, options: TrainingOptions = {}): ModelFile {
   const emit = options.onEvent ?? (() => {});
-  const preprocessing = { deskew: config.deskew, downscaleTo: config.downscaleTo };
+  const preprocessing = preprocessingOf(config);
   const {
     combined,
     summaries: sources,

@@ -108,7 +108,7 @@ function mnistSlice(n: number): { X: Matrix; y: Uint8Array } {
   };
   const fs = featurizeImageSet(set, {
     features: 'hog',
-    preprocessing: { deskew: true, downscaleTo: 0 },
+    preprocessing: { deskew: true, downscaleTo: 0, rasterSide: 0 },
   });
   return { X: fs.X, y: fs.y };
 }

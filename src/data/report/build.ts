@@ -397,7 +397,7 @@ function provenance(rm: ReportModel): string {
     ['Features', `${esc(m.features)} (${int(featureLength(m.features))} values)`],
     [
       'Preprocessing',
-      `deskew ${m.preprocessing.deskew ? 'on' : 'off'}, ${m.preprocessing.downscaleTo ? `downscale to ${m.preprocessing.downscaleTo}×${m.preprocessing.downscaleTo} first` : 'canonicalised at full size'}`,
+      `deskew ${m.preprocessing.deskew ? 'on' : 'off'}, ${m.preprocessing.rasterSide ? `drawings' ink rasterised at most ${m.preprocessing.rasterSide} px a side` : `drawings rasterised at the canvas's resolution`}, ${m.preprocessing.downscaleTo ? `downscale to ${m.preprocessing.downscaleTo}×${m.preprocessing.downscaleTo} first` : 'canonicalised at that size'}`,
     ],
     ['Canvas', `${m.canvas.size} px, brush ${m.canvas.brushWidth} px`],
     ['C', formatC(m.C)],
