@@ -87,6 +87,11 @@ describe('security headers', () => {
       assert.equal(res.headers['x-frame-options'], 'SAMEORIGIN', url);
       assert.equal(res.headers['x-powered-by'], undefined, url);
     }
+    // A refused request's answer carries them too.
+    const bad = await app.inject({ method: 'POST', url: '/api/predict', payload: { drawing: 7 } });
+    assert.equal(bad.statusCode, 400);
+    assert.match(String(bad.headers['content-security-policy']), /^default-src 'self';/);
+    assert.equal(bad.headers['x-content-type-options'], 'nosniff');
   });
 });
 
