@@ -301,8 +301,10 @@ function outputGeometry(
   if (typeof maxSide !== 'number' || !Number.isFinite(maxSide) || maxSide < 0) {
     throw new RangeError(`options.maxSide must be a finite number ≥ 0, got ${maxSide}`);
   }
-  const side = inkSide(drawing);
-  if (maxSide > 0 && side * scale > maxSide) scale = maxSide / side;
+  if (maxSide > 0) {
+    const side = inkSide(drawing);
+    if (side * scale > maxSide) scale = maxSide / side;
+  }
   const width = Math.max(1, Math.round(drawing.width * scale));
   const height = Math.max(1, Math.round(drawing.height * scale));
   return { width, height, scale, r: (drawing.brushWidth * scale) / 2 };
