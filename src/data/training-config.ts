@@ -1,7 +1,8 @@
 /**
  * The types the training pipeline (data/training.ts) shares with the readers it calls
  * (data/reader-cv.ts, data/junk-training.ts): its configuration, its events and the online
- * reader's rows (and `preprocessingOf`). Kept apart so that those modules and the pipeline do not import each other.
+ * reader's rows (and `preprocessingOf`). Kept apart so that those modules and the pipeline do
+ * not import each other.
  */
 import type { Calibration, SourceScore } from '../core/combined.js';
 import type { CvTable, Metrics, PreprocessOptions } from '../core/contracts.js';
