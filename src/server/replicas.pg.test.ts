@@ -254,7 +254,11 @@ if (missing) {
 
     test('a job run by one server streams its progress, log lines and end to a page connected to the other', async () => {
       const url = cluster.createDatabase('progress');
-      const env = { DIGITREC_DATABASE_URL: url, DIGITREC_RETRAIN_CONFIG: tinyConfig(dir, 3000) };
+      // 12,000 drawings make generating and drawing them last several of A's progress writes
+      // (one per 250 ms; about 7 rises reach B here). With 3,000 the whole job took about a
+      // second, and B could see each phase once, with no rise: CI failed so on stop 23.
+      const config = tinyConfig(dir, 12000);
+      const env = { DIGITREC_DATABASE_URL: url, DIGITREC_RETRAIN_CONFIG: config };
       const a = await start(env);
       const b = await start(env);
       const started = await fetch(`${a.base}/api/admin/train`, { method: 'POST', headers: AUTH });
