@@ -360,7 +360,9 @@ if (missing) {
 
     test("the Data page on one server follows the other's job in Chromium: the bar moves, the log and the end arrive", async () => {
       const url = cluster.createDatabase('page');
-      const env = { DIGITREC_DATABASE_URL: url, DIGITREC_RETRAIN_CONFIG: tinyConfig(dir, 3000) };
+      // As above: long enough that B's page gets several of A's progress writes.
+      const config = tinyConfig(dir, 12000);
+      const env = { DIGITREC_DATABASE_URL: url, DIGITREC_RETRAIN_CONFIG: config };
       const a = await start(env);
       const b = await start(env);
       const browser = await chromium.launch({
@@ -406,7 +408,9 @@ if (missing) {
 
     test('one training job across servers; a server killed mid-training leaves it failed and the serving model untouched', async () => {
       const url = cluster.createDatabase('training');
-      const config = tinyConfig(dir, 2000);
+      // Large enough that B is still training when it is killed (it is killed at once, so this
+      // costs nothing): with 2,000 drawings the job lasts well under a second.
+      const config = tinyConfig(dir, 12000);
       const env = { DIGITREC_DATABASE_URL: url, DIGITREC_RETRAIN_CONFIG: config };
       const a = await start(env);
       const b = await start(env);
