@@ -98,13 +98,18 @@ interface Job {
   result: { version: number; status: string; promoted: boolean } | null;
 }
 
-/** A training configuration small enough for a test, big enough to report progress a while. */
-function tinyConfig(dir: string, synthetic: number): string {
-  const path = join(dir, `tiny-${synthetic}.config.json`);
+/**
+ * A training configuration small enough for a test, big enough to report progress a while:
+ * 12,000 synthetic drawings take A several of its progress writes (one per 250 ms) to generate and
+ * draw, so B sees progress rise within a phase, and B is still training when a test kills it.
+ * With 2,000–3,000 the whole job lasted about a second, and B could see each phase only once.
+ */
+function tinyConfig(dir: string): string {
+  const path = join(dir, 'tiny.config.json');
   writeFileSync(
     path,
     JSON.stringify({
-      data: [`synthetic:${synthetic}`],
+      data: ['synthetic:12000'],
       synthetic: { mix: { templates: 1, restroked: 0 } },
       features: 'hog',
       Cs: [1],
@@ -254,11 +259,7 @@ if (missing) {
 
     test('a job run by one server streams its progress, log lines and end to a page connected to the other', async () => {
       const url = cluster.createDatabase('progress');
-      // 12,000 drawings make generating and drawing them last several of A's progress writes
-      // (one per 250 ms; about 7 rises reach B here). With 3,000 the whole job took about a
-      // second, and B could see each phase once, with no rise: CI failed so on stop 23.
-      const config = tinyConfig(dir, 12000);
-      const env = { DIGITREC_DATABASE_URL: url, DIGITREC_RETRAIN_CONFIG: config };
+      const env = { DIGITREC_DATABASE_URL: url, DIGITREC_RETRAIN_CONFIG: tinyConfig(dir) };
       const a = await start(env);
       const b = await start(env);
       const started = await fetch(`${a.base}/api/admin/train`, { method: 'POST', headers: AUTH });
@@ -360,9 +361,7 @@ if (missing) {
 
     test("the Data page on one server follows the other's job in Chromium: the bar moves, the log and the end arrive", async () => {
       const url = cluster.createDatabase('page');
-      // As above: long enough that B's page gets several of A's progress writes.
-      const config = tinyConfig(dir, 12000);
-      const env = { DIGITREC_DATABASE_URL: url, DIGITREC_RETRAIN_CONFIG: config };
+      const env = { DIGITREC_DATABASE_URL: url, DIGITREC_RETRAIN_CONFIG: tinyConfig(dir) };
       const a = await start(env);
       const b = await start(env);
       const browser = await chromium.launch({
@@ -408,10 +407,7 @@ if (missing) {
 
     test('one training job across servers; a server killed mid-training leaves it failed and the serving model untouched', async () => {
       const url = cluster.createDatabase('training');
-      // Large enough that B is still training when it is killed (it is killed at once, so this
-      // costs nothing): with 2,000 drawings the job lasts well under a second.
-      const config = tinyConfig(dir, 12000);
-      const env = { DIGITREC_DATABASE_URL: url, DIGITREC_RETRAIN_CONFIG: config };
+      const env = { DIGITREC_DATABASE_URL: url, DIGITREC_RETRAIN_CONFIG: tinyConfig(dir) };
       const a = await start(env);
       const b = await start(env);
       const started = await fetch(`${b.base}/api/admin/train`, { method: 'POST', headers: AUTH });
