@@ -77,8 +77,8 @@ export function preprocessImage(img: GrayImage, options: PreprocessOptions): Pre
  * A drawing → canonical 28×28, deskewed if asked: exactly
  * `preprocessImage(rasterise(drawing, { maxSide: options.rasterSide }))`, bit for bit, but
  * rasterising and cropping only the region the strokes can touch (`rasteriseRegionTransient`,
- * `canonicaliseRegion`, which keeps nothing of the region). The
- * recognizer uses it for every drawing.
+ * `canonicaliseRegion`, which keeps nothing of the region). The recognizer uses it for every
+ * drawing.
  */
 export function preprocessDrawing(drawing: Drawing, options: PreprocessOptions): Preprocessed {
   checkOptions(options);
